@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { redact } from "./redact.ts";
+import { redactString } from "./redact-string.ts";
+
+const JWT =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+describe("redact: sensitive keys at any depth", () => {
+  it.each([
+    ["authorization", { authorization: "Basic dXNlcjpwYXNz" }],
+    ["Authorization (case)", { Authorization: "anything" }],
+    ["cookie", { cookie: "session=abc" }],
+    ["set-cookie array", { "set-cookie": ["a=1", "b=2"] }],
+    ["password", { password: "hunter2" }],
+    ["passwd", { passwd: "hunter2" }],
+    ["secret", { secret: "s3cr3t" }],
+    ["client_secret", { client_secret: "s3cr3t" }],
+    ["token", { token: "t0k3n" }],
+    ["access_token", { access_token: "t0k3n" }],
+    ["refreshToken", { refreshToken: "t0k3n" }],
+    ["api key", { "api key": "k3y" }],
+    ["api_key", { api_key: "k3y" }],
+    ["apiKey", { apiKey: "k3y" }],
+    ["X-API-Key", { "X-API-Key": "k3y" }],
+    ["an object under a sensitive key", { password: { current: "a", next: "b" } }],
+  ])("%s", (_name, input) => {
+    const [key] = Object.keys(input);
+    expect(redact(input)).toEqual({ [key as string]: "[REDACTED]" });
+  });
+
+  it("redacts nested objects, arrays and headers objects, keeping the rest", () => {
+    const input = {
+      request: {
+        headers: { "content-type": "application/json", Cookie: "sid=1", "x-api-key": "k" },
+        users: [
+          { name: "ada", password: "p1" },
+          { name: "bob", credentials: { token: "t" } },
+        ],
+      },
+      tokenCount: 3,
+    };
+    expect(redact(input)).toEqual({
+      request: {
+        headers: {
+          "content-type": "application/json",
+          Cookie: "[REDACTED]",
+          "x-api-key": "[REDACTED]",
+        },
+        users: [
+          { name: "ada", password: "[REDACTED]" },
+          { name: "bob", credentials: { token: "[REDACTED]" } },
+        ],
+      },
+      tokenCount: 3,
+    });
+  });
+
+  it("redacts fetch Headers and Maps by their entries", () => {
+    const headers = new Headers({ Authorization: "Bearer abc", Accept: "text/plain" });
+    const map = new Map<string, unknown>([
+      ["refresh_token", "r"],
+      ["user", "ada"],
+    ]);
+    expect(redact({ headers, map })).toEqual({
+      headers: { accept: "text/plain", authorization: "[REDACTED]" },
+      map: { refresh_token: "[REDACTED]", user: "ada" },
+    });
+  });
+
+  it("survives cycles and keeps repeated (non-cyclic) references", () => {
+    const shared = { id: 1 };
+    const node: Record<string, unknown> = { shared, again: shared, list: [] };
+    node.self = node;
+    (node.list as unknown[]).push(node, shared);
+    expect(redact(node)).toEqual({
+      shared: { id: 1 },
+      again: { id: 1 },
+      list: ["[Circular]", { id: 1 }],
+      self: "[Circular]",
+    });
+  });
+
+  it("makes values JSON-safe: bigint, Date, URL, undefined fields, functions", () => {
+    const input = {
+      big: 10n,
+      at: new Date("2025-01-02T03:04:05.000Z"),
+      url: new URL("https://ada:pw@example.com/x"),
+      gone: undefined,
+      fn: () => 1,
+    };
+    expect(redact(input)).toStrictEqual({
+      big: "10",
+      at: "2025-01-02T03:04:05.000Z",
+      url: "https://[REDACTED]@example.com/x",
+    });
+  });
+});
+
+describe("redact: secrets inside strings", () => {
+  it.each([
+    [
+      "a bearer token",
+      "sent Authorization: Bearer abc.DEF-123_x~+/== to auth",
+      "sent Authorization: Bearer [REDACTED] to auth",
+    ],
+    ["a lower-case bearer", "bearer abc123", "Bearer [REDACTED]"],
+    ["a JWT", `token was ${JWT}, rejected`, "token was [REDACTED], rejected"],
+    ["a JWT with an empty signature", "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "[REDACTED]"],
+    [
+      "URL credentials",
+      "connect postgres://app:s3cret@db:5432/todos failed",
+      "connect postgres://[REDACTED]@db:5432/todos failed",
+    ],
+    [
+      "a token in the query",
+      "GET https://x.test/cb?code=1&access_token=abc&state=2",
+      "GET https://x.test/cb?code=1&access_token=[REDACTED]&state=2",
+    ],
+    [
+      "nothing secret",
+      "todo 42 created by user-1 at https://example.com/a@b",
+      "todo 42 created by user-1 at https://example.com/a@b",
+    ],
+  ])("%s", (_name, input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it("applies to strings at any depth, in arrays too", () => {
+    expect(redact({ a: [{ b: `Bearer ${JWT}` }, JWT] })).toEqual({
+      a: [{ b: "Bearer [REDACTED]" }, "[REDACTED]"],
+    });
+  });
+});
+
+describe("redact: errors", () => {
+  it("turns an Error into name, message and stack, all redacted, with code and cause", () => {
+    const cause = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const error = new TypeError(`upstream said no to Bearer ${JWT}`, { cause });
+    const result = redact({ error }) as { error: Record<string, unknown> };
+    expect(result.error).toMatchObject({
+      name: "TypeError",
+      message: "upstream said no to Bearer [REDACTED]",
+      cause: { name: "Error", message: "connect ECONNREFUSED", code: "ECONNREFUSED" },
+    });
+    expect(result.error.stack).toMatch(
+      /^TypeError: upstream said no to Bearer \[REDACTED\]\n\s+at /,
+    );
+    expect(JSON.stringify(result)).not.toContain(JWT.slice(0, 20));
+  });
+
+  it("handles an error that is its own cause", () => {
+    const error = new Error("loop");
+    error.cause = error;
+    expect(redact(error)).toMatchObject({ name: "Error", message: "loop", cause: "[Circular]" });
+  });
+});

@@ -1,0 +1,82 @@
+import { REDACTED, redactString } from "./redact-string.ts";
+import { isSensitiveKey } from "./sensitive-key.ts";
+
+// Deep enough for any log field we write; deeper structures are someone's whole request.
+const MAX_DEPTH = 12;
+
+/**
+ * A JSON-safe copy of `value` with credentials replaced by `[REDACTED]` at any depth:
+ * values under sensitive keys, and bearer tokens, JWTs and URL credentials inside strings.
+ * Errors become `{ name, message, stack, code?, cause? }`; cycles become `"[Circular]"`.
+ */
+export function redact(value: unknown): unknown {
+  return redactValue(value, new WeakSet(), 0);
+}
+
+function redactValue(value: unknown, ancestors: WeakSet<object>, depth: number): unknown {
+  if (typeof value === "string") return redactString(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "function" || typeof value === "symbol") return undefined;
+  if (value === null || typeof value !== "object") return value;
+  if (ancestors.has(value)) return "[Circular]";
+  if (depth >= MAX_DEPTH) return "[Truncated]";
+  ancestors.add(value);
+  try {
+    const plain = toPlain(value);
+    if (Array.isArray(plain)) return plain.map((item) => redactValue(item, ancestors, depth + 1));
+    if (plain !== value) return redactValue(plain, ancestors, depth);
+    return redactObject(value, ancestors, depth);
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+function redactObject(
+  value: object,
+  ancestors: WeakSet<object>,
+  depth: number,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    let field: unknown;
+    try {
+      field = (value as Record<string, unknown>)[key];
+    } catch {
+      field = "[Unreadable]";
+    }
+    if (field === undefined) continue;
+    const redacted = isSensitiveKey(key) ? REDACTED : redactValue(field, ancestors, depth + 1);
+    if (redacted !== undefined) result[key] = redacted;
+  }
+  return result;
+}
+
+// Objects whose data is not in their own enumerable keys, turned into what a reader expects.
+function toPlain(value: object): unknown {
+  if (Array.isArray(value)) return value;
+  if (value instanceof Error) return errorFields(value);
+  if (value instanceof Headers || value instanceof Map) {
+    return Object.fromEntries(Array.from(value.entries(), ([key, item]) => [String(key), item]));
+  }
+  if (value instanceof Set) return Array.from(value);
+  const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") {
+    try {
+      return toJSON.call(value);
+    } catch {
+      return "[Unserializable]";
+    }
+  }
+  return value;
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const { code } = error as { code?: unknown };
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause } : {}),
+  };
+}

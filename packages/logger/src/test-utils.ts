@@ -1,0 +1,65 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Writable } from "node:stream";
+import { type Context, type ContextManager, ROOT_CONTEXT } from "@opentelemetry/api";
+import { createLogger, type LoggerOptions } from "./create-logger.ts";
+
+/** A logger writing into memory, and the JSON lines it wrote so far. */
+export function captureLogger(options: Partial<LoggerOptions> = {}) {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ service: "test-service", level: "debug", stream, ...options });
+  const raw = () => chunks.join("");
+  const lines = async (): Promise<Record<string, unknown>[]> => {
+    // winston hands records to its transports through stream buffers: let them drain.
+    await new Promise((resolve) => setImmediate(resolve));
+    return raw()
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+  return { logger, lines, raw };
+}
+
+/**
+ * The smallest AsyncLocalStorage context manager: @opentelemetry/context-async-hooks is not a
+ * dependency of this package, and without a manager `context.with()` activates nothing.
+ */
+export class TestContextManager implements ContextManager {
+  readonly #storage = new AsyncLocalStorage<Context>();
+
+  active(): Context {
+    return this.#storage.getStore() ?? ROOT_CONTEXT;
+  }
+
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return this.#storage.run(context, () => fn.call(thisArg, ...args));
+  }
+
+  // Functions only: the tests bind no event emitters.
+  bind<T>(context: Context, target: T): T {
+    if (typeof target !== "function") return target;
+    const manager = this;
+    return function bound(this: unknown, ...args: unknown[]) {
+      return manager.with(context, () => target.apply(this, args));
+    } as T;
+  }
+
+  enable(): this {
+    return this;
+  }
+
+  disable(): this {
+    this.#storage.disable();
+    return this;
+  }
+}

@@ -1,0 +1,18 @@
+import * as v from "valibot";
+
+const ConfigSchema = v.object({
+  /** Where to read traces: unset tries Jaeger's query API first, then the local OTLP sink. */
+  TRACE_QUERY_URL: v.optional(v.pipe(v.string(), v.url())),
+});
+
+export type Config = { queryUrls: string[] };
+
+/** Reads the trace CLI's settings from the environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = v.parse(ConfigSchema, env);
+  return {
+    queryUrls: parsed.TRACE_QUERY_URL
+      ? [parsed.TRACE_QUERY_URL]
+      : ["http://127.0.0.1:16686", "http://127.0.0.1:4318"],
+  };
+}

@@ -1,0 +1,76 @@
+import type { TraceSpan } from "./otlp-trace.ts";
+
+const BAR_WIDTH = 24;
+const SHOWN_ATTRIBUTES = [
+  "http.route",
+  "http.response.status_code",
+  "db.operation.name",
+  "messaging.destination.name",
+  "error.type",
+  "chaos.fault",
+  "tracemesh.degraded",
+];
+
+export interface RenderOptions {
+  /** @default false */
+  color?: boolean;
+}
+
+/** Draws a trace as an indented tree with a timeline bar per span, children under parents. */
+export function renderTrace(spans: TraceSpan[], options: RenderOptions = {}): string {
+  const [first] = spans;
+  if (!first) return "no spans";
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const children = new Map<string | undefined, TraceSpan[]>();
+  for (const span of spans) {
+    const parent = span.parentSpanId && byId.has(span.parentSpanId) ? span.parentSpanId : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), span]);
+  }
+  for (const list of children.values()) list.sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+  let start = first.startNs;
+  let end = first.endNs;
+  for (const span of spans) {
+    if (span.startNs < start) start = span.startNs;
+    if (span.endNs > end) end = span.endNs;
+  }
+  const total = Number(end - start) || 1;
+  const services = new Set(spans.map((s) => s.serviceName)).size;
+  const lines = [
+    `trace ${first.traceId} · ${spans.length} spans · ${services} services · ${formatMs(total)}`,
+  ];
+  const walk = (parent: string | undefined, depth: number): void => {
+    for (const span of children.get(parent) ?? []) {
+      lines.push(renderLine(span, depth, Number(span.startNs - start), total, options));
+      walk(span.spanId, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
+}
+
+function renderLine(
+  span: TraceSpan,
+  depth: number,
+  offsetNs: number,
+  totalNs: number,
+  options: RenderOptions,
+): string {
+  const from = Math.min(BAR_WIDTH - 1, Math.floor((offsetNs / totalNs) * BAR_WIDTH));
+  const width = Math.max(1, Math.round((Number(span.endNs - span.startNs) / totalNs) * BAR_WIDTH));
+  const bar = `${" ".repeat(from)}${"█".repeat(Math.min(width, BAR_WIDTH - from))}`.padEnd(
+    BAR_WIDTH,
+  );
+  const attributes = SHOWN_ATTRIBUTES.filter((key) => span.attributes[key] !== undefined)
+    .map((key) => `${key}=${String(span.attributes[key])}`)
+    .join(" ");
+  const failed = span.statusCode === "ERROR";
+  const label = `${"  ".repeat(depth)}${span.serviceName}: ${span.name} [${span.kind.toLowerCase()}]`;
+  const status = failed ? ` ERROR${span.statusMessage ? ` (${span.statusMessage})` : ""}` : "";
+  const duration = formatMs(Number(span.endNs - span.startNs)).padStart(9);
+  const line = `|${bar}| ${duration}  ${label}${status}${attributes ? `  ${attributes}` : ""}`;
+  return failed && options.color ? `\u001b[31m${line}\u001b[0m` : line;
+}
+
+function formatMs(ns: number): string {
+  return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
+}
