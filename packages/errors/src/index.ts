@@ -1,1 +1,35 @@
-export {};
+export { AppError, type AppErrorOptions, type ErrorDetail } from "./app-error.ts";
+export {
+  ERROR_CATALOG,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDefinition,
+  isErrorCode,
+  LANGUAGES,
+  type Language,
+} from "./catalog.ts";
+export { type ErrorBody, PROBLEM_TYPE_PREFIX, type ProblemDetails } from "./error-body.ts";
+export {
+  type ConflictDetail,
+  ConflictError,
+  DependencyError,
+  type DependencyErrorOptions,
+  ForbiddenError,
+  InvalidParameterError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RequestBodyInvalidError,
+  type UnauthenticatedCode,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+} from "./error-classes.ts";
+export { toErrorResponse } from "./error-response.ts";
+export { renderErrorsDoc } from "./errors-doc.ts";
+export { type JsonBodyOptions, jsonBody } from "./json-body.ts";
+export { negotiateLanguage } from "./negotiation.ts";
+export { type NotFoundOptions, notFound } from "./not-found.ts";
+export { onError } from "./on-error.ts";
+export { validate } from "./validate.ts";
+export { VALIDATION_ISSUES, type ValidationIssue } from "./validation-issues.ts";

@@ -1,0 +1,52 @@
+import { ERROR_CATALOG, type ErrorCode } from "./catalog.ts";
+
+/**
+ * One structured entry of an error body's `details`: a failing field
+ * (`{ field, issue, ...constraint }`) or a named thing (`{ type: "dependency", name }`).
+ */
+export interface ErrorDetail {
+  field?: string;
+  issue?: string;
+  type?: string;
+  name?: string;
+  [key: string]: unknown;
+}
+
+export interface AppErrorOptions {
+  /** Server-side only (logs, spans): clients always get the catalog's localized message. */
+  message?: string;
+  details?: readonly ErrorDetail[];
+  /** A short, client-facing suggestion; never implementation detail. */
+  hint?: string;
+  cause?: unknown;
+  /** Response headers this error needs, e.g. `Retry-After` or `Allow`. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** An error the contract knows: its code decides status, retryable and message. */
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  readonly details?: readonly ErrorDetail[];
+  readonly hint?: string;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? ERROR_CATALOG[code].messages.en, { cause: options.cause });
+    this.code = code;
+    if (options.details !== undefined && options.details.length > 0) this.details = options.details;
+    if (options.hint !== undefined) this.hint = options.hint;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The HTTP status of this error's code. */
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+}
+
+/** Whole seconds for `Retry-After`: at least 1, so clients never spin on 0. */
+export function retryAfterHeader(seconds: number | undefined): string {
+  const whole = seconds !== undefined && Number.isFinite(seconds) ? Math.ceil(seconds) : 1;
+  return String(Math.max(1, whole));
+}

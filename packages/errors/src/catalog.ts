@@ -1,0 +1,188 @@
+/** The languages error messages are written in; the first is the default. */
+export const LANGUAGES = ["en", "fr"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** What the contract promises about one error code. */
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly retryable: boolean;
+  /** The client-facing message, one per language: neutral, never implementation detail. */
+  readonly messages: Readonly<Record<Language, string>>;
+  /** When the code is answered, for docs/errors.md. */
+  readonly meaning: string;
+  /** What a client should do about it, for docs/errors.md. */
+  readonly clientAction: string;
+}
+
+const CATALOG = {
+  REQUEST_PARAMETER_INVALID: {
+    status: 400,
+    retryable: false,
+    messages: {
+      en: "One or more parameters are invalid.",
+      fr: "Un ou plusieurs paramètres sont invalides.",
+    },
+    meaning:
+      "A path, query, header or body value failed validation, or the JSON body is not an object. `details` has one entry per failing field: `field` (dotted path), `issue` (e.g. `required`, `invalid_type`, `too_short`, `must_be_between`) and the constraint (`min`, `max`, `allowed`, ...).",
+    clientAction:
+      "Fix the fields listed in `details` and send the request again; the same request will fail the same way.",
+  },
+  REQUEST_BODY_INVALID: {
+    status: 400,
+    retryable: false,
+    messages: {
+      en: "The request body is not valid JSON.",
+      fr: "Le corps de la requête n'est pas du JSON valide.",
+    },
+    meaning:
+      "The body could not be parsed: malformed JSON, an empty body sent as JSON, or bytes that are not UTF-8.",
+    clientAction: "Send a well-formed UTF-8 JSON body; do not retry the same bytes.",
+  },
+  AUTH_REQUIRED: {
+    status: 401,
+    retryable: false,
+    messages: {
+      en: "Authentication is required.",
+      fr: "Une authentification est requise.",
+    },
+    meaning: "The request carries no credentials. The response has `WWW-Authenticate: Bearer`.",
+    clientAction: "Obtain a token and send it as `Authorization: Bearer <token>`.",
+  },
+  AUTH_TOKEN_INVALID: {
+    status: 401,
+    retryable: false,
+    messages: {
+      en: "The access token is invalid or has expired.",
+      fr: "Le jeton d'accès est invalide ou a expiré.",
+    },
+    meaning:
+      "A bearer token was sent but is malformed, expired or revoked. The response has `WWW-Authenticate: Bearer`.",
+    clientAction: "Obtain a new token (log in again), then retry with it.",
+  },
+  AUTH_INVALID_CREDENTIALS: {
+    status: 401,
+    retryable: false,
+    messages: {
+      en: "The credentials are invalid.",
+      fr: "Les identifiants sont invalides.",
+    },
+    meaning:
+      "A login failed. An unknown user and a wrong password get this same response, so it reveals neither.",
+    clientAction: "Ask the user to check the username and password; do not retry automatically.",
+  },
+  FORBIDDEN: {
+    status: 403,
+    retryable: false,
+    messages: {
+      en: "You are not allowed to perform this action.",
+      fr: "Vous n'êtes pas autorisé à effectuer cette action.",
+    },
+    meaning:
+      "The caller is authenticated but lacks the permission for this action. Another user's resources answer RESOURCE_NOT_FOUND instead, so their existence is not revealed.",
+    clientAction: "Do not retry; use an account that has the permission.",
+  },
+  RESOURCE_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    messages: {
+      en: "The requested resource was not found.",
+      fr: "La ressource demandée est introuvable.",
+    },
+    meaning:
+      "Nothing the caller may see exists at this path: an unknown route, an unknown id, or a resource owned by someone else.",
+    clientAction: "Check the path and the identifier; do not retry unchanged.",
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    retryable: false,
+    messages: {
+      en: "This method is not allowed on this resource.",
+      fr: "Cette méthode n'est pas autorisée sur cette ressource.",
+    },
+    meaning:
+      "The path exists but does not support the HTTP method. The `Allow` header lists the methods it supports.",
+    clientAction: "Use one of the methods listed in the `Allow` header.",
+  },
+  RESOURCE_CONFLICT: {
+    status: 409,
+    retryable: false,
+    messages: {
+      en: "The request conflicts with the current state of the resource.",
+      fr: "La requête est en conflit avec l'état actuel de la ressource.",
+    },
+    meaning:
+      "The change cannot be applied to the resource as it is now. `details[].reason` says why, e.g. `version_mismatch` or `already_exists`.",
+    clientAction:
+      "Fetch the current state, reconcile, and send a new request; repeating it unchanged fails the same way.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    messages: {
+      en: "The request body is too large.",
+      fr: "Le corps de la requête est trop volumineux.",
+    },
+    meaning: "The body exceeds the route's size limit, given in `details[].maxBytes`.",
+    clientAction: "Send a smaller body.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    retryable: false,
+    messages: {
+      en: "The media type of the request body is not supported.",
+      fr: "Le type de média du corps de la requête n'est pas pris en charge.",
+    },
+    meaning: "The route reads JSON and the body was sent with another `Content-Type`, or none.",
+    clientAction: "Send the body as JSON with `Content-Type: application/json`.",
+  },
+  RATE_LIMITED: {
+    status: 429,
+    retryable: true,
+    messages: {
+      en: "Too many requests. Please retry later.",
+      fr: "Trop de requêtes. Veuillez réessayer plus tard.",
+    },
+    meaning: "The caller sent more requests than its quota allows. The response has `Retry-After`.",
+    clientAction: "Wait the `Retry-After` seconds, then retry, and send requests more slowly.",
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    messages: {
+      en: "The service is temporarily unavailable. Please retry later.",
+      fr: "Le service est temporairement indisponible. Veuillez réessayer plus tard.",
+    },
+    meaning:
+      "A dependency, named in `details[].name` (`type: dependency`), is unreachable, too slow or shedding load. The response has `Retry-After`.",
+    clientAction:
+      "Retry after `Retry-After` seconds with backoff. Retry a write only if repeating it is harmless: it may have been applied.",
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    retryable: false,
+    messages: {
+      en: "An unexpected error occurred.",
+      fr: "Une erreur inattendue s'est produite.",
+    },
+    meaning:
+      "A bug or an unexpected condition on the server. The response says nothing about it; the `traceId` leads to the server-side logs and trace.",
+    clientAction: "Do not retry in a loop; report the `traceId` to the service's operators.",
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+/** A stable, never localized, UPPER_SNAKE error code of the catalog. */
+export type ErrorCode = keyof typeof CATALOG;
+
+/**
+ * The single source of truth of the error contract (DESIGN §4): code → HTTP status →
+ * retryable → messages. docs/errors.md is rendered from it; add codes here, never elsewhere.
+ */
+export const ERROR_CATALOG: Readonly<Record<ErrorCode, ErrorDefinition>> = CATALOG;
+
+/** Every code of the catalog, in catalog order. */
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+/** Whether a value (e.g. an upstream body's `errorCode`) is a code of this catalog. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CATALOG, value);
+}

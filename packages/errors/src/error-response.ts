@@ -1,0 +1,77 @@
+import { traceIdOf } from "@tracemesh/telemetry";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type AppError, retryAfterHeader } from "./app-error.ts";
+import { ERROR_CATALOG } from "./catalog.ts";
+import { errorBody, problemDetails } from "./error-body.ts";
+import { recordErrorTelemetry } from "./error-telemetry.ts";
+import { negotiateLanguage, PROBLEM_JSON, prefersProblemJson } from "./negotiation.ts";
+import { normalizeError } from "./normalize-error.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The errorCode of the error response, for the access log line. */
+    errorCode?: string;
+  }
+}
+
+/** The request path as sent (percent-encoded), so no decoded control character is echoed. */
+function rawPath(c: Context): string {
+  try {
+    return new URL(c.req.url).pathname;
+  } catch {
+    return c.req.path;
+  }
+}
+
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  return Object.keys(headers).some((name) => name.toLowerCase() === lowerName);
+}
+
+/** The error's own headers plus those its status requires (RFC 9110, RFC 6750, DESIGN §4). */
+function errorHeaders(error: AppError, status: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...error.headers,
+    // Each error carries its own traceId and timestamp: a cached copy would mislead.
+    "Cache-Control": "no-store",
+  };
+  if ((status === 429 || status === 503) && !hasHeader(headers, "retry-after")) {
+    headers["Retry-After"] = retryAfterHeader(undefined);
+  }
+  if (status === 401 && !hasHeader(headers, "www-authenticate")) {
+    headers["WWW-Authenticate"] = "Bearer";
+  }
+  return headers;
+}
+
+/**
+ * The one builder of error responses (DESIGN §4): the contract body, or RFC 9457 problem+json
+ * when asked, in the negotiated language, with the headers the status calls for. Anything
+ * that is not an AppError or HTTPException becomes INTERNAL_ERROR with nothing of it shown.
+ */
+export function toErrorResponse(c: Context, error: unknown): Response {
+  const appError = normalizeError(error);
+  const { status } = ERROR_CATALOG[appError.code];
+  const language = negotiateLanguage(c);
+  const problem = prefersProblemJson(c);
+  const body = errorBody(appError, {
+    traceId: traceIdOf(c),
+    path: rawPath(c),
+    method: c.req.method,
+    language,
+    timestamp: new Date(),
+  });
+  c.set("errorCode", appError.code);
+  recordErrorTelemetry(appError, status);
+  // Appended, so a Vary set by other middleware (CORS's Origin) survives.
+  c.header("Vary", "Accept, Accept-Language", { append: true });
+  return c.body(
+    JSON.stringify(problem ? problemDetails(body) : body),
+    status as ContentfulStatusCode,
+    {
+      ...errorHeaders(appError, status),
+      "Content-Type": problem ? PROBLEM_JSON : "application/json",
+      "Content-Language": language,
+    },
+  );
+}
