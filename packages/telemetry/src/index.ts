@@ -1,3 +1,11 @@
+// Light on purpose: errors and logger import this entry, so it never loads the OpenTelemetry SDK
+// (that is the preload's job, `@tracemesh/telemetry/preload`).
+export {
+  type HttpServerOptions,
+  type RunningHttpServer,
+  type ServerLogger,
+  startHttpServer,
+} from "./http-server.ts";
 export { matchedRoute } from "./matched-route.ts";
 export {
   type RequestContextOptions,
@@ -7,3 +15,5 @@ export {
   safeRequestId,
   traceIdOf,
 } from "./request-context.ts";
+export { routeName } from "./route-name.ts";
+export { type ShutdownTelemetryOptions, shutdownTelemetry } from "./telemetry-shutdown.ts";

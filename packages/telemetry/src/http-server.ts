@@ -1,0 +1,162 @@
+import { Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { describeError, type LogFields, writeLogLine } from "./log-line.ts";
+import { shutdownTelemetry } from "./telemetry-shutdown.ts";
+
+type FetchCallback = Parameters<typeof serve>[0]["fetch"];
+
+/** The part of `@tracemesh/logger`'s Logger the server writes to. */
+export interface ServerLogger {
+  info(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+export interface HttpServerOptions {
+  /** The Hono app (anything with Hono's `fetch`). */
+  app: { fetch: FetchCallback };
+  /** 0 picks a free port; the bound one is returned. */
+  port: number;
+  /** @default all interfaces */
+  hostname?: string;
+  /** @default JSON lines on stdout */
+  logger?: ServerLogger;
+  /** Runs once in-flight requests are done, before telemetry is flushed: close pools, consumers. */
+  onShutdown?: () => void | Promise<void>;
+  /** Connections still open after this long are cut, so a stuck client cannot hold the exit. @default 10000 */
+  drainTimeoutMs?: number;
+  /** @default ["SIGTERM", "SIGINT"] */
+  signals?: NodeJS.Signals[];
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, runs onShutdown, flushes telemetry. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+const defaultLogger: ServerLogger = {
+  info: (event, fields) => writeLogLine("info", event, fields),
+  error: (event, fields) => writeLogLine("error", event, fields),
+};
+
+/**
+ * Serves a Hono app with @hono/node-server and shuts it down gracefully on SIGTERM/SIGINT:
+ * stop accepting, finish in-flight requests, run `onShutdown`, flush telemetry, exit 0
+ * (1 when onShutdown failed). Resolves once the server listens.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const {
+    app,
+    port,
+    hostname,
+    logger = defaultLogger,
+    onShutdown,
+    drainTimeoutMs = 10_000,
+    signals = ["SIGTERM", "SIGINT"],
+  } = options;
+  const server = await listen(app.fetch, port, hostname);
+  const inFlight = trackInFlight(server);
+  const boundPort = (server.address() as AddressInfo).port;
+  logger.info("server.listening", { port: boundPort });
+
+  let stopping: Promise<boolean> | undefined;
+  const stop = (): Promise<boolean> => {
+    stopping ??= drainAndClose(server, inFlight, { logger, onShutdown, drainTimeoutMs });
+    return stopping;
+  };
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (stopping) {
+      // A second Ctrl-C means "now": skip the drain.
+      logger.info("server.shutdown_forced", { signal });
+      process.exit(1);
+    }
+    logger.info("server.shutdown_started", { signal });
+    void stop().then((succeeded) => process.exit(succeeded ? 0 : 1));
+  }
+  for (const signal of signals) process.on(signal, onSignal);
+
+  return {
+    server,
+    port: boundPort,
+    async shutdown() {
+      for (const signal of signals) process.off(signal, onSignal);
+      await stop();
+    },
+  };
+}
+
+function listen(fetch: FetchCallback, port: number, hostname?: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, ...(hostname === undefined ? {} : { hostname }) }, () => {
+      server.off("error", reject);
+      resolve(asHttpServer(server));
+    });
+    server.once("error", reject);
+  });
+}
+
+function trackInFlight(server: Server): Set<ServerResponse> {
+  const inFlight = new Set<ServerResponse>();
+  server.on("request", (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
+  });
+  return inFlight;
+}
+
+// serve() returns an http.Server unless given http2/https options, which this function never passes.
+function asHttpServer(server: ServerType): Server {
+  if (server instanceof Server) return server;
+  throw new TypeError("startHttpServer expects @hono/node-server to create an http.Server");
+}
+
+interface DrainOptions {
+  logger: ServerLogger;
+  onShutdown: (() => void | Promise<void>) | undefined;
+  drainTimeoutMs: number;
+}
+
+async function drainAndClose(
+  server: Server,
+  inFlight: Set<ServerResponse>,
+  options: DrainOptions,
+): Promise<boolean> {
+  const { logger, onShutdown, drainTimeoutMs } = options;
+  const startedAt = performance.now();
+  // Without this, a keep-alive client's socket outlives its last response and close() waits
+  // for the keep-alive timeout.
+  for (const response of inFlight) {
+    if (!response.headersSent) response.setHeader("Connection", "close");
+  }
+  await closeServer(server, drainTimeoutMs, logger);
+  let succeeded = true;
+  try {
+    await onShutdown?.();
+  } catch (error) {
+    succeeded = false;
+    logger.error("server.on_shutdown_failed", { error: describeError(error) });
+  }
+  await shutdownTelemetry();
+  logger.info("server.shutdown_completed", {
+    durationMs: Math.round(performance.now() - startedAt),
+  });
+  return succeeded;
+}
+
+function closeServer(server: Server, drainTimeoutMs: number, logger: ServerLogger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.error("server.drain_timeout", { drainTimeoutMs });
+      server.closeAllConnections();
+    }, drainTimeoutMs);
+    // close() stops accepting and drops idle keep-alive sockets; the callback fires once the
+    // in-flight requests have been answered and their connections closed.
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

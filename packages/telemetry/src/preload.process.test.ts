@@ -1,0 +1,257 @@
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createServer, request as httpRequest } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  type FixtureProcess,
+  freePort,
+  PRELOAD_PATH,
+  startItemsServer,
+} from "./test-fixtures/fixture-process.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "./test-fixtures/otlp-receiver.ts";
+
+// Real processes: `node --import preload.ts items-server.ts`, exporting to a receiver started here.
+
+const SERVER_KIND = 2;
+const TRACEPARENT_SHAPE = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+function newTraceparent(): { traceId: string; parentId: string; header: string } {
+  const traceId = crypto.randomUUID().replaceAll("-", "");
+  const parentId = traceId.slice(0, 16);
+  return { traceId, parentId, header: `00-${traceId}-${parentId}-01` };
+}
+
+function telemetryEnv(receiver: OtlpReceiver, metricsPort: number): Record<string, string> {
+  return {
+    OTEL_SERVICE_NAME: "items-fixture",
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: "50",
+    METRICS_PORT: String(metricsPort),
+    METRICS_HOST: "127.0.0.1",
+  };
+}
+
+async function scrape(metricsPort: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe("preload with a running SDK", () => {
+  let receiver: OtlpReceiver;
+  let fixture: FixtureProcess;
+  let metricsPort: number;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    metricsPort = await freePort();
+    fixture = await startItemsServer(telemetryEnv(receiver, metricsPort));
+  });
+  afterAll(async () => {
+    fixture?.kill();
+    await receiver?.close();
+  });
+
+  it("exports a SERVER span continuing the caller's trace, named after the route", async () => {
+    const caller = newTraceparent();
+    const response = await fetch(`${fixture.baseUrl}/items/42`, {
+      headers: { traceparent: caller.header },
+    });
+    expect(response.status).toBe(200);
+    const [, responseTraceId, responseSpanId] =
+      response.headers.get("traceresponse")?.match(TRACEPARENT_SHAPE) ?? [];
+    expect(responseTraceId).toBe(caller.traceId);
+
+    const span = await receiver.waitForSpan(
+      (s) => s.traceId === caller.traceId && s.kind === SERVER_KIND,
+    );
+    expect(span.name).toBe("GET /items/:id");
+    expect(span.attributes["http.route"]).toBe("/items/:id");
+    expect(span.parentSpanId).toBe(caller.parentId);
+    expect(span.spanId).toBe(responseSpanId);
+    expect(await response.json()).toEqual({ id: "42", traceId: caller.traceId });
+  });
+
+  it("serves route-labelled HTTP metrics, and its scrapes are neither traced nor measured", async () => {
+    await scrape(metricsPort);
+    const caller = newTraceparent();
+    expect(
+      (await fetch(`${fixture.baseUrl}/items/7`, { headers: { traceparent: caller.header } }))
+        .status,
+    ).toBe(200);
+    await scrape(metricsPort);
+    // Spans leave in end order: once this request's span arrived, any scrape span would have too.
+    await receiver.waitForSpan((s) => s.traceId === caller.traceId);
+
+    const metrics = await scrape(metricsPort);
+    const counts = metrics
+      .split("\n")
+      .filter((line) => line.startsWith("http_server_request_duration_count{"));
+    expect(counts.length).toBeGreaterThan(0);
+    for (const line of counts) expect(line).toContain('http_route="/items/:id"');
+    expect(counts.some((line) => /http_response_status_code="200"/.test(line))).toBe(true);
+    expect(receiver.spans.filter((s) => s.attributes["server.port"] === metricsPort)).toEqual([]);
+    expect(receiver.spans.filter((s) => s.attributes["url.path"] === "/metrics")).toEqual([]);
+  });
+
+  it("leaves unmatched routes unnamed: no span or metric label per unknown path", async () => {
+    const caller = newTraceparent();
+    expect(
+      (await fetch(`${fixture.baseUrl}/nowhere/123`, { headers: { traceparent: caller.header } }))
+        .status,
+    ).toBe(404);
+    const span = await receiver.waitForSpan((s) => s.traceId === caller.traceId);
+    expect(span.name).toBe("GET");
+    expect(span.attributes["http.route"]).toBeUndefined();
+    expect(await scrape(metricsPort)).not.toContain("nowhere");
+  });
+});
+
+describe("preload when telemetry cannot work", () => {
+  const fixtures: FixtureProcess[] = [];
+  const receivers: OtlpReceiver[] = [];
+  afterEach(async () => {
+    for (const fixture of fixtures.splice(0)) fixture.kill();
+    for (const receiver of receivers.splice(0)) await receiver.close();
+  });
+
+  it("serves requests when the metrics port is already taken, and says so", async () => {
+    const squatter = createServer();
+    squatter.listen(0, "127.0.0.1");
+    await once(squatter, "listening");
+    const takenPort = (squatter.address() as { port: number }).port;
+    try {
+      const receiver = await startOtlpReceiver();
+      receivers.push(receiver);
+      const fixture = await startItemsServer(telemetryEnv(receiver, takenPort));
+      fixtures.push(fixture);
+
+      const response = await fetch(`${fixture.baseUrl}/items/1`);
+      expect(response.status).toBe(200);
+      const failure = await fixture.waitForLine(
+        (line) => line.event === "telemetry.metrics_unavailable",
+      );
+      expect(failure).toMatchObject({ level: "error", metricsPort: takenPort });
+      // Traces still flow: only the metrics endpoint is lost.
+      const traceId = response.headers.get("traceresponse")?.split("-")[1];
+      await receiver.waitForSpan((s) => s.traceId === traceId);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("serves requests with the collector down, logs the export failure, exits cleanly", async () => {
+    const deadCollector = `http://127.0.0.1:${await freePort()}`;
+    const fixture = await startItemsServer({
+      OTEL_EXPORTER_OTLP_ENDPOINT: deadCollector,
+      OTEL_EXPORTER_OTLP_TIMEOUT: "500",
+      OTEL_BSP_SCHEDULE_DELAY: "50",
+      METRICS_PORT: String(await freePort()),
+      METRICS_HOST: "127.0.0.1",
+    });
+    fixtures.push(fixture);
+    for (const id of ["1", "2", "3"]) {
+      expect((await fetch(`${fixture.baseUrl}/items/${id}`)).status).toBe(200);
+    }
+    const failure = await fixture.waitForLine((line) => line.event === "telemetry.diagnostic");
+    expect(failure).toMatchObject({
+      level: "error",
+      message: expect.stringMatching(/ECONNREFUSED|timeout/i),
+    });
+    fixture.child.kill("SIGTERM");
+    expect(await fixture.exited).toBe(0);
+  });
+
+  it("starts nothing with OTEL_SDK_DISABLED=true, and serves", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const metricsPort = await freePort();
+    const fixture = await startItemsServer({
+      ...telemetryEnv(receiver, metricsPort),
+      OTEL_SDK_DISABLED: "true",
+    });
+    fixtures.push(fixture);
+
+    const caller = newTraceparent();
+    const response = await fetch(`${fixture.baseUrl}/items/5`, {
+      headers: { traceparent: caller.header },
+    });
+    expect(response.status).toBe(200);
+    // requestContext falls back to the incoming traceparent: bodies and logs keep the trace id.
+    expect(response.headers.get("traceresponse")).toMatch(new RegExp(`^00-${caller.traceId}-`));
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+    // Longer than many export intervals (OTEL_BSP_SCHEDULE_DELAY=50).
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    expect(receiver.exportCount()).toBe(0);
+  });
+});
+
+describe("preload configuration", () => {
+  it("exits 1 with one fatal line naming a bad variable, before the service starts", () => {
+    const result = spawnSync(
+      process.execPath,
+      ["--import", PRELOAD_PATH, "--eval", 'console.log("service started")'],
+      { env: { PATH: process.env.PATH, METRICS_PORT: "metrics" }, encoding: "utf8" },
+    );
+    expect(result.status).toBe(1);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
+      level: "fatal",
+      event: "config.invalid",
+      variable: "METRICS_PORT",
+    });
+  });
+});
+
+describe("graceful shutdown", () => {
+  let fixture: FixtureProcess | undefined;
+  let receiver: OtlpReceiver | undefined;
+  afterEach(async () => {
+    fixture?.kill();
+    await receiver?.close();
+  });
+
+  it("on SIGTERM stops accepting, finishes the in-flight request, runs onShutdown, flushes spans, exits 0", async () => {
+    receiver = await startOtlpReceiver();
+    const { OTEL_BSP_SCHEDULE_DELAY: _, ...env } = telemetryEnv(receiver, await freePort());
+    // Default batch delay (5 s): the slow request's span can only arrive through the exit flush.
+    fixture = await startItemsServer(env);
+    const running = fixture;
+    const caller = newTraceparent();
+    // fetch keeps the connection alive, like real clients.
+    const slow = fetch(`${running.baseUrl}/slow?ms=1500`, {
+      headers: { traceparent: caller.header },
+    });
+    await running.waitForLine((line) => line.event === "fixture.slow_started");
+    running.child.kill("SIGTERM");
+    await running.waitForLine((line) => line.event === "server.shutdown_started");
+
+    await expect(getWithoutKeepAlive(`${running.baseUrl}/items/1`)).rejects.toThrow(/ECONNREFUSED/);
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ done: true });
+    const answeredAt = Date.now();
+
+    expect(await running.exited).toBe(0);
+    // The keep-alive socket must not hold the exit until its idle timeout.
+    expect(Date.now() - answeredAt).toBeLessThan(2000);
+    const events = running.lines.map((line) => line.event);
+    expect(events.indexOf("fixture.on_shutdown")).toBeGreaterThan(
+      events.indexOf("server.shutdown_started"),
+    );
+    expect(events).toContain("server.shutdown_completed");
+    expect(receiver.spans.find((s) => s.traceId === caller.traceId)?.name).toBe("GET /slow");
+  });
+});
+
+function getWithoutKeepAlive(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on("error", reject)
+      .end();
+  });
+}
