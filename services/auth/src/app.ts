@@ -1,0 +1,71 @@
+import { notFound, onError } from "@tracemesh/errors";
+import { accessLog, type Logger } from "@tracemesh/logger";
+import { deadline } from "@tracemesh/resilience";
+import { requestContext, routeName } from "@tracemesh/telemetry";
+import { Hono } from "hono";
+import { chaos } from "./chaos/chaos-middleware.ts";
+import { createChaosRoutes } from "./chaos/chaos-routes.ts";
+import type { ChaosState } from "./chaos/chaos-state.ts";
+import type { LoginThrottle } from "./rate-limit/login-throttle.ts";
+import { authorizeRoute } from "./routes/authorize-route.ts";
+import { healthRoutes } from "./routes/health-routes.ts";
+import { jwksRoute } from "./routes/jwks-route.ts";
+import { tokenRoute } from "./routes/token-route.ts";
+import { usersRoute } from "./routes/users-route.ts";
+import type { SigningKey } from "./tokens/signing-key.ts";
+import { createTokenIssuer } from "./tokens/token-issuer.ts";
+import type { TokenSettings } from "./tokens/token-settings.ts";
+import { createTokenVerifier } from "./tokens/token-verifier.ts";
+import type { UserDirectory } from "./users/user-directory.ts";
+
+export interface AppDeps {
+  logger: Logger;
+  users: UserDirectory;
+  signingKey: SigningKey;
+  tokens: TokenSettings;
+  loginThrottle: LoginThrottle;
+  /** Reverse proxies whose X-Forwarded-For entry is trusted for rate limiting. */
+  trustedProxyHops: number;
+  /** Bearer secret of service-to-service calls; undefined refuses them. */
+  serviceToken: string | undefined;
+  /** Time budget of one request (DESIGN §6); callers may shorten it, never lengthen it. */
+  requestBudgetMs: number;
+  /** Present only with CHAOS_ENABLED=true: mounts `/chaos` and the fault injection. */
+  chaos?: { state: ChaosState; token: string; random?: () => number };
+  /** Clock of token issue and verification. @default Date.now */
+  now?: () => number;
+}
+
+/** The auth service's Hono app: tokens, JWKS, authorization decisions, user profiles. */
+export function createApp(deps: AppDeps): Hono {
+  const { logger, users, signingKey, tokens, now = Date.now } = deps;
+  const app = new Hono();
+  app.use(requestContext(), routeName(), accessLog({ logger }));
+  app.onError(onError);
+  app.notFound(notFound({ app }));
+  app.use(deadline({ budgetMs: deps.requestBudgetMs }));
+
+  if (deps.chaos) {
+    const { state, token, random } = deps.chaos;
+    app.use(chaos({ state, ...(random ? { random } : {}) }));
+    app.route("/chaos", createChaosRoutes({ state, token }));
+  }
+
+  app.route("/", healthRoutes());
+  app.route("/", jwksRoute([signingKey]));
+  app.route(
+    "/",
+    tokenRoute({
+      users,
+      issuer: createTokenIssuer(signingKey, tokens, now),
+      loginThrottle: deps.loginThrottle,
+      trustedProxyHops: deps.trustedProxyHops,
+    }),
+  );
+  app.route(
+    "/",
+    authorizeRoute({ users, verifier: createTokenVerifier([signingKey], tokens, now) }),
+  );
+  app.route("/", usersRoute({ users, serviceToken: deps.serviceToken }));
+  return app;
+}

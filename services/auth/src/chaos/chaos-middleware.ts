@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { trace } from "@opentelemetry/api";
+import { AppError } from "@tracemesh/errors";
+import type { Deadline } from "@tracemesh/resilience";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ChaosState } from "./chaos-state.ts";
+
+export type ChaosFault = "latency" | "error" | "unavailable";
+
+export interface ChaosOptions {
+  state: ChaosState;
+  /** Decides which requests `errorRate` hits. @default Math.random */
+  random?: () => number;
+  /** Paths faults never touch, so an operator can always look at and clear the experiment. */
+  exempt?: (path: string) => boolean;
+}
+
+const controlsAndProbes = (path: string) => path === "/chaos" || path.startsWith("/health/");
+
+function recordFault(c: Context, fault: ChaosFault, fields: Record<string, unknown>): void {
+  const span = trace.getActiveSpan();
+  span?.setAttribute("chaos.fault", fault);
+  span?.addEvent("chaos.fault", { "chaos.fault": fault });
+  c.var.logger.warn("chaos.fault_injected", { chaos: { fault, ...fields } });
+}
+
+/**
+ * Sleeps `latencyMs`, or only until the request's deadline (`deadline()` middleware) when that
+ * comes first: the caller has given up by then, so the request ends there with a 503.
+ */
+async function injectLatency(c: Context, latencyMs: number): Promise<void> {
+  const deadline: Deadline | undefined = c.var.deadline;
+  const remainingMs = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+  const sleptMs = Math.min(latencyMs, remainingMs);
+  recordFault(c, "latency", { latencyMs: sleptMs, requestedLatencyMs: latencyMs });
+  trace.getActiveSpan()?.setAttribute("chaos.latency_ms", sleptMs);
+  await sleep(sleptMs);
+  if (sleptMs < latencyMs) {
+    throw new AppError("SERVICE_UNAVAILABLE", { message: "chaos: latency outlasted the deadline" });
+  }
+}
+
+/**
+ * Applies the faults in `state` to every request but the exempt ones: latency first (as a slow
+ * dependency would), then unavailability (503 + Retry-After until the TTL ends), then the error
+ * rate (an uncaught throw → 500, or 503). Each fault sets `chaos.fault` on the span and logs.
+ */
+export function chaos(options: ChaosOptions): MiddlewareHandler {
+  const { state, random = Math.random, exempt = controlsAndProbes } = options;
+  return async function chaosMiddleware(c, next) {
+    const faults = exempt(c.req.path) ? undefined : state.current();
+    if (!faults) return next();
+
+    if (faults.latencyMs > 0) await injectLatency(c, faults.latencyMs);
+    if (faults.unavailable) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((faults.expiresAt - state.now()) / 1000));
+      recordFault(c, "unavailable", { retryAfterSeconds });
+      throw new AppError("SERVICE_UNAVAILABLE", {
+        message: "chaos: service marked unavailable",
+        headers: { "Retry-After": String(retryAfterSeconds) },
+      });
+    }
+    if (faults.errorRate > 0 && random() < faults.errorRate) {
+      recordFault(c, "error", { status: faults.errorStatus });
+      if (faults.errorStatus === 503) {
+        throw new AppError("SERVICE_UNAVAILABLE", { message: "chaos: injected 503" });
+      }
+      throw new Error("chaos: injected internal error");
+    }
+    return next();
+  };
+}

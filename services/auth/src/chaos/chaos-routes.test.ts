@@ -1,0 +1,85 @@
+import { describe, expect, test } from "vitest";
+import { CHAOS_TOKEN, createTestApp } from "../test-utils.ts";
+
+type App = Awaited<ReturnType<typeof createTestApp>>["app"];
+
+const chaosRequest = (
+  app: App,
+  method: string,
+  body?: unknown,
+  token: string | null = CHAOS_TOKEN,
+) =>
+  app.request("/chaos", {
+    method,
+    headers: {
+      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+describe("/chaos controls", () => {
+  test("do not exist without CHAOS_ENABLED: a 404 like any unknown route", async () => {
+    const { app } = await createTestApp({ chaos: false });
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const response = await chaosRequest(
+        app,
+        method,
+        method === "PUT" ? { unavailable: true } : undefined,
+      );
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ errorCode: "RESOURCE_NOT_FOUND" });
+    }
+  });
+
+  test.each([
+    ["no token", null],
+    ["a wrong token", `${CHAOS_TOKEN}-nope`],
+  ])("refuse %s with 401 AUTH_REQUIRED and change nothing", async (_name, token) => {
+    const { app, chaosState } = await createTestApp({ chaos: true });
+    const response = await chaosRequest(app, "PUT", { unavailable: true }, token);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ errorCode: "AUTH_REQUIRED" });
+    expect(chaosState.current()).toBeUndefined();
+    expect((await chaosRequest(app, "DELETE", undefined, token)).status).toBe(401);
+  });
+
+  test("PUT sets faults with defaults and a TTL, GET reads them, DELETE clears them", async () => {
+    const { app, clock } = await createTestApp({ chaos: true });
+    expect(await (await chaosRequest(app, "GET")).json()).toEqual({ active: false });
+
+    const put = await chaosRequest(app, "PUT", { latencyMs: 10, ttlSeconds: 60 });
+    expect(put.status).toBe(200);
+    const expected = {
+      active: true,
+      latencyMs: 10,
+      errorRate: 0,
+      errorStatus: 500,
+      unavailable: false,
+      expiresAt: new Date(clock.now() + 60_000).toISOString(),
+      ttlSeconds: 60,
+    };
+    expect(await put.json()).toEqual(expected);
+    clock.advance(15_000);
+    expect(await (await chaosRequest(app, "GET")).json()).toEqual({ ...expected, ttlSeconds: 45 });
+
+    expect((await chaosRequest(app, "DELETE")).status).toBe(204);
+    expect(await (await chaosRequest(app, "GET")).json()).toEqual({ active: false });
+  });
+
+  test.each([
+    [{ errorRate: 1.5 }, "errorRate"],
+    [{ latencyMs: -1 }, "latencyMs"],
+    [{ errorStatus: 502 }, "errorStatus"],
+    [{ ttlSeconds: 0 }, "ttlSeconds"],
+    [{ latency: 100 }, "latency"],
+  ])("reject %j with 400 on %s", async (body, field) => {
+    const { app, chaosState } = await createTestApp({ chaos: true });
+    const response = await chaosRequest(app, "PUT", body);
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { errorCode: string; details: { field: string }[] };
+    expect(error.errorCode).toBe("REQUEST_PARAMETER_INVALID");
+    expect(error.details.map((detail) => detail.field)).toContain(field);
+    expect(chaosState.current()).toBeUndefined();
+  });
+});

@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { describe, expect, test } from "vitest";
+import { fromPeer } from "../test-utils.ts";
+import { clientAddress } from "./client-address.ts";
+
+function appWithHops(hops: number) {
+  return new Hono().get("/", (c) => c.text(clientAddress(c, hops)));
+}
+
+async function addressSeen(hops: number, forwardedFor?: string, peer = "10.0.0.1") {
+  const headers: Record<string, string> = forwardedFor ? { "X-Forwarded-For": forwardedFor } : {};
+  const response = await appWithHops(hops).request("/", { headers }, fromPeer(peer));
+  return response.text();
+}
+
+describe("clientAddress", () => {
+  test("uses the socket's peer and ignores X-Forwarded-For unless proxies are trusted", async () => {
+    expect(await addressSeen(0)).toBe("10.0.0.1");
+    expect(await addressSeen(0, "1.2.3.4")).toBe("10.0.0.1");
+  });
+
+  test("behind N trusted proxies, takes the Nth address from the right", async () => {
+    expect(await addressSeen(1, "6.6.6.6, 203.0.113.7")).toBe("203.0.113.7");
+    expect(await addressSeen(2, "6.6.6.6, 203.0.113.7, 10.1.1.1")).toBe("203.0.113.7");
+  });
+
+  test("a short X-Forwarded-For falls back to its leftmost address, or to the peer", async () => {
+    expect(await addressSeen(3, "203.0.113.7")).toBe("203.0.113.7");
+    expect(await addressSeen(1)).toBe("10.0.0.1");
+  });
+
+  test("without a Node socket (app.request) the address is 'unknown'", async () => {
+    const response = await appWithHops(0).request("/");
+    expect(await response.text()).toBe("unknown");
+  });
+});

@@ -1,0 +1,56 @@
+import { createLogger } from "@tracemesh/logger";
+import { startHttpServer } from "@tracemesh/telemetry";
+import { createApp } from "./app.ts";
+import { createChaosState } from "./chaos/chaos-state.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
+import { generateSigningKey, importSigningKey } from "./tokens/signing-key.ts";
+import { DEMO_USERS } from "./users/demo-users.ts";
+import { createUserDirectory } from "./users/user-directory.ts";
+
+const SERVICE = "auth";
+
+async function start(config: Config): Promise<void> {
+  const logger = createLogger({ service: SERVICE, level: config.logLevel });
+  const { privateKeyPem } = config.tokens;
+  const signingKey = privateKeyPem
+    ? await importSigningKey(privateKeyPem)
+    : await generateSigningKey();
+  const users = await createUserDirectory(DEMO_USERS);
+  logger.info("auth.initialized", {
+    kid: signingKey.kid,
+    keySource: privateKeyPem ? "config" : "generated",
+    users: DEMO_USERS.length,
+    chaosEnabled: config.chaos !== undefined,
+  });
+  if (config.serviceToken === undefined) {
+    logger.warn("auth.service_token_missing", { effect: "GET /v1/users/:id refuses every call" });
+  }
+
+  const app = createApp({
+    logger,
+    users,
+    signingKey,
+    tokens: config.tokens,
+    loginThrottle: createLoginThrottle(config.loginRateLimit),
+    trustedProxyHops: config.trustedProxyHops,
+    serviceToken: config.serviceToken,
+    requestBudgetMs: config.requestBudgetMs,
+    ...(config.chaos ? { chaos: { state: createChaosState(), token: config.chaos.token } } : {}),
+  });
+  // Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, flush telemetry, exit.
+  await startHttpServer({ app, port: config.port, logger, drainTimeoutMs: config.shutdownDrainMs });
+}
+
+try {
+  await start(loadConfig());
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  // One fatal line naming the variable (never its value: it may be a secret), then exit 1 once
+  // the line is written: setting exitCode instead of calling exit() lets the stream flush.
+  createLogger({ service: SERVICE }).error("config.invalid", {
+    variable: error.variable,
+    issue: error.message,
+  });
+  process.exitCode = 1;
+}

@@ -1,0 +1,55 @@
+import { jsonBody, RateLimitedError, UnauthenticatedError, validate } from "@tracemesh/errors";
+import { Hono } from "hono";
+import * as v from "valibot";
+import { clientAddress } from "../http/client-address.ts";
+import type { LoginThrottle } from "../rate-limit/login-throttle.ts";
+import type { TokenIssuer } from "../tokens/token-issuer.ts";
+import type { UserDirectory } from "../users/user-directory.ts";
+
+const TokenRequest = v.object({
+  username: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  // Bounded so that a megabyte "password" cannot make each scrypt call slower.
+  password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+});
+
+export interface TokenRouteDeps {
+  users: UserDirectory;
+  issuer: TokenIssuer;
+  loginThrottle: LoginThrottle;
+  /** Reverse proxies whose X-Forwarded-For entry is trusted; 0 uses the socket's peer. */
+  trustedProxyHops: number;
+}
+
+/**
+ * `POST /v1/token`: a short-lived access token for a username and password. A wrong password
+ * and an unknown user get the same 401 after the same scrypt work; attempts are throttled per
+ * client and per username before the password is checked.
+ */
+export function tokenRoute(deps: TokenRouteDeps): Hono {
+  const { users, issuer, loginThrottle, trustedProxyHops } = deps;
+  return new Hono().post(
+    "/v1/token",
+    jsonBody({ maxBytes: 4096 }),
+    validate("json", TokenRequest),
+    async function issueToken(c) {
+      const { username, password } = c.req.valid("json");
+      const throttle = loginThrottle.attempt(clientAddress(c, trustedProxyHops), username);
+      if (!throttle.allowed) {
+        c.var.logger.warn("auth.login_throttled", { limitedBy: throttle.limitedBy });
+        throw new RateLimitedError({ retryAfterSeconds: throttle.retryAfterSeconds });
+      }
+      const user = await users.authenticate(username, password);
+      if (!user) {
+        // The username is not logged: people type their password into it.
+        c.var.logger.warn("auth.login_failed");
+        throw new UnauthenticatedError({ code: "AUTH_INVALID_CREDENTIALS" });
+      }
+      const token = await issuer.issue(user);
+      c.var.logger.info("auth.token_issued", { userId: user.id, expiresIn: token.expiresIn });
+      // RFC 6749 §5.1: responses carrying tokens are never cached.
+      c.header("Cache-Control", "no-store");
+      c.header("Pragma", "no-cache");
+      return c.json(token);
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import { NotFoundError, validate } from "@tracemesh/errors";
+import { Hono } from "hono";
+import * as v from "valibot";
+import { requireBearerSecret } from "../http/bearer-secret.ts";
+import type { UserDirectory } from "../users/user-directory.ts";
+
+const UserParams = v.object({
+  id: v.pipe(v.string(), v.maxLength(128), v.regex(/^[A-Za-z0-9._:-]+$/)),
+});
+
+export interface UsersRouteDeps {
+  users: UserDirectory;
+  /** The `SERVICE_TOKEN` callers must present; undefined refuses every call. */
+  serviceToken: string | undefined;
+}
+
+/**
+ * `GET /v1/users/:id`: the profile a notification needs, for other services only
+ * (`Authorization: Bearer <SERVICE_TOKEN>`); 404 RESOURCE_NOT_FOUND for an unknown id.
+ */
+export function usersRoute(deps: UsersRouteDeps): Hono {
+  const { users, serviceToken } = deps;
+  return new Hono().get(
+    "/v1/users/:id",
+    requireBearerSecret({ secret: serviceToken }),
+    validate("param", UserParams),
+    function getUserProfile(c) {
+      const user = users.findById(c.req.valid("param").id);
+      if (!user) throw new NotFoundError({ message: "unknown user id" });
+      const { id, username, displayName, email } = user;
+      return c.json({ id, username, displayName, email });
+    },
+  );
+}

@@ -1,0 +1,133 @@
+import { Writable } from "node:stream";
+import { createLogger } from "@tracemesh/logger";
+import type { Hono } from "hono";
+import { type AppDeps, createApp } from "./app.ts";
+import { type ChaosState, createChaosState } from "./chaos/chaos-state.ts";
+import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
+import { generateSigningKey, type SigningKey } from "./tokens/signing-key.ts";
+import type { TokenSettings } from "./tokens/token-settings.ts";
+import { DEMO_USERS } from "./users/demo-users.ts";
+import type { ScryptCost } from "./users/password-hash.ts";
+import type { UserSeed } from "./users/user.ts";
+import { createUserDirectory, type UserDirectory } from "./users/user-directory.ts";
+
+/** Cheap scrypt for tests: the code path is the same, only N is smaller. */
+export const TEST_SCRYPT_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
+export const SERVICE_TOKEN = "service-token-for-tests-0123456789";
+export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
+export const TEST_TOKENS: TokenSettings = {
+  issuer: "tracemesh-auth",
+  audience: "tracemesh",
+  ttlSeconds: 300,
+};
+export const [ALICE, BOB, CAROL] = DEMO_USERS as readonly [UserSeed, UserSeed, UserSeed];
+
+/** A clock tests move by hand, so windows and expiries need no waiting. */
+export function createTestClock(start = Date.parse("2026-11-25T10:00:00.000Z")) {
+  let current = start;
+  return {
+    now: () => current,
+    advance(ms: number) {
+      current += ms;
+    },
+  };
+}
+
+/** A logger writing into memory, and the JSON lines it wrote so far. */
+export function captureLogger() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ service: "auth", level: "debug", stream });
+  async function lines(): Promise<Record<string, unknown>[]> {
+    // winston hands records to its transport through stream buffers: let them drain.
+    await new Promise((resolve) => setImmediate(resolve));
+    return chunks
+      .join("")
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  return { logger, lines };
+}
+
+let sharedUsers: Promise<UserDirectory> | undefined;
+let sharedKey: Promise<SigningKey> | undefined;
+
+export interface TestAppOptions {
+  chaos?: boolean;
+  random?: () => number;
+  serviceToken?: string | undefined;
+  trustedProxyHops?: number;
+  loginLimits?: { perClient: number; perUsername: number; windowMs: number };
+  requestBudgetMs?: number;
+}
+
+/** The app as main.ts builds it, with a hand-moved clock, fast scrypt and captured logs. */
+export async function createTestApp(options: TestAppOptions = {}) {
+  sharedUsers ??= createUserDirectory(DEMO_USERS, TEST_SCRYPT_COST);
+  sharedKey ??= generateSigningKey();
+  const clock = createTestClock();
+  const logs = captureLogger();
+  const signingKey = await sharedKey;
+  const chaosState: ChaosState = createChaosState({ now: clock.now });
+  const limits = options.loginLimits ?? { perClient: 1000, perUsername: 1000, windowMs: 60_000 };
+  const deps: AppDeps = {
+    logger: logs.logger,
+    users: await sharedUsers,
+    signingKey,
+    tokens: TEST_TOKENS,
+    loginThrottle: createLoginThrottle({ ...limits, now: clock.now }),
+    trustedProxyHops: options.trustedProxyHops ?? 0,
+    serviceToken: "serviceToken" in options ? options.serviceToken : SERVICE_TOKEN,
+    requestBudgetMs: options.requestBudgetMs ?? 5000,
+    now: clock.now,
+    ...(options.chaos
+      ? {
+          chaos: {
+            state: chaosState,
+            token: CHAOS_TOKEN,
+            ...(options.random ? { random: options.random } : {}),
+          },
+        }
+      : {}),
+  };
+  return { app: createApp(deps), clock, logs, signingKey, chaosState };
+}
+
+/** What @hono/node-server passes as env, enough for getConnInfo: the socket's peer address. */
+export function fromPeer(address: string) {
+  return {
+    incoming: { socket: { remoteAddress: address, remotePort: 40_000, remoteFamily: "IPv4" } },
+  };
+}
+
+/** A JSON request to the app, optionally from a given peer address. */
+export function postJson(
+  app: Hono,
+  path: string,
+  body: unknown,
+  init: { headers?: Record<string, string>; peer?: string } = {},
+) {
+  return app.request(
+    path,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...init.headers },
+      body: JSON.stringify(body),
+    },
+    init.peer === undefined ? undefined : fromPeer(init.peer),
+  );
+}
+
+/** Logs in through `POST /v1/token` and returns the access token. */
+export async function login(app: Hono, username: string, password: string): Promise<string> {
+  const response = await postJson(app, "/v1/token", { username, password });
+  if (response.status !== 200) throw new Error(`login as ${username} answered ${response.status}`);
+  const body = (await response.json()) as { accessToken: string };
+  return body.accessToken;
+}
