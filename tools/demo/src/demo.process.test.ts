@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+function runDemo(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "main.ts"), "--once"], {
+    env: { ...process.env, ...env },
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, output })));
+}
+
+test("pnpm demo follows one failing request through body, header, log, trace and metrics", async () => {
+  const [todoApiPort, metricsPort, otlpPort, closedPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const { code, output } = await runDemo({
+    TODO_API_PORT: String(todoApiPort),
+    TODO_API_METRICS_PORT: String(metricsPort),
+    OTLP_PORT: String(otlpPort),
+    JAEGER_QUERY_URL: `http://127.0.0.1:${closedPort}`,
+    DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), "tracemesh-demo-")),
+  });
+
+  expect(code, output).toBe(0);
+  expect(output).toContain("5xx: 10");
+  const traceId = output.match(/"traceId": "([0-9a-f]{32})"/)?.[1];
+  expect(traceId, output).toBeDefined();
+  expect(output).toContain(`traceresponse: 00-${traceId}-`);
+  expect(output).toMatch(
+    new RegExp(`"event":"http.request","traceId":"${traceId}".*"stack":"RangeError`),
+  );
+  expect(output).toMatch(new RegExp(`trace ${traceId} · \\d+ spans`));
+  expect(output).toContain("todo-api: GET /error [server] ERROR");
+  expect(output).toMatch(/tracemesh_errors_total\{error_code="INTERNAL_ERROR",[^}]*\} 10/);
+  expect(output).toContain(`pnpm trace ${traceId}`);
+}, 120_000);

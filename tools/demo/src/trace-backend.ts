@@ -1,0 +1,48 @@
+import { type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
+
+export interface TraceBackend {
+  /** Where services send OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  otlpEndpoint: string;
+  /** A Jaeger-compatible query API v3 base URL, for `pnpm trace`. */
+  queryUrl: string;
+  description: string;
+  close(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+    (response) => response.ok,
+    () => false,
+  );
+}
+
+/**
+ * Jaeger when one answers on its query port (traces go to its OTLP port), otherwise the local
+ * OTLP sink on 4318 — or on a free port when 4318 is taken by something that is not Jaeger.
+ */
+export async function openTraceBackend(
+  jaegerQueryUrl: string,
+  otlpPort: number,
+): Promise<TraceBackend> {
+  if (await answers(new URL("/api/v3/services", jaegerQueryUrl).href)) {
+    const otlpEndpoint = `http://127.0.0.1:${otlpPort}`;
+    return {
+      otlpEndpoint,
+      queryUrl: jaegerQueryUrl,
+      description: `Jaeger at ${jaegerQueryUrl}`,
+      close: async () => {},
+    };
+  }
+  let sink: OtlpSink;
+  try {
+    sink = await startOtlpSink({ port: otlpPort });
+  } catch {
+    sink = await startOtlpSink({ port: 0 });
+  }
+  return {
+    otlpEndpoint: sink.url,
+    queryUrl: sink.url,
+    description: `the local OTLP sink at ${sink.url} (no Jaeger answered at ${jaegerQueryUrl})`,
+    close: () => sink.close(),
+  };
+}
