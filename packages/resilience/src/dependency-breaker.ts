@@ -1,0 +1,96 @@
+import { diag, trace } from "@opentelemetry/api";
+import {
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleType,
+  SamplingBreaker,
+} from "cockatiel";
+import type { BreakerStateName } from "./dependency-metrics.ts";
+import { UpstreamFailure } from "./upstream-failure.ts";
+
+export interface BreakerOptions {
+  /** Opens after this many failed attempts in a row. @default 5 */
+  consecutiveFailures?: number;
+  /** Opens on a failure rate over a sliding window instead of consecutive failures. */
+  sampling?: { threshold: number; durationMs: number; minimumRps?: number };
+  /** How long it stays open before letting one trial call through. @default 5000 */
+  halfOpenAfterMs?: number;
+}
+
+/** Where breaker state changes are logged: the logger package's Logger fits. */
+export interface BreakerLogger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+}
+
+export interface DependencyBreaker {
+  readonly policy: CircuitBreakerPolicy;
+  state(): BreakerStateName;
+  /** Milliseconds until the breaker lets a trial call through; undefined unless open. */
+  remainingOpenMs(): number | undefined;
+}
+
+function stateName(state: CircuitState): BreakerStateName {
+  if (state === CircuitState.Closed) return "closed";
+  if (state === CircuitState.HalfOpen) return "half-open";
+  return "open";
+}
+
+function announce(
+  dependency: string,
+  from: BreakerStateName,
+  to: BreakerStateName,
+  logger?: BreakerLogger,
+) {
+  try {
+    trace.getActiveSpan()?.addEvent("dependency.breaker.state_change", {
+      "dependency.name": dependency,
+      "breaker.previous_state": from,
+      "breaker.state": to,
+    });
+    const fields = { dependency, from, to };
+    if (to === "open") logger?.warn("dependency.breaker.state_change", fields);
+    else logger?.info("dependency.breaker.state_change", fields);
+  } catch (error) {
+    // Reporting a state change must never fail the call that caused it.
+    diag.warn("resilience: could not report a breaker state change", error);
+  }
+}
+
+/** The dependency's circuit breaker: only attempts the dependency is to blame for count as failures. */
+export function createDependencyBreaker(
+  dependency: string,
+  options: BreakerOptions = {},
+  logger?: BreakerLogger,
+): DependencyBreaker {
+  const { consecutiveFailures = 5, sampling, halfOpenAfterMs = 5_000 } = options;
+  const breaker = sampling
+    ? new SamplingBreaker({
+        threshold: sampling.threshold,
+        duration: sampling.durationMs,
+        minimumRps: sampling.minimumRps,
+      })
+    : new ConsecutiveBreaker(consecutiveFailures);
+  const policy = circuitBreaker(handleType(UpstreamFailure), {
+    breaker,
+    halfOpenAfter: halfOpenAfterMs,
+  });
+  let current: BreakerStateName = "closed";
+  let openedAt = 0;
+  policy.onStateChange((state) => {
+    const previous = current;
+    current = stateName(state);
+    if (current === "open") openedAt = Date.now();
+    announce(dependency, previous, current, logger);
+  });
+  return {
+    policy,
+    state: () => stateName(policy.state),
+    remainingOpenMs: () =>
+      policy.state === CircuitState.Open
+        ? Math.max(0, openedAt + halfOpenAfterMs - Date.now())
+        : undefined,
+  };
+}

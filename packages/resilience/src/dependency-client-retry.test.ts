@@ -1,0 +1,135 @@
+import { DependencyError } from "@tracemesh/errors";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { createDeadline } from "./deadline.ts";
+import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
+import { failureOf, hang, reply, sequence, startUpstream, type Upstream } from "./test-utils.ts";
+
+let upstream: Upstream;
+beforeEach(async () => {
+  upstream = await startUpstream(reply(500, { errorCode: "INTERNAL_ERROR" }));
+});
+afterEach(() => upstream.close());
+
+function client(overrides: Partial<DependencyClientOptions> = {}) {
+  return createDependencyClient({
+    name: "auth",
+    baseUrl: upstream.url,
+    timeouts: { attemptMs: 1_000, totalMs: 10_000 },
+    retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
+    breaker: { consecutiveFailures: 100 },
+    ...overrides,
+  });
+}
+
+describe("retries", () => {
+  test("an idempotent call is retried, at most maxAttempts times in all", async () => {
+    const error = await failureOf(
+      client().request({ method: "GET", path: "/", deadline: createDeadline(5_000) }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(upstream.hits).toHaveLength(3);
+  });
+
+  test("a retry that succeeds answers the call", async () => {
+    upstream.behave(sequence(reply(503), reply(200, { ok: true })));
+    const res = await client().request({
+      method: "PUT",
+      path: "/",
+      body: "x",
+      deadline: createDeadline(5_000),
+    });
+    expect(res.status).toBe(200);
+    expect(upstream.hits).toHaveLength(2);
+    expect(upstream.hits.map((hit) => hit.body)).toEqual(["x", "x"]);
+  });
+
+  test("timeouts are retried too", async () => {
+    upstream.behave(sequence(hang, reply(200, { ok: true })));
+    const res = await client({ timeouts: { attemptMs: 200 } }).request({
+      method: "GET",
+      path: "/",
+      deadline: createDeadline(5_000),
+    });
+    expect(res.status).toBe(200);
+    expect(upstream.hits).toHaveLength(2);
+  });
+
+  test("a non-idempotent call is never retried", async () => {
+    const error = await failureOf(
+      client().request({ method: "POST", path: "/", deadline: createDeadline(5_000) }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(upstream.hits).toHaveLength(1);
+  });
+
+  test("a POST declared idempotent is retried", async () => {
+    await failureOf(
+      client().request({
+        method: "POST",
+        path: "/",
+        idempotent: true,
+        deadline: createDeadline(5_000),
+      }),
+    );
+    expect(upstream.hits).toHaveLength(3);
+  });
+
+  test("a GET declared not idempotent is not retried", async () => {
+    await failureOf(
+      client().request({
+        method: "GET",
+        path: "/",
+        idempotent: false,
+        deadline: createDeadline(5_000),
+      }),
+    );
+    expect(upstream.hits).toHaveLength(1);
+  });
+
+  test("an upstream 4xx is not retried", async () => {
+    upstream.behave(reply(401, { errorCode: "AUTH_REQUIRED" }));
+    await failureOf(
+      client().request({ method: "GET", path: "/", deadline: createDeadline(5_000) }),
+    );
+    expect(upstream.hits).toHaveLength(1);
+  });
+
+  test("each attempt forwards the budget left at its start", async () => {
+    upstream.behave(sequence(reply(500), reply(500), reply(200, {})));
+    await client({ retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 100 } }).request({
+      method: "GET",
+      path: "/",
+      deadline: createDeadline(900),
+    });
+    const budgets = upstream.hits.map((hit) => Number(hit.headers["x-request-timeout-ms"]));
+    expect(budgets).toHaveLength(3);
+    expect(budgets[1]).toBeLessThan(budgets[0] ?? 0);
+    expect(budgets[2]).toBeLessThan(budgets[1] ?? 0);
+  });
+});
+
+describe("Retry-After", () => {
+  test("the next attempt waits at least as long as the upstream asked", async () => {
+    upstream.behave(sequence(reply(503, {}, { "retry-after": "1" }), reply(200, { ok: true })));
+    const res = await client().request({
+      method: "GET",
+      path: "/",
+      deadline: createDeadline(5_000),
+    });
+    expect(res.status).toBe(200);
+    const [first, second] = upstream.hits;
+    // maxDelayMs is 50: only the upstream's Retry-After explains a wait near one second.
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  test("no retry when the wait asked for does not fit the deadline; the 503 passes it on", async () => {
+    upstream.behave(reply(503, {}, { "retry-after": "30" }));
+    const started = performance.now();
+    const error = await failureOf(
+      client().request({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
+    );
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(upstream.hits).toHaveLength(1);
+    expect((error as DependencyError).retryAfterSeconds).toBe(30);
+  });
+});

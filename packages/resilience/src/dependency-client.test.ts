@@ -1,0 +1,140 @@
+import { DependencyError } from "@tracemesh/errors";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { createDeadline } from "./deadline.ts";
+import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
+import { failureOf, hang, reply, startUpstream, type Upstream } from "./test-utils.ts";
+import { UpstreamFailure } from "./upstream-failure.ts";
+
+let upstream: Upstream;
+beforeEach(async () => {
+  upstream = await startUpstream();
+});
+afterEach(() => upstream.close());
+
+function client(overrides: Partial<DependencyClientOptions> = {}) {
+  return createDependencyClient({
+    name: "auth",
+    baseUrl: upstream.url,
+    timeouts: { attemptMs: 1_000, totalMs: 5_000 },
+    retry: { maxAttempts: 1 },
+    ...overrides,
+  });
+}
+
+describe("success", () => {
+  test("sends method, path, headers and a JSON body; returns the response with its body", async () => {
+    upstream.behave(reply(201, { id: "42" }, { "x-upstream": "yes" }));
+    const res = await client().request({
+      method: "post",
+      path: "v1/things?x=1",
+      body: { title: "a" },
+      headers: { authorization: "Bearer t" },
+      deadline: createDeadline(3_000),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-upstream")).toBe("yes");
+    expect(await res.json()).toEqual({ id: "42" });
+    const [hit] = upstream.hits;
+    expect(hit?.method).toBe("POST");
+    expect(hit?.path).toBe("/v1/things?x=1");
+    expect(hit?.headers["content-type"]).toBe("application/json");
+    expect(hit?.headers.authorization).toBe("Bearer t");
+    expect(JSON.parse(hit?.body ?? "")).toEqual({ title: "a" });
+  });
+
+  test("requestJson parses the body, and gives undefined for an empty one", async () => {
+    upstream.behave(reply(200, { allowed: true }));
+    const deadline = createDeadline(3_000);
+    expect(await client().requestJson({ method: "GET", path: "/a", deadline })).toEqual({
+      allowed: true,
+    });
+    upstream.behave(reply(204));
+    expect(await client().requestJson({ method: "GET", path: "/a", deadline })).toBeUndefined();
+  });
+
+  test("a 2xx whose body is not JSON is the dependency's fault for requestJson", async () => {
+    upstream.behave(reply(200, "<html>"));
+    const error = await failureOf(
+      client().requestJson({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+  });
+});
+
+describe("deadlines", () => {
+  test("forwards the remaining budget minus the margin, smaller than the caller's", async () => {
+    await client({ marginMs: 100 }).request({
+      method: "GET",
+      path: "/",
+      deadline: createDeadline(3_000),
+    });
+    const forwarded = Number(upstream.hits[0]?.headers["x-request-timeout-ms"]);
+    expect(forwarded).toBeLessThanOrEqual(900);
+    expect(forwarded).toBeGreaterThan(0);
+    await client({ marginMs: 100, timeouts: { attemptMs: 10_000 } }).request({
+      method: "GET",
+      path: "/",
+      deadline: createDeadline(3_000),
+    });
+    const fromDeadline = Number(upstream.hits[1]?.headers["x-request-timeout-ms"]);
+    expect(fromDeadline).toBeLessThanOrEqual(2_900);
+    expect(fromDeadline).toBeGreaterThan(1_500);
+  });
+
+  test("answers 503 within the caller's deadline when the upstream hangs", async () => {
+    upstream.behave(hang);
+    const slowClient = client({ timeouts: { attemptMs: 20_000, totalMs: 20_000 } });
+    const started = performance.now();
+    const error = await failureOf(
+      slowClient.request({ method: "GET", path: "/", deadline: createDeadline(300) }),
+    );
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  test("the configured total timeout bounds a call with a longer deadline", async () => {
+    upstream.behave(hang);
+    const started = performance.now();
+    const error = await failureOf(
+      client({ timeouts: { attemptMs: 20_000, totalMs: 300 } }).request({
+        method: "GET",
+        path: "/",
+        deadline: createDeadline(20_000),
+      }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  test("never starts an attempt with less than minBudgetMs left", async () => {
+    const error = await failureOf(
+      client({ minBudgetMs: 200 }).request({
+        method: "GET",
+        path: "/",
+        deadline: createDeadline(150),
+      }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(upstream.hits).toHaveLength(0);
+  });
+
+  test("retries give up while another attempt still fits, not when the deadline hits", async () => {
+    upstream.behave(reply(500, {}));
+    const started = performance.now();
+    const error = await failureOf(
+      client({
+        retry: { maxAttempts: 100, initialDelayMs: 100, maxDelayMs: 150 },
+        minBudgetMs: 400,
+        breaker: { consecutiveFailures: 1_000 },
+      }).request({ method: "GET", path: "/", deadline: createDeadline(1_500) }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    // Had it slept into the deadline, the cause would be the total timeout, not the last 500.
+    expect((error as DependencyError).cause).toBeInstanceOf(UpstreamFailure);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(upstream.hits.length).toBeGreaterThan(1);
+    expect(upstream.hits.length).toBeLessThan(100);
+  });
+});

@@ -1,0 +1,174 @@
+import { context, type Meter, metrics } from "@opentelemetry/api";
+import { DependencyError } from "@tracemesh/errors";
+import { bulkhead, TimeoutStrategy, timeout } from "cockatiel";
+import { createCallRetry, type RetryOptions } from "./call-retry.ts";
+import type { Deadline } from "./deadline.ts";
+import {
+  type BreakerLogger,
+  type BreakerOptions,
+  createDependencyBreaker,
+} from "./dependency-breaker.ts";
+import { isDependencyFailure, rejectionReason } from "./dependency-failure.ts";
+import { type BreakerStateName, createDependencyMetrics } from "./dependency-metrics.ts";
+import { runAttempt } from "./http-attempt.ts";
+import { prepareRequest } from "./prepared-request.ts";
+import { untilAbortedWhileQueued } from "./queue-deadline.ts";
+import { toRetryAfterSeconds } from "./retry-after.ts";
+import { BudgetExhaustedError, UpstreamFailure } from "./upstream-failure.ts";
+
+export interface DependencyClientOptions {
+  /** Logical name in errors, metrics and logs (`auth`): never a host or URL. */
+  name: string;
+  baseUrl: string;
+  /** @default { attemptMs: 2000, totalMs: 5000 } */
+  timeouts?: { attemptMs?: number; totalMs?: number };
+  /** Concurrent calls, and calls waiting for a slot; beyond both, calls fail at once. @default { limit: 32, queue: 32 } */
+  bulkhead?: { limit?: number; queue?: number };
+  retry?: RetryOptions;
+  breaker?: BreakerOptions;
+  /** Subtracted from the budget forwarded downstream, for the way back. @default 50 */
+  marginMs?: number;
+  /** No attempt starts with less time left than this. @default 100 */
+  minBudgetMs?: number;
+  /** @default "X-Request-Timeout-Ms" */
+  budgetHeader?: string;
+  /** @default the global fetch, which the OpenTelemetry undici instrumentation traces */
+  fetch?: typeof fetch;
+  logger?: BreakerLogger;
+  /** @default the global meter provider's "@tracemesh/resilience" meter */
+  meter?: Meter;
+}
+
+export interface DependencyRequest {
+  method: string;
+  /** Path and query under the client's baseUrl. */
+  path: string;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  deadline: Deadline;
+  /** Whether a failed attempt may be repeated. @default true for GET, HEAD, OPTIONS, PUT, DELETE */
+  idempotent?: boolean;
+}
+
+export interface DependencyClient {
+  readonly name: string;
+  /** The 2xx/3xx response, its body already read; throws DependencyError or the upstream 4xx's AppError. */
+  request(request: DependencyRequest): Promise<Response>;
+  /** Like `request`, with the body parsed as JSON (undefined when empty); validate it before use. */
+  requestJson(request: DependencyRequest): Promise<unknown>;
+  breakerState(): BreakerStateName;
+}
+
+interface CallState {
+  admitted: boolean;
+  lastRetryAfterMs: number | undefined;
+}
+
+/**
+ * An HTTP client for one dependency (DESIGN §6): bulkhead → total timeout → retry → circuit
+ * breaker → attempt timeout, bounded by the caller's deadline, failures mapped to the contract.
+ */
+export function createDependencyClient(options: DependencyClientOptions): DependencyClient {
+  const { name, marginMs = 50, minBudgetMs = 100, budgetHeader = "X-Request-Timeout-Ms" } = options;
+  const { attemptMs = 2_000, totalMs = 5_000 } = options.timeouts ?? {};
+  const { limit = 32, queue = 32 } = options.bulkhead ?? {};
+  const { maxAttempts = 3, initialDelayMs = 50, maxDelayMs = 1_000 } = options.retry ?? {};
+  const send = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const admission = bulkhead(limit, queue);
+  const breaker = createDependencyBreaker(name, options.breaker, options.logger);
+  const attemptTimeout = timeout(attemptMs, TimeoutStrategy.Cooperative);
+  const meter = options.meter ?? metrics.getMeter("@tracemesh/resilience");
+  const instruments = createDependencyMetrics(name, meter, breaker.state);
+
+  function runCall(input: DependencyRequest, call: CallState): Promise<Response> {
+    call.admitted = true;
+    const prepared = prepareRequest(baseUrl, input);
+    const totalExpiresAt = Date.now() + Math.min(input.deadline.remainingMs(), totalMs);
+    const remainingMs = () => Math.min(input.deadline.remainingMs(), totalExpiresAt - Date.now());
+    const callRetry = createCallRetry({
+      maxAttempts,
+      initialDelayMs,
+      maxDelayMs,
+      minBudgetMs,
+      remainingMs,
+      idempotent: prepared.idempotent,
+    });
+    callRetry.onRetry(() => instruments.countRetry());
+    const total = timeout(Math.max(0, remainingMs()), TimeoutStrategy.Aggressive);
+    return total.execute(
+      ({ signal: totalSignal }) =>
+        callRetry.execute(({ signal: retrySignal }) => {
+          const leftMs = remainingMs();
+          if (leftMs < minBudgetMs) throw new BudgetExhaustedError(name, leftMs);
+          const attempt = ({ signal }: { signal: AbortSignal }) =>
+            runAttempt({
+              ...prepared,
+              dependency: name,
+              fetch: send,
+              signal,
+              budgetHeader,
+              budgetMs: Math.max(1, Math.floor(Math.min(leftMs, attemptMs) - marginMs)),
+              metrics: instruments,
+            }).catch((error: unknown) => {
+              if (error instanceof UpstreamFailure && error.retryAfterMs !== undefined) {
+                call.lastRetryAfterMs = error.retryAfterMs;
+              }
+              throw error;
+            });
+          return breaker.policy.execute(
+            ({ signal }) => attemptTimeout.execute(attempt, signal),
+            retrySignal,
+          );
+        }, totalSignal),
+      input.deadline.signal,
+    );
+  }
+
+  function toFailure(error: unknown, call: CallState): unknown {
+    const reason = rejectionReason(error);
+    if (reason !== undefined) instruments.countRejection(reason);
+    if (!isDependencyFailure(error)) return error;
+    const retryAfterMs = breaker.remainingOpenMs() ?? call.lastRetryAfterMs ?? 1_000;
+    return new DependencyError({
+      dependency: name,
+      retryAfterSeconds: toRetryAfterSeconds(retryAfterMs),
+      cause: error,
+    });
+  }
+
+  async function request(input: DependencyRequest): Promise<Response> {
+    const call: CallState = { admitted: false, lastRetryAfterMs: undefined };
+    // Queued calls run when another call frees a slot, in that call's context: bind them to
+    // the caller's, so each attempt's client span is a child of the caller's span.
+    const run = context.bind(context.active(), () => runCall(input, call));
+    try {
+      const leftMs = input.deadline.remainingMs();
+      if (leftMs < minBudgetMs) throw new BudgetExhaustedError(name, leftMs);
+      const admitted = admission.execute(run, input.deadline.signal);
+      return await untilAbortedWhileQueued(
+        admitted,
+        input.deadline.signal,
+        () => !call.admitted,
+        () => new BudgetExhaustedError(name, 0),
+      );
+    } catch (error) {
+      throw toFailure(error, call);
+    }
+  }
+
+  async function requestJson(input: DependencyRequest): Promise<unknown> {
+    const response = await request(input);
+    const text = await response.text();
+    if (text === "") return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const message = `${name} answered ${response.status} with a body that is not JSON`;
+      throw new DependencyError({ dependency: name, message, cause: error });
+    }
+  }
+
+  return { name, request, requestJson, breakerState: breaker.state };
+}

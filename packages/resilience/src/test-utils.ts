@@ -1,0 +1,112 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface UpstreamHit {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** performance.now() when the request was read. */
+  at: number;
+}
+
+/** How the upstream answers a hit; it may also never answer (a hang). */
+export type Behaviour = (hit: UpstreamHit, res: ServerResponse) => void;
+
+export interface Upstream {
+  url: string;
+  hits: UpstreamHit[];
+  behave(behaviour: Behaviour): void;
+  close(): Promise<void>;
+}
+
+/** Answers with a status, a JSON body and headers. */
+export function reply(
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Behaviour {
+  return (_hit, res) => {
+    const payload =
+      body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+    const type = typeof body === "string" ? "text/plain" : "application/json";
+    res.writeHead(status, { "content-type": type, ...headers }).end(payload);
+  };
+}
+
+/** Never answers: the client has to give up on its own. */
+export const hang: Behaviour = () => {};
+
+/** Answers after `ms`, unless the client hung up first. */
+export function slow(ms: number, then: Behaviour): Behaviour {
+  return (hit, res) => {
+    const timer = setTimeout(() => then(hit, res), ms);
+    res.on("close", () => clearTimeout(timer));
+  };
+}
+
+/** The behaviours in turn, the last one for every hit after. */
+export function sequence(...behaviours: Behaviour[]): Behaviour {
+  let next = 0;
+  return (hit, res) => {
+    const behaviour = behaviours[Math.min(next, behaviours.length - 1)];
+    next += 1;
+    behaviour?.(hit, res);
+  };
+}
+
+/** A real HTTP server on a free port whose behaviour the test sets, recording every hit. */
+export async function startUpstream(
+  initial: Behaviour = reply(200, { ok: true }),
+): Promise<Upstream> {
+  let behaviour = initial;
+  const hits: UpstreamHit[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const hit = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: performance.now(),
+      };
+      hits.push(hit);
+      behaviour(hit, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    behave: (next) => {
+      behaviour = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A URL on which nothing listens: connecting to it is refused. */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The error a call fails with; fails the test when the call succeeds. */
+export async function failureOf(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to fail, it succeeded");
+}

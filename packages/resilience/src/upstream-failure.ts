@@ -1,0 +1,34 @@
+export type UpstreamFailureKind = "timeout" | "connection_error" | "server_error";
+
+export interface UpstreamFailureOptions {
+  status?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * An attempt that failed because of the dependency (no answer in time, no connection, a 5xx):
+ * the breaker counts it and idempotent calls retry it. Its message names no host or URL.
+ */
+export class UpstreamFailure extends Error {
+  readonly kind: UpstreamFailureKind;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(dependency: string, kind: UpstreamFailureKind, options: UpstreamFailureOptions = {}) {
+    const what = options.status === undefined ? kind : `${kind} ${options.status}`;
+    super(`${dependency}: ${what}`, { cause: options.cause });
+    this.name = "UpstreamFailure";
+    this.kind = kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Raised instead of starting an attempt that could not finish in the time left. */
+export class BudgetExhaustedError extends Error {
+  constructor(dependency: string, remainingMs: number) {
+    super(`${dependency}: ${Math.round(remainingMs)} ms left, too little to start an attempt`);
+    this.name = "BudgetExhaustedError";
+  }
+}
