@@ -1,0 +1,158 @@
+import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import { ClosedConnectionError, millis } from "@nats-io/nats-core";
+import {
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_NATS_STREAM,
+  MESSAGING_SYSTEM_NATS,
+} from "./messaging-attributes.ts";
+import { type EventHandler, processMessage } from "./process-message.ts";
+import type { ProcessedEventStore } from "./processed-event-store.ts";
+import type { QueueLogger } from "./queue-logger.ts";
+import { createQueueMetrics, observeLag } from "./queue-metrics.ts";
+import { QUEUE_DEFAULTS } from "./topology.ts";
+
+export interface ConsumeEventsOptions {
+  js: JetStreamClient;
+  /** The stream, e.g. "TODO_EVENTS". */
+  stream: string;
+  /** The durable consumer (see ensureEventConsumer), e.g. "notifier". */
+  consumer: string;
+  handler: EventHandler;
+  logger?: QueueLogger;
+  /** Deliveries a handler gets before the message is dead-lettered: as in ensureEventConsumer. @default 5 */
+  maxDeliver?: number;
+  /** Nak delays after each failed delivery: as in ensureEventConsumer. @default [1 s, 5 s, 30 s, 60 s] */
+  backoffMs?: readonly number[];
+  /** Handlers running at once. @default 1 */
+  concurrency?: number;
+  /** @default "todo.dlq" */
+  deadLetterSubjectPrefix?: string;
+  /** When given, an event already processed is acked without running the handler again. */
+  processedEvents?: ProcessedEventStore;
+  /** Pause before pulling again after the pull loop failed. @default 1000 */
+  restartDelayMs?: number;
+  /** How long one pull waits for messages; stop() may wait this long. @default 1000 (the least) */
+  pullExpiresMs?: number;
+}
+
+export interface EventConsumer {
+  /** Lets the open pull end, naks what it brings, waits for running handlers. */
+  stop(): Promise<void>;
+  /** Settles when the loop has ended: after stop(), or when the connection closed. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Pulls events from a durable consumer and runs `handler` for each, `concurrency` at a time,
+ * each in a CONSUMER span continuing the producer's trace: ack on success, nak with backoff
+ * on failure, dead-letter at the last delivery. Resolves once the consumer is found.
+ */
+export async function consumeEvents(options: ConsumeEventsOptions): Promise<EventConsumer> {
+  const { js, logger } = options;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const consumer = await js.consumers.get(options.stream, options.consumer);
+  const info = await consumer.info(true);
+  const metrics = createQueueMetrics();
+  let lag: number | undefined = info.num_pending;
+  const stopObservingLag = observeLag(
+    metrics,
+    {
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_NATS,
+      [ATTR_NATS_STREAM]: options.stream,
+      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: options.consumer,
+    },
+    () => lag,
+  );
+  const processOptions = {
+    js,
+    consumer: options.consumer,
+    handler: options.handler,
+    maxDeliver: options.maxDeliver ?? QUEUE_DEFAULTS.maxDeliver,
+    backoffMs: options.backoffMs ?? QUEUE_DEFAULTS.backoffMs,
+    deadLetterSubjectPrefix:
+      options.deadLetterSubjectPrefix ?? QUEUE_DEFAULTS.deadLetterSubjectPrefix,
+    heartbeatMs: Math.max(10, Math.floor(millis(info.config.ack_wait ?? 0) / 2)),
+    metrics,
+    logger,
+    processedEvents: options.processedEvents,
+  };
+  const inFlight = new Set<Promise<unknown>>();
+  let stopping = false;
+  let wake: () => void = () => {};
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  function start(msg: JsMsg): void {
+    const task = processMessage(msg, processOptions)
+      .catch((error: unknown) =>
+        logger?.error("queue.message.failed", {
+          consumer: options.consumer,
+          error,
+        }),
+      )
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  }
+
+  // Pulls ask for free handler slots only and are never cut short: no message waits in a
+  // buffer, and no pull request outlives the consumer on the server (an orphaned one makes
+  // NATS 2.9 deliver a nak'd message twice and hold another until ack_wait: nats-server#5305).
+  async function pull(): Promise<void> {
+    while (!stopping) {
+      while (!stopping && inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (stopping) return;
+      const batch = await consumer.fetch({
+        max_messages: concurrency - inFlight.size,
+        expires: options.pullExpiresMs ?? 1000,
+      });
+      for await (const msg of batch) {
+        lag = msg.info.pending;
+        // Arrived after stop(): hand it back now rather than after ack_wait.
+        if (stopping) msg.nak();
+        else start(msg);
+      }
+    }
+  }
+
+  async function run(): Promise<void> {
+    logger?.info("queue.consumer.started", {
+      stream: options.stream,
+      consumer: options.consumer,
+      concurrency,
+    });
+    while (!stopping) {
+      try {
+        await pull();
+      } catch (error) {
+        if (error instanceof ClosedConnectionError) break;
+        logger?.warn("queue.consumer.pull_failed", {
+          consumer: options.consumer,
+          error,
+        });
+      }
+      if (!stopping) await pause(options.restartDelayMs ?? 1000);
+    }
+    await Promise.allSettled(inFlight);
+    stopObservingLag();
+    logger?.info("queue.consumer.stopped", { stream: options.stream, consumer: options.consumer });
+  }
+
+  const done = run();
+  return {
+    done,
+    async stop() {
+      stopping = true;
+      wake();
+      await done;
+    },
+  };
+}

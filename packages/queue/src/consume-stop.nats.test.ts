@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCloudEvent } from "./cloud-event.ts";
+import { consumeEvents } from "./consume-events.ts";
+import { ensureEventConsumer } from "./ensure-consumer.ts";
+import { ensureEventStreams } from "./ensure-streams.ts";
+import { publishEvent } from "./publish-event.ts";
+import {
+  connectNats,
+  deleteStreams,
+  type NatsTestContext,
+  testTopology,
+  useTestTelemetry,
+  waitFor,
+} from "./test-utils.ts";
+import { eventSubject } from "./topology.ts";
+
+useTestTelemetry();
+const names = testTopology();
+const subject = eventSubject("todo.created", names.subjectPrefix);
+let nats: NatsTestContext;
+
+beforeAll(async () => {
+  nats = await connectNats();
+  await ensureEventStreams(nats.jsm, names);
+  // ack_wait is the first backoff value: 20 s, so only a nak brings a message back quickly.
+  await ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 3, backoffMs: [20_000] });
+});
+
+afterAll(async () => {
+  if (!nats) return;
+  await deleteStreams(nats.jsm, [names.stream, names.deadLetterStream]);
+  await nats.nc.close();
+});
+
+describe("consumer stop()", () => {
+  it("finishes running handlers, hands back what arrives meanwhile, and resolves once drained", async () => {
+    const event = (n: number) =>
+      createCloudEvent({ type: "todo.created", source: "/todo-api", data: { n } });
+    const [early, late] = [[1, 2].map(event), [3, 4, 5, 6].map(event)];
+    for (const each of early) await publishEvent(nats.js, each, { subject });
+    const started: string[] = [];
+    const finished: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = await consumeEvents({
+      js: nats.js,
+      stream: names.stream,
+      consumer: names.consumer,
+      concurrency: 3,
+      pullExpiresMs: 5_000,
+      backoffMs: [20_000],
+      handler: async (received) => {
+        started.push(received.id);
+        await gate;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        finished.push(received.id);
+      },
+    });
+    await waitFor(() => started.length === 2, 10_000, "two handlers to start");
+    // The third slot's pull is open: what it brings after stop() must go back, unhandled.
+    let stopped = false;
+    const stopping = first.stop().then(() => {
+      stopped = true;
+    });
+    for (const each of late) await publishEvent(nats.js, each, { subject });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(finished.sort()).toEqual(early.map((each) => each.id).sort());
+    expect(started).toHaveLength(2);
+
+    const later: { id: string; deliveryCount: number }[] = [];
+    const second = await consumeEvents({
+      js: nats.js,
+      stream: names.stream,
+      consumer: names.consumer,
+      handler: async (received, delivery) => {
+        later.push({ id: received.id, deliveryCount: delivery.deliveryCount });
+      },
+    });
+    // Well under ack_wait (20 s): the message the first consumer got after stop() was naked.
+    await waitFor(() => later.length === 4, 5_000, "the four late events");
+    await second.stop();
+    expect(later.map((each) => each.id).sort()).toEqual(late.map((each) => each.id).sort());
+    expect(later.filter((each) => each.deliveryCount === 2)).toHaveLength(1);
+    const info = await nats.jsm.consumers.info(names.stream, names.consumer);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+  });
+});
+
+describe("consumer and its connection", () => {
+  it("ends its loop when its connection closes", async () => {
+    const own = await connectNats();
+    let finished = 0;
+    const consumer = await consumeEvents({
+      js: own.js,
+      stream: names.stream,
+      consumer: names.consumer,
+      restartDelayMs: 50,
+      handler: async () => {
+        finished += 1;
+      },
+    });
+    await own.nc.close();
+    const ended = await Promise.race([
+      consumer.done.then(() => "ended"),
+      new Promise((resolve) => setTimeout(() => resolve("still running"), 3_000)),
+    ]);
+    expect(ended).toBe("ended");
+    await consumer.stop();
+    expect(finished).toBe(0);
+  });
+});

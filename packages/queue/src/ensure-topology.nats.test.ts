@@ -1,0 +1,63 @@
+import { AckPolicy, StorageType } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/nats-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureEventConsumer } from "./ensure-consumer.ts";
+import { ensureEventStreams } from "./ensure-streams.ts";
+import { connectNats, deleteStreams, type NatsTestContext, testTopology } from "./test-utils.ts";
+
+const names = testTopology();
+let nats: NatsTestContext;
+
+beforeAll(async () => {
+  nats = await connectNats();
+});
+
+afterAll(async () => {
+  if (!nats) return;
+  await deleteStreams(nats.jsm, [names.stream, names.deadLetterStream]);
+  await nats.nc.close();
+});
+
+describe("stream and consumer setup", () => {
+  it("creates the event and dead-letter streams, and is safe to run at every start", async () => {
+    const created = await ensureEventStreams(nats.jsm, { ...names, duplicateWindowMs: 60_000 });
+    expect(created.stream.config).toMatchObject({
+      name: names.stream,
+      subjects: [`${names.subjectPrefix}.>`],
+      storage: StorageType.File,
+      duplicate_window: nanos(60_000),
+    });
+    expect(created.deadLetter.config.subjects).toEqual([`${names.deadLetterSubjectPrefix}.>`]);
+
+    const again = await ensureEventStreams(nats.jsm, { ...names, duplicateWindowMs: 120_000 });
+    expect(again.stream.config.duplicate_window).toBe(nanos(120_000));
+    expect(again.stream.state.messages).toBe(0);
+  });
+
+  it("creates the durable pull consumer with bounded redelivery, then updates it in place", async () => {
+    await ensureEventStreams(nats.jsm, names);
+    const created = await ensureEventConsumer(nats.jsm, {
+      ...names,
+      maxDeliver: 4,
+      backoffMs: [100, 500],
+    });
+    expect(created.config).toMatchObject({
+      durable_name: names.consumer,
+      ack_policy: AckPolicy.Explicit,
+      max_deliver: 5,
+      backoff: [nanos(100), nanos(500)],
+    });
+    expect(created.config.deliver_subject).toBeUndefined();
+
+    const updated = await ensureEventConsumer(nats.jsm, {
+      ...names,
+      maxDeliver: 2,
+      backoffMs: [100, 200, 300],
+    });
+    expect(updated.config.max_deliver).toBe(3);
+    expect(updated.config.backoff).toEqual([nanos(100), nanos(200)]);
+    await expect(ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 0 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+});

@@ -1,0 +1,48 @@
+export {
+  assertCloudEvent,
+  type CloudEvent,
+  CloudEventSchema,
+  type CreateCloudEventInput,
+  createCloudEvent,
+  MalformedEventError,
+  parseCloudEvent,
+  TODO_EVENT_TYPES,
+  type TodoEventType,
+} from "./cloud-event.ts";
+export { type ConsumeEventsOptions, consumeEvents, type EventConsumer } from "./consume-events.ts";
+export {
+  DEAD_LETTER_HEADERS,
+  type DeadLetterReason,
+  deadLetterSubject,
+} from "./dead-letter.ts";
+export { type EventConsumerOptions, ensureEventConsumer } from "./ensure-consumer.ts";
+export {
+  type EventStreams,
+  type EventStreamsOptions,
+  ensureEventStreams,
+} from "./ensure-streams.ts";
+export {
+  createOutboxRelay,
+  type OutboxFlushResult,
+  type OutboxPublish,
+  type OutboxRecord,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  type OutboxSource,
+} from "./outbox-relay.ts";
+export type { Delivery, EventHandler, MessageOutcome } from "./process-message.ts";
+export {
+  createProcessedEventStore,
+  type ProcessedEventStore,
+  type ProcessedEventStoreOptions,
+} from "./processed-event-store.ts";
+export { type PublishEventOptions, publishEvent } from "./publish-event.ts";
+export type { QueueLogger } from "./queue-logger.ts";
+export { eventSubject, QUEUE_DEFAULTS } from "./topology.ts";
+export {
+  captureTraceCarrier,
+  contextFromCarrier,
+  extractTraceContext,
+  injectTraceHeaders,
+  type TraceCarrier,
+} from "./trace-headers.ts";

@@ -1,0 +1,90 @@
+import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import { headers as createHeaders } from "@nats-io/nats-core";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { DependencyError } from "@tracemesh/errors";
+import { assertCloudEvent, type CloudEvent } from "./cloud-event.ts";
+import { errorType } from "./error-description.ts";
+import {
+  ATTR_CLOUDEVENTS_EVENT_ID,
+  ATTR_CLOUDEVENTS_EVENT_TYPE,
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_NATS_DUPLICATE,
+  ATTR_NATS_STREAM,
+  ATTR_NATS_STREAM_SEQUENCE,
+  MESSAGING_SYSTEM_NATS,
+  QUEUE_SCOPE,
+} from "./messaging-attributes.ts";
+import { injectTraceHeaders } from "./trace-headers.ts";
+
+export interface PublishEventOptions {
+  /** The NATS subject, e.g. `todo.events.created` (see `eventSubject`). */
+  subject: string;
+  /** How long to wait for the stream's acknowledgement. @default the JetStream client's (5 s) */
+  timeoutMs?: number;
+}
+
+/**
+ * Publishes a CloudEvent to JetStream in a PRODUCER span, with `Nats-Msg-Id` = event id
+ * (the stream drops duplicates) and the trace context in the headers and the event.
+ * Broker failures (no responders, timeout, closed connection) throw DependencyError "nats".
+ */
+export async function publishEvent(
+  js: JetStreamClient,
+  event: CloudEvent,
+  options: PublishEventOptions,
+): Promise<PubAck> {
+  assertCloudEvent(event);
+  const tracer = trace.getTracer(QUEUE_SCOPE);
+  const attributes = {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_NATS,
+    [ATTR_MESSAGING_OPERATION_TYPE]: "send",
+    [ATTR_MESSAGING_OPERATION_NAME]: "send",
+    [ATTR_MESSAGING_DESTINATION_NAME]: options.subject,
+    [ATTR_MESSAGING_MESSAGE_ID]: event.id,
+    [ATTR_CLOUDEVENTS_EVENT_ID]: event.id,
+    [ATTR_CLOUDEVENTS_EVENT_TYPE]: event.type,
+  };
+  return tracer.startActiveSpan(
+    `send ${options.subject}`,
+    { kind: SpanKind.PRODUCER, attributes },
+    async (span) => {
+      try {
+        const headers = injectTraceHeaders(createHeaders());
+        const traceparent = headers.get("traceparent") || event.traceparent;
+        const tracestate = headers.get("tracestate") || event.tracestate;
+        const body = JSON.stringify({ ...event, traceparent, tracestate });
+        span.setAttribute(ATTR_MESSAGING_MESSAGE_BODY_SIZE, Buffer.byteLength(body));
+        let ack: PubAck;
+        try {
+          ack = await js.publish(options.subject, body, {
+            msgID: event.id,
+            headers,
+            ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+          });
+        } catch (cause) {
+          throw new DependencyError({ dependency: "nats", cause });
+        }
+        span.setAttributes({
+          [ATTR_NATS_STREAM]: ack.stream,
+          [ATTR_NATS_STREAM_SEQUENCE]: ack.seq,
+          [ATTR_NATS_DUPLICATE]: ack.duplicate,
+        });
+        return ack;
+      } catch (error) {
+        const cause = error instanceof DependencyError ? error.cause : error;
+        span.recordException(cause instanceof Error ? cause : String(cause));
+        span.setAttribute(ATTR_ERROR_TYPE, errorType(cause));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(cause) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
