@@ -1,0 +1,50 @@
+import { DependencyError } from "@tracemesh/errors";
+import { createLogger, type Logger } from "@tracemesh/logger";
+import { startHttpServer } from "@tracemesh/telemetry";
+import { createApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { runMigrations } from "./storage/migrate.ts";
+import { openDatabase } from "./storage/open-database.ts";
+import type { SqlClient } from "./storage/sql-client.ts";
+import { createTodoStore } from "./storage/todo-store.ts";
+
+const MIGRATION_ATTEMPTS = 10;
+
+// A database that starts alongside the service (docker compose) may need a few seconds.
+async function migrate(database: SqlClient, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const applied = await runMigrations(database);
+      logger.info("database.migrated", { applied });
+      return;
+    } catch (error) {
+      if (!(error instanceof DependencyError) || attempt === MIGRATION_ATTEMPTS) throw error;
+      logger.warn("database.waiting", { attempt, of: MIGRATION_ATTEMPTS });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+const config = loadConfig();
+const logger = createLogger({ service: "todo-api", level: config.logLevel });
+let database: SqlClient | undefined;
+try {
+  database = await openDatabase(config, logger);
+  await migrate(database, logger);
+  const app = createApp({
+    store: createTodoStore(database),
+    database,
+    logger,
+    chaosEnabled: config.chaosEnabled,
+    requestBodyLimitBytes: config.requestBodyLimitBytes,
+  });
+  if (config.chaosEnabled) logger.warn("chaos.enabled", { routes: ["GET /error"] });
+  const db = database;
+  await startHttpServer({ app, port: config.port, logger, onShutdown: () => db.close() });
+} catch (error) {
+  logger.error("startup.failed", { error });
+  await database?.close().catch(() => {});
+  // Let winston write the line before the process ends.
+  logger.on("finish", () => process.exit(1));
+  logger.end();
+}

@@ -1,0 +1,43 @@
+import * as v from "valibot";
+import { MAX_VERSION } from "./todo-version.ts";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Trimmed, 1–200 characters; NUL is refused because PostgreSQL text cannot hold it. */
+export const TitleSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1),
+  v.maxLength(200),
+  v.check((title) => !title.includes("\u0000")),
+);
+
+export const VersionSchema = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(1),
+  v.maxValue(MAX_VERSION),
+);
+
+/** `?limit=&cursor=`; other query parameters (cache busters) are ignored. */
+export const ListTodosQuery = v.object({
+  limit: v.optional(
+    v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE)),
+    String(DEFAULT_PAGE_SIZE),
+  ),
+  cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
+});
+
+// Bodies are strict: a misspelt field (`complete`) is refused, never silently dropped.
+export const CreateTodoBody = v.strictObject({
+  title: TitleSchema,
+  completed: v.optional(v.boolean()),
+});
+
+export const UpdateTodoBody = v.strictObject({
+  title: v.optional(TitleSchema),
+  completed: v.optional(v.boolean()),
+  /** The version the change is based on, when not sent as `If-Match`. */
+  version: v.optional(VersionSchema),
+});

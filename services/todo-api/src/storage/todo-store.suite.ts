@@ -1,0 +1,221 @@
+import {
+  ConflictError,
+  DependencyError,
+  InvalidParameterError,
+  NotFoundError,
+} from "@tracemesh/errors";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { TestDatabase } from "../test-utils.ts";
+import { runMigrations } from "./migrate.ts";
+import type { SqlClient } from "./sql-client.ts";
+import type { Todo } from "./todo.ts";
+import { createTodoStore, type TodoStore } from "./todo-store.ts";
+
+const UNKNOWN_ID = "0b9f5e0c-5d1e-4a6b-9c39-1f2e3d4c5b6a";
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error,
+  );
+}
+
+async function countTodos(client: SqlClient): Promise<number> {
+  const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM todos");
+  return result.rows[0]?.n ?? -1;
+}
+
+/**
+ * The one TodoStore/SqlClient suite, run against every backend: `open` gives a migrated,
+ * empty database of that backend (called again when a test needs one of its own).
+ */
+export function describeTodoStore(backend: string, open: () => Promise<TestDatabase>): void {
+  describe(`TodoStore on ${backend}`, () => {
+    let database: TestDatabase;
+    let client: SqlClient;
+    let store: TodoStore;
+
+    beforeAll(async () => {
+      database = await open();
+      client = database.client;
+      store = createTodoStore(client);
+    });
+    afterAll(() => database?.dispose());
+    beforeEach(() => client.query("DELETE FROM todos"));
+
+    test("migrations are recorded and running them again applies nothing", async () => {
+      expect(await runMigrations(client)).toEqual([]);
+      const applied = await client.query<{ name: string }>("SELECT name FROM schema_migrations");
+      expect(applied.rows.map((row) => row.name)).toContain("0001_create_todos.sql");
+    });
+
+    test("creates a todo and reads it back", async () => {
+      const created = await store.create({ title: "write the store" });
+      expect(created).toMatchObject({ title: "write the store", completed: false, version: 1 });
+      expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(created.createdAt).toBeInstanceOf(Date);
+      expect(created.updatedAt.getTime()).toBe(created.createdAt.getTime());
+      expect(await store.get(created.id)).toEqual(created);
+    });
+
+    test("an unknown or malformed id is NotFoundError", async () => {
+      expect(await rejection(store.get(UNKNOWN_ID))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.get("not-a-uuid"))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.update(UNKNOWN_ID, { title: "x" }, 1))).toBeInstanceOf(
+        NotFoundError,
+      );
+      expect(await rejection(store.delete(UNKNOWN_ID))).toBeInstanceOf(NotFoundError);
+    });
+
+    test("an update at the current version applies the patch and bumps the version", async () => {
+      const created = await store.create({ title: "first" });
+      const renamed = await store.update(created.id, { title: "second" }, 1);
+      expect(renamed).toMatchObject({ title: "second", completed: false, version: 2 });
+      const done = await store.update(created.id, { completed: true }, 2);
+      expect(done).toMatchObject({ title: "second", completed: true, version: 3 });
+      expect(done.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
+      expect(done.createdAt).toEqual(created.createdAt);
+    });
+
+    test("a stale version is ConflictError version_mismatch and changes nothing", async () => {
+      const created = await store.create({ title: "keep me" });
+      await store.update(created.id, { completed: true }, 1);
+      const error = await rejection(store.update(created.id, { title: "lost update" }, 1));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(JSON.stringify((error as ConflictError).details)).toContain("version_mismatch");
+      expect(await store.get(created.id)).toMatchObject({ title: "keep me", version: 2 });
+    });
+
+    test("concurrent updates from the same version: exactly one wins", async () => {
+      const created = await store.create({ title: "contended" });
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => store.update(created.id, { title: `writer ${i}` }, 1)),
+      );
+      const winners = outcomes.filter((outcome) => outcome.status === "fulfilled");
+      const losers = outcomes.filter((outcome) => outcome.status === "rejected");
+      expect(winners).toHaveLength(1);
+      expect(losers.every((outcome) => outcome.reason instanceof ConflictError)).toBe(true);
+      const final = await store.get(created.id);
+      expect(final.version).toBe(2);
+      expect(final.title).toBe(winners[0]?.status === "fulfilled" && winners[0].value.title);
+    });
+
+    test("delete removes the todo, and honours an expected version", async () => {
+      const created = await store.create({ title: "short-lived" });
+      expect(await rejection(store.delete(created.id, 7))).toBeInstanceOf(ConflictError);
+      await store.delete(created.id, 1);
+      expect(await rejection(store.get(created.id))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.delete(created.id))).toBeInstanceOf(NotFoundError);
+    });
+
+    test("pagination visits every row exactly once, oldest first", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 9; i++) ids.push((await store.create({ title: `single ${i}` })).id);
+      // Rows written in one transaction share created_at: the id breaks the tie.
+      await client.transaction(async (tx) => {
+        for (let i = 0; i < 14; i++) {
+          await tx.query("INSERT INTO todos (title) VALUES ($1)", [`batch ${i}`]);
+        }
+      });
+      const seen: Todo[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.list(5, cursor);
+        expect(page.items.length).toBeLessThanOrEqual(5);
+        seen.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        pages++;
+      } while (cursor !== undefined && pages < 20);
+      expect(pages).toBe(5);
+      const seenIds = seen.map((todo) => todo.id);
+      expect(seenIds).toHaveLength(23);
+      expect(new Set(seenIds).size).toBe(23);
+      expect(seenIds).toEqual(expect.arrayContaining(ids));
+      // Creation time first, id among rows of the same millisecond.
+      const sorted = seen.toSorted(
+        (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1),
+      );
+      expect(seenIds).toEqual(sorted.map((todo) => todo.id));
+      const everything = await store.list(100);
+      expect(everything.items.map((todo) => todo.id)).toEqual(seenIds);
+      expect(everything.nextCursor).toBeNull();
+    });
+
+    test("a cursor that did not come from the store is InvalidParameterError on cursor", async () => {
+      const forged = [
+        "garbage!",
+        Buffer.from("[1,2]").toString("base64url"),
+        Buffer.from(`["yesterday","${UNKNOWN_ID}"]`).toString("base64url"),
+        Buffer.from(`["2026-01-01T00:00:00.000Z","x"]`).toString("base64url"),
+      ];
+      for (const cursor of forged) {
+        const error = await rejection(store.list(10, cursor));
+        expect(error).toBeInstanceOf(InvalidParameterError);
+        expect((error as InvalidParameterError).details).toEqual([
+          expect.objectContaining({ field: "cursor" }),
+        ]);
+      }
+    });
+
+    test("a transaction that throws leaves nothing half-written", async () => {
+      const boom = new Error("boom");
+      const thrown = await rejection(
+        client.transaction(async (tx) => {
+          await tx.query("INSERT INTO todos (title) VALUES ($1)", ["half"]);
+          throw boom;
+        }),
+      );
+      expect(thrown).toBe(boom);
+      const failed = await rejection(
+        client.transaction(async (tx) => {
+          await tx.query("INSERT INTO todos (title) VALUES ($1)", ["half"]);
+          await tx.query("INSERT INTO todos (title) VALUES ($1)", [""]);
+        }),
+      );
+      // A broken statement is a bug, not an outage: it keeps its SQLSTATE (check_violation).
+      expect(failed).not.toBeInstanceOf(DependencyError);
+      expect(failed).toMatchObject({ code: "23514" });
+      expect(await countTodos(client)).toBe(0);
+      await client.transaction((tx) => tx.query("INSERT INTO todos (title) VALUES ('kept')"));
+      expect(await countTodos(client)).toBe(1);
+    });
+
+    test("a failing migration leaves nothing behind", async () => {
+      const broken = [
+        { name: "9001_ok.sql", sql: "CREATE TABLE would_be_kept (id int)" },
+        { name: "9002_broken.sql", sql: "CREATE TABLE nope (" },
+      ];
+      await expect(runMigrations(client, broken)).rejects.toMatchObject({ code: "42601" });
+      const kept = await client.query("SELECT to_regclass('would_be_kept') AS t");
+      expect(kept.rows[0]).toEqual({ t: null });
+      const recorded = await client.query(
+        "SELECT name FROM schema_migrations WHERE name LIKE '900%'",
+      );
+      expect(recorded.rowCount).toBe(0);
+    });
+
+    test("ping answers while the database is up", async () => {
+      await expect(client.ping()).resolves.toBeUndefined();
+    });
+
+    test("a closed database is DependencyError (database), not a crash or a hang", async () => {
+      const other = await open();
+      await other.client.close();
+      for (const call of [
+        () => other.client.ping(),
+        () => createTodoStore(other.client).list(10),
+        () => other.client.transaction((tx) => tx.query("SELECT 1")),
+      ]) {
+        const error = await rejection(call());
+        expect(error).toBeInstanceOf(DependencyError);
+        expect((error as DependencyError).details).toEqual([
+          { type: "dependency", name: "database" },
+        ]);
+      }
+      await other.dispose();
+    });
+  });
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:net";
+import { Writable } from "node:stream";
+import { createLogger, type Logger } from "@tracemesh/logger";
+import type { Hono } from "hono";
+import pg from "pg";
+import { expect } from "vitest";
+import { type AppDeps, createApp } from "./app.ts";
+import { runMigrations } from "./storage/migrate.ts";
+import { createPgClient, type PgClientOptions } from "./storage/pg-client.ts";
+import { createPgliteClient } from "./storage/pglite-client.ts";
+import type { SqlClient } from "./storage/sql-client.ts";
+import { createTodoStore } from "./storage/todo-store.ts";
+
+/** The local PostgreSQL every `*.postgres.test.ts` needs (and fails without). */
+export const TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+
+export interface TestDatabase {
+  client: SqlClient;
+  /** Closes the client and removes what the test created. */
+  dispose(): Promise<void>;
+}
+
+/** A migrated, throwaway in-memory PGlite database. */
+export async function openPgliteTestDatabase(): Promise<TestDatabase> {
+  const client = await createPgliteClient({ dataDir: "memory://" });
+  await runMigrations(client);
+  return { client, dispose: () => client.close() };
+}
+
+async function withAdmin(statement: string): Promise<void> {
+  const admin = new pg.Client({
+    connectionString: TEST_DATABASE_URL,
+    connectionTimeoutMillis: 3000,
+  });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh schema in the local PostgreSQL, migrated; dropped again by `dispose`. */
+export async function openPostgresTestDatabase(
+  options: Partial<PgClientOptions> = {},
+): Promise<TestDatabase & { schema: string }> {
+  const schema = `todo_api_test_${randomBytes(6).toString("hex")}`;
+  await withAdmin(`CREATE SCHEMA ${schema}`);
+  const client = createPgClient({ connectionString: TEST_DATABASE_URL, schema, ...options });
+  await runMigrations(client);
+  return {
+    client,
+    schema,
+    async dispose() {
+      await client.close();
+      await withAdmin(`DROP SCHEMA ${schema} CASCADE`);
+    },
+  };
+}
+
+/** A TCP port nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = await listeningServer(createServer());
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Listens on a free local port. */
+export function listeningServer<T extends Server>(server: T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+/** A logger writing JSON lines into memory, and the lines written so far. */
+export function memoryLogger(): { logger: Logger; lines(): Promise<Record<string, unknown>[]> } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ service: "todo-api", level: "debug", stream });
+  return {
+    logger,
+    async lines() {
+      // winston hands records to the stream asynchronously.
+      await new Promise((resolve) => setImmediate(resolve));
+      return chunks
+        .join("")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+  };
+}
+
+export interface TestApp {
+  app: Hono;
+  database: TestDatabase;
+  logLines(): Promise<Record<string, unknown>[]>;
+}
+
+/** The app over a migrated in-memory PGlite, logging into memory. */
+export async function openTestApp(options: Partial<AppDeps> = {}): Promise<TestApp> {
+  const database = await openPgliteTestDatabase();
+  const { logger, lines } = memoryLogger();
+  const app = createApp({
+    store: createTodoStore(database.client),
+    database: database.client,
+    logger,
+    ...options,
+  });
+  return { app, database, logLines: lines };
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const ERROR_BODY_FIELDS = [
+  "errorCode",
+  "message",
+  "details",
+  "traceId",
+  "timestamp",
+  "path",
+  "method",
+  "retryable",
+  "hint",
+];
+
+/**
+ * Asserts `response` is an error of the contract (DESIGN §4) and returns its body: the status
+ * and code, only the contract's fields, the traceId of the `traceresponse` header, X-Request-Id.
+ */
+export async function expectContractError(
+  response: Response,
+  status: number,
+  errorCode: string,
+): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body.errorCode).toBe(errorCode);
+  for (const key of Object.keys(body)) expect(ERROR_BODY_FIELDS).toContain(key);
+  expect(body).toMatchObject({
+    message: expect.any(String),
+    timestamp: expect.any(String),
+    path: expect.any(String),
+    method: expect.any(String),
+    retryable: expect.any(Boolean),
+  });
+  expect(body.traceId).toMatch(TRACE_ID);
+  expect(response.headers.get("traceresponse")?.split("-")[1]).toBe(body.traceId);
+  expect(response.headers.get("X-Request-Id")).toBeTruthy();
+  return body;
+}
+
+/** JSON request options for `app.request()`. */
+export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}) {
+  return {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,234 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { type FlatSpan, type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
+import pg from "pg";
+import { afterEach, describe, expect, test } from "vitest";
+import { closedPort, TEST_DATABASE_URL } from "./test-utils.ts";
+
+const SERVICE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+type LogLine = Record<string, unknown>;
+
+/** Runs the service as `pnpm start` does: Node 24 with the telemetry preload, env only. */
+function startTodoApi(env: Record<string, string>) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "@tracemesh/telemetry/preload", "src/main.ts"],
+    {
+      cwd: SERVICE_DIR,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  cleanups.push(
+    () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
+  );
+  const lines: LogLine[] = [];
+  const raw: string[] = [];
+  const wakers: (() => void)[] = [];
+  const wakeAll = () => {
+    for (const wake of wakers.splice(0)) wake();
+  };
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    raw.push(line);
+    lines.push(JSON.parse(line) as LogLine);
+    wakeAll();
+  });
+  child.on("exit", wakeAll);
+  async function waitForLine(match: (line: LogLine) => boolean): Promise<LogLine> {
+    for (;;) {
+      const found = lines.find(match);
+      if (found) return found;
+      if (child.exitCode !== null) throw new Error(`todo-api exited:\n${raw.join("\n")}`);
+      await new Promise<void>((resolve) => wakers.push(resolve));
+    }
+  }
+  return { child, lines, waitForLine };
+}
+
+async function startWithSink(env: Record<string, string>) {
+  const sink = await startOtlpSink();
+  cleanups.push(() => sink.close());
+  const [port, metricsPort] = [await closedPort(), await closedPort()];
+  const service = startTodoApi({
+    PORT: String(port),
+    METRICS_PORT: String(metricsPort),
+    OTEL_SERVICE_NAME: "todo-api",
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_BSP_SCHEDULE_DELAY: "200",
+    ...env,
+  });
+  await service.waitForLine((line) => line.event === "server.listening");
+  return { ...service, sink, base: `http://127.0.0.1:${port}`, metricsPort };
+}
+
+function traceparent(): { header: string; traceId: string; parentId: string } {
+  const traceId = randomBytes(16).toString("hex");
+  const parentId = randomBytes(8).toString("hex");
+  return { header: `00-${traceId}-${parentId}-01`, traceId, parentId };
+}
+
+/** The spans of `sink` below `root` (children, grandchildren…). */
+function descendants(sink: OtlpSink, root: FlatSpan): FlatSpan[] {
+  const spans = sink.trace(root.traceId);
+  const below = new Set([root.spanId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const span of spans) {
+      if (span.parentSpanId && below.has(span.parentSpanId) && !below.has(span.spanId)) {
+        below.add(span.spanId);
+        grew = true;
+      }
+    }
+  }
+  return spans.filter((span) => span.spanId !== root.spanId && below.has(span.spanId));
+}
+
+async function stop(child: ChildProcess): Promise<unknown[]> {
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  return exited;
+}
+
+describe("todo-api as a process", () => {
+  test("PGlite: traced CRUD, the /error incident end to end, metrics, SIGTERM exits 0", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "todo-api-process-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const api = await startWithSink({ DATA_DIR: join(dataDir, "db"), CHAOS_ENABLED: "true" });
+
+    const create = traceparent();
+    const created = await fetch(`${api.base}/v1/todos`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", traceparent: create.header },
+      body: JSON.stringify({ title: "trace me" }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const read = traceparent();
+    const fetched = await fetch(`${api.base}/v1/todos/${id}`, {
+      headers: { traceparent: read.header },
+    });
+    expect(fetched.status).toBe(200);
+
+    for (const [request, name, operation] of [
+      [create, "POST /v1/todos", "INSERT todos"],
+      [read, "GET /v1/todos/:id", "SELECT todos"],
+    ] as const) {
+      const [server] = await api.sink.waitForSpans(
+        (span) => span.traceId === request.traceId && span.kind === "SERVER",
+        10_000,
+      );
+      expect(server).toMatchObject({
+        name,
+        serviceName: "todo-api",
+        parentSpanId: request.parentId,
+      });
+      expect(server?.attributes["http.route"]).toBe(name.split(" ")[1]);
+      await api.sink.waitForSpans(
+        (span) => span.traceId === request.traceId && span.kind === "CLIENT",
+      );
+      const database = descendants(api.sink, server as FlatSpan).filter((s) => s.kind === "CLIENT");
+      expect(database.map((span) => span.name)).toContain(operation);
+      expect(database[0]?.attributes).toMatchObject({
+        "db.system.name": "postgresql",
+        "db.query.text": expect.stringMatching(/todos/),
+      });
+    }
+
+    const failed = await fetch(`${api.base}/error`);
+    expect(failed.status).toBe(500);
+    const body = (await failed.json()) as { errorCode: string; traceId: string };
+    expect(body.errorCode).toBe("INTERNAL_ERROR");
+    expect(failed.headers.get("traceresponse")?.split("-")[1]).toBe(body.traceId);
+    const logged = await api.waitForLine(
+      (line) => line.event === "http.request" && line.traceId === body.traceId,
+    );
+    expect(logged).toMatchObject({ level: "error", errorCode: "INTERNAL_ERROR" });
+    expect((logged.error as { stack?: string }).stack).toMatch(/RangeError: Division by zero/);
+    const [span] = await api.sink.waitForSpans(
+      (s) => s.traceId === body.traceId && s.kind === "SERVER",
+      10_000,
+    );
+    expect(span).toMatchObject({ name: "GET /error", status: { code: "ERROR" } });
+    expect(span?.attributes["chaos.fault"]).toBe("division_by_zero");
+
+    const metrics = await (await fetch(`http://127.0.0.1:${api.metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^http_server_request_duration_count\{[^}]*http_route="\/v1\/todos"[^}]*http_response_status_code="201"[^}]*\} 1$/m,
+    );
+    expect(metrics).toMatch(/^tracemesh_errors_total\{[^}]*error_code="INTERNAL_ERROR"[^}]*\} 1$/m);
+
+    expect(await stop(api.child)).toEqual([0, null]);
+    expect(api.lines.map((line) => line.event)).toContain("server.shutdown_completed");
+  }, 120_000);
+
+  test("PostgreSQL: the pg instrumentation traces the queries", async () => {
+    const schema = `todo_api_process_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    cleanups.push(async () => {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    const api = await startWithSink({ DATABASE_URL: url.href });
+
+    const request = traceparent();
+    const created = await fetch(`${api.base}/v1/todos`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", traceparent: request.header },
+      body: JSON.stringify({ title: "stored in postgres" }),
+    });
+    expect(created.status).toBe(201);
+    const rows = await admin.query(`SELECT title FROM ${schema}.todos`);
+    expect(rows.rows).toEqual([{ title: "stored in postgres" }]);
+
+    const [server] = await api.sink.waitForSpans(
+      (span) => span.traceId === request.traceId && span.kind === "SERVER",
+      10_000,
+    );
+    await api.sink.waitForSpans(
+      (span) => span.traceId === request.traceId && span.kind === "CLIENT",
+    );
+    const database = descendants(api.sink, server as FlatSpan).filter((s) => s.kind === "CLIENT");
+    expect(database.map((span) => span.scopeName)).toContain("@opentelemetry/instrumentation-pg");
+    expect(JSON.stringify(database.map((span) => span.attributes))).toMatch(/INSERT INTO todos/);
+
+    expect(await stop(api.child)).toEqual([0, null]);
+  }, 120_000);
+
+  test("a bad variable: one fatal line naming it, exit 1", async () => {
+    const { child, lines } = startTodoApi({ OTEL_SDK_DISABLED: "true", PORT: "eighty" });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "fatal", event: "config.invalid", variable: "PORT" }),
+    ]);
+  });
+
+  test("a DATABASE_URL that never answers: start-up retries, then exit 1 without leaking it", async () => {
+    const { child, lines } = startTodoApi({
+      OTEL_SDK_DISABLED: "true",
+      DATABASE_URL: `postgres://postgres:s3cret-pw@127.0.0.1:${await closedPort()}/test`,
+      PORT: String(await closedPort()),
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    const events = lines.map((line) => line.event);
+    expect(events.filter((event) => event === "database.waiting")).toHaveLength(9);
+    expect(events.at(-1)).toBe("startup.failed");
+    expect(JSON.stringify(lines)).not.toContain("s3cret-pw");
+  }, 60_000);
+});
