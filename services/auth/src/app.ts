@@ -1,11 +1,9 @@
+import type { ChaosControls } from "@tracemesh/chaos";
 import { notFound, onError } from "@tracemesh/errors";
 import { accessLog, type Logger } from "@tracemesh/logger";
 import { deadline } from "@tracemesh/resilience";
 import { requestContext, routeName } from "@tracemesh/telemetry";
 import { Hono } from "hono";
-import { chaos } from "./chaos/chaos-middleware.ts";
-import { createChaosRoutes } from "./chaos/chaos-routes.ts";
-import type { ChaosState } from "./chaos/chaos-state.ts";
 import type { LoginThrottle } from "./rate-limit/login-throttle.ts";
 import { authorizeRoute } from "./routes/authorize-route.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
@@ -31,7 +29,7 @@ export interface AppDeps {
   /** Time budget of one request (DESIGN §6); callers may shorten it, never lengthen it. */
   requestBudgetMs: number;
   /** Present only with CHAOS_ENABLED=true: mounts `/chaos` and the fault injection. */
-  chaos?: { state: ChaosState; token: string; random?: () => number };
+  chaos?: ChaosControls | undefined;
   /** Clock of token issue and verification. @default Date.now */
   now?: () => number;
 }
@@ -46,9 +44,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use(deadline({ budgetMs: deps.requestBudgetMs }));
 
   if (deps.chaos) {
-    const { state, token, random } = deps.chaos;
-    app.use(chaos({ state, ...(random ? { random } : {}) }));
-    app.route("/chaos", createChaosRoutes({ state, token }));
+    app.use(deps.chaos.middleware);
+    app.route("/", deps.chaos.routes);
   }
 
   app.route("/", healthRoutes());

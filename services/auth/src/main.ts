@@ -1,7 +1,7 @@
+import { createChaosControls } from "@tracemesh/chaos";
 import { createLogger } from "@tracemesh/logger";
 import { startHttpServer } from "@tracemesh/telemetry";
 import { createApp } from "./app.ts";
-import { createChaosState } from "./chaos/chaos-state.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
 import { generateSigningKey, importSigningKey } from "./tokens/signing-key.ts";
@@ -36,7 +36,7 @@ async function start(config: Config): Promise<void> {
     trustedProxyHops: config.trustedProxyHops,
     serviceToken: config.serviceToken,
     requestBudgetMs: config.requestBudgetMs,
-    ...(config.chaos ? { chaos: { state: createChaosState(), token: config.chaos.token } } : {}),
+    chaos: config.chaos ? createChaosControls({ token: config.chaos.token }) : undefined,
   });
   // Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, flush telemetry, exit.
   await startHttpServer({ app, port: config.port, logger, drainTimeoutMs: config.shutdownDrainMs });

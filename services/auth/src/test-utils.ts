@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
+import { createChaosControls } from "@tracemesh/chaos";
 import { createLogger } from "@tracemesh/logger";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "./app.ts";
-import { type ChaosState, createChaosState } from "./chaos/chaos-state.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
 import { generateSigningKey, type SigningKey } from "./tokens/signing-key.ts";
 import type { TokenSettings } from "./tokens/token-settings.ts";
@@ -74,7 +74,6 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const clock = createTestClock();
   const logs = captureLogger();
   const signingKey = await sharedKey;
-  const chaosState: ChaosState = createChaosState({ now: clock.now });
   const limits = options.loginLimits ?? { perClient: 1000, perUsername: 1000, windowMs: 60_000 };
   const deps: AppDeps = {
     logger: logs.logger,
@@ -86,17 +85,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
     serviceToken: "serviceToken" in options ? options.serviceToken : SERVICE_TOKEN,
     requestBudgetMs: options.requestBudgetMs ?? 5000,
     now: clock.now,
-    ...(options.chaos
-      ? {
-          chaos: {
-            state: chaosState,
-            token: CHAOS_TOKEN,
-            ...(options.random ? { random: options.random } : {}),
-          },
-        }
-      : {}),
+    chaos: options.chaos
+      ? createChaosControls({ token: CHAOS_TOKEN, now: clock.now, random: options.random })
+      : undefined,
   };
-  return { app: createApp(deps), clock, logs, signingKey, chaosState };
+  return { app: createApp(deps), clock, logs, signingKey, chaos: deps.chaos };
 }
 
 /** What @hono/node-server passes as env, enough for getConnInfo: the socket's peer address. */

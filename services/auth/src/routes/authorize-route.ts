@@ -1,9 +1,9 @@
 import { trace } from "@opentelemetry/api";
+import { bearerToken } from "@tracemesh/chaos";
 import { ForbiddenError, jsonBody, UnauthenticatedError, validate } from "@tracemesh/errors";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { decide } from "../authorization/policy.ts";
-import { bearerToken } from "../http/bearer-secret.ts";
 import type { TokenVerifier } from "../tokens/token-verifier.ts";
 import type { UserDirectory } from "../users/user-directory.ts";
 

@@ -1,7 +1,7 @@
+import { requireBearerSecret } from "@tracemesh/chaos";
 import { NotFoundError, validate } from "@tracemesh/errors";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { requireBearerSecret } from "../http/bearer-secret.ts";
 import type { UserDirectory } from "../users/user-directory.ts";
 
 const UserParams = v.object({

@@ -3,36 +3,33 @@ import { trace } from "@opentelemetry/api";
 import { AppError } from "@tracemesh/errors";
 import type { Deadline } from "@tracemesh/resilience";
 import type { Context, MiddlewareHandler } from "hono";
+import { recordChaosFault } from "./chaos-fault.ts";
+import { CHAOS_PATH } from "./chaos-routes.ts";
 import type { ChaosState } from "./chaos-state.ts";
 
-export type ChaosFault = "latency" | "error" | "unavailable";
-
-export interface ChaosOptions {
+export interface FaultInjectionOptions {
   state: ChaosState;
   /** Decides which requests `errorRate` hits. @default Math.random */
   random?: () => number;
-  /** Paths faults never touch, so an operator can always look at and clear the experiment. */
+  /**
+   * Paths faults never touch, so that an operator can always read and clear the experiment and
+   * probes report the process, not the experiment. @default `/chaos` and `/health/*`
+   */
   exempt?: (path: string) => boolean;
 }
 
-const controlsAndProbes = (path: string) => path === "/chaos" || path.startsWith("/health/");
-
-function recordFault(c: Context, fault: ChaosFault, fields: Record<string, unknown>): void {
-  const span = trace.getActiveSpan();
-  span?.setAttribute("chaos.fault", fault);
-  span?.addEvent("chaos.fault", { "chaos.fault": fault });
-  c.var.logger.warn("chaos.fault_injected", { chaos: { fault, ...fields } });
-}
+const controlsAndProbes = (path: string) => path === CHAOS_PATH || path.startsWith("/health/");
 
 /**
  * Sleeps `latencyMs`, or only until the request's deadline (`deadline()` middleware) when that
  * comes first: the caller has given up by then, so the request ends there with a 503.
  */
 async function injectLatency(c: Context, latencyMs: number): Promise<void> {
+  // Optional: a service without `deadline()` gets the whole latency.
   const deadline: Deadline | undefined = c.var.deadline;
   const remainingMs = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
   const sleptMs = Math.min(latencyMs, remainingMs);
-  recordFault(c, "latency", { latencyMs: sleptMs, requestedLatencyMs: latencyMs });
+  recordChaosFault(c, "latency", { latencyMs: sleptMs, requestedLatencyMs: latencyMs });
   trace.getActiveSpan()?.setAttribute("chaos.latency_ms", sleptMs);
   await sleep(sleptMs);
   if (sleptMs < latencyMs) {
@@ -43,25 +40,25 @@ async function injectLatency(c: Context, latencyMs: number): Promise<void> {
 /**
  * Applies the faults in `state` to every request but the exempt ones: latency first (as a slow
  * dependency would), then unavailability (503 + Retry-After until the TTL ends), then the error
- * rate (an uncaught throw → 500, or 503). Each fault sets `chaos.fault` on the span and logs.
+ * rate (an uncaught throw → 500, or 503). Mount after `accessLog()` and `deadline()`.
  */
-export function chaos(options: ChaosOptions): MiddlewareHandler {
+export function faultInjection(options: FaultInjectionOptions): MiddlewareHandler {
   const { state, random = Math.random, exempt = controlsAndProbes } = options;
-  return async function chaosMiddleware(c, next) {
+  return async function faultInjectionMiddleware(c, next) {
     const faults = exempt(c.req.path) ? undefined : state.current();
     if (!faults) return next();
 
     if (faults.latencyMs > 0) await injectLatency(c, faults.latencyMs);
     if (faults.unavailable) {
       const retryAfterSeconds = Math.max(1, Math.ceil((faults.expiresAt - state.now()) / 1000));
-      recordFault(c, "unavailable", { retryAfterSeconds });
+      recordChaosFault(c, "unavailable", { retryAfterSeconds });
       throw new AppError("SERVICE_UNAVAILABLE", {
         message: "chaos: service marked unavailable",
         headers: { "Retry-After": String(retryAfterSeconds) },
       });
     }
     if (faults.errorRate > 0 && random() < faults.errorRate) {
-      recordFault(c, "error", { status: faults.errorStatus });
+      recordChaosFault(c, "error", { status: faults.errorStatus });
       if (faults.errorStatus === 503) {
         throw new AppError("SERVICE_UNAVAILABLE", { message: "chaos: injected 503" });
       }

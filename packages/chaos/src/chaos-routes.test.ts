@@ -1,32 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { CHAOS_TOKEN, createTestApp } from "../test-utils.ts";
-
-type App = Awaited<ReturnType<typeof createTestApp>>["app"];
-
-const chaosRequest = (
-  app: App,
-  method: string,
-  body?: unknown,
-  token: string | null = CHAOS_TOKEN,
-) =>
-  app.request("/chaos", {
-    method,
-    headers: {
-      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+import { CHAOS_TOKEN, chaosRequest, createTestService } from "./test-utils.ts";
 
 describe("/chaos controls", () => {
-  test("do not exist without CHAOS_ENABLED: a 404 like any unknown route", async () => {
-    const { app } = await createTestApp({ chaos: false });
+  test("do not exist when not mounted (CHAOS_ENABLED unset): a 404 like any unknown route", async () => {
+    const { app } = createTestService({ chaos: false });
     for (const method of ["GET", "PUT", "DELETE"]) {
-      const response = await chaosRequest(
-        app,
-        method,
-        method === "PUT" ? { unavailable: true } : undefined,
-      );
+      const body = method === "PUT" ? { unavailable: true } : undefined;
+      const response = await chaosRequest(app, method, body);
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ errorCode: "RESOURCE_NOT_FOUND" });
     }
@@ -36,16 +16,23 @@ describe("/chaos controls", () => {
     ["no token", null],
     ["a wrong token", `${CHAOS_TOKEN}-nope`],
   ])("refuse %s with 401 AUTH_REQUIRED and change nothing", async (_name, token) => {
-    const { app, chaosState } = await createTestApp({ chaos: true });
+    const { app, controls } = createTestService();
     const response = await chaosRequest(app, "PUT", { unavailable: true }, token);
     expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
     expect(await response.json()).toMatchObject({ errorCode: "AUTH_REQUIRED" });
-    expect(chaosState.current()).toBeUndefined();
+    expect(controls?.state.current()).toBeUndefined();
+    expect((await chaosRequest(app, "GET", undefined, token)).status).toBe(401);
     expect((await chaosRequest(app, "DELETE", undefined, token)).status).toBe(401);
   });
 
+  test("guard only /chaos: the service's own routes still need no chaos token", async () => {
+    const { app } = createTestService();
+    expect((await app.request("/v1/things")).status).toBe(200);
+  });
+
   test("PUT sets faults with defaults and a TTL, GET reads them, DELETE clears them", async () => {
-    const { app, clock } = await createTestApp({ chaos: true });
+    const { app, clock, logs } = createTestService();
     expect(await (await chaosRequest(app, "GET")).json()).toEqual({ active: false });
 
     const put = await chaosRequest(app, "PUT", { latencyMs: 10, ttlSeconds: 60 });
@@ -65,6 +52,10 @@ describe("/chaos controls", () => {
 
     expect((await chaosRequest(app, "DELETE")).status).toBe(204);
     expect(await (await chaosRequest(app, "GET")).json()).toEqual({ active: false });
+
+    const events = (await logs.lines()).map((line) => line.event);
+    expect(events).toContain("chaos.configured");
+    expect(events).toContain("chaos.cleared");
   });
 
   test.each([
@@ -74,12 +65,12 @@ describe("/chaos controls", () => {
     [{ ttlSeconds: 0 }, "ttlSeconds"],
     [{ latency: 100 }, "latency"],
   ])("reject %j with 400 on %s", async (body, field) => {
-    const { app, chaosState } = await createTestApp({ chaos: true });
+    const { app, controls } = createTestService();
     const response = await chaosRequest(app, "PUT", body);
     expect(response.status).toBe(400);
     const error = (await response.json()) as { errorCode: string; details: { field: string }[] };
     expect(error.errorCode).toBe("REQUEST_PARAMETER_INVALID");
     expect(error.details.map((detail) => detail.field)).toContain(field);
-    expect(chaosState.current()).toBeUndefined();
+    expect(controls?.state.current()).toBeUndefined();
   });
 });

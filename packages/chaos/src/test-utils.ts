@@ -1,0 +1,138 @@
+import { Writable } from "node:stream";
+import {
+  type Attributes,
+  type AttributeValue,
+  type Span,
+  type SpanContext,
+  TraceFlags,
+} from "@opentelemetry/api";
+import { notFound, onError } from "@tracemesh/errors";
+import { accessLog, createLogger } from "@tracemesh/logger";
+import { deadline } from "@tracemesh/resilience";
+import { requestContext } from "@tracemesh/telemetry";
+import { Hono } from "hono";
+import { type ChaosControls, createChaosControls } from "./chaos-controls.ts";
+import { CHAOS_PATH } from "./chaos-routes.ts";
+
+export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
+
+/** A clock tests move by hand, so TTLs need no waiting. */
+export function createTestClock(start = Date.parse("2026-11-25T10:00:00.000Z")) {
+  let current = start;
+  return {
+    now: () => current,
+    advance(ms: number) {
+      current += ms;
+    },
+  };
+}
+
+/** A logger writing into memory, and the JSON lines it wrote so far. */
+export function captureLogger() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ service: "test-service", level: "debug", stream });
+  async function lines(): Promise<Record<string, unknown>[]> {
+    // winston hands records to its transport through stream buffers: let them drain.
+    await new Promise((resolve) => setImmediate(resolve));
+    return chunks
+      .join("")
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  return { logger, lines };
+}
+
+/** A span that keeps what is set on it, to stand in for the SDK's server span. */
+export class RecordingSpan implements Span {
+  readonly attributes: Attributes = {};
+  readonly events: string[] = [];
+
+  spanContext(): SpanContext {
+    return {
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "00f067aa0ba902b7",
+      traceFlags: TraceFlags.SAMPLED,
+    };
+  }
+  setAttribute(key: string, value: AttributeValue): this {
+    this.attributes[key] = value;
+    return this;
+  }
+  setAttributes(attributes: Attributes): this {
+    Object.assign(this.attributes, attributes);
+    return this;
+  }
+  addEvent(name: string): this {
+    this.events.push(name);
+    return this;
+  }
+  addLink(): this {
+    return this;
+  }
+  addLinks(): this {
+    return this;
+  }
+  setStatus(): this {
+    return this;
+  }
+  updateName(): this {
+    return this;
+  }
+  end(): void {}
+  isRecording(): boolean {
+    return true;
+  }
+  recordException(): void {}
+}
+
+export interface TestServiceOptions {
+  /** Mount the chaos controls, as CHAOS_ENABLED=true does. @default true */
+  chaos?: boolean;
+  random?: () => number;
+}
+
+/** A service assembled as DESIGN says, with the chaos controls, a probe and one business route. */
+export function createTestService(options: TestServiceOptions = {}) {
+  const { chaos = true, random } = options;
+  const clock = createTestClock();
+  const logs = captureLogger();
+  const app = new Hono();
+  app.use(requestContext(), accessLog({ logger: logs.logger }));
+  app.onError(onError);
+  app.notFound(notFound({ app }));
+  app.use(deadline({ budgetMs: 5000 }));
+
+  let controls: ChaosControls | undefined;
+  if (chaos) {
+    controls = createChaosControls({ token: CHAOS_TOKEN, now: clock.now, random });
+    app.use(controls.middleware);
+    app.route("/", controls.routes);
+  }
+  app.get("/health/ready", (c) => c.json({ status: "ok" }));
+  app.get("/v1/things", (c) => c.json({ things: [] }));
+  return { app, clock, logs, controls };
+}
+
+/** A request to the controls, by default with the right token. */
+export function chaosRequest(
+  app: Hono,
+  method: string,
+  body?: unknown,
+  token: string | null = CHAOS_TOKEN,
+) {
+  return app.request(CHAOS_PATH, {
+    method,
+    headers: {
+      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
