@@ -1,0 +1,168 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { SpanKind, trace } from "@opentelemetry/api";
+import { type CloudEvent, QUEUE_DEFAULTS } from "@tracemesh/queue";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { appendOutboxEvent } from "../storage/outbox.ts";
+import type { SqlClient } from "../storage/sql-client.ts";
+import { openPgliteTestDatabase, type TestDatabase } from "../test-utils.ts";
+import { type EventRelay, startEventRelay } from "./event-relay.ts";
+import {
+  type PrivateNatsServer,
+  privateNatsServer,
+  recordingLogger,
+  spansNamed,
+  useTestTelemetry,
+  waitFor,
+} from "./queue-test-utils.ts";
+import { todoEvent } from "./todo-event.ts";
+
+const telemetry = useTestTelemetry();
+let server: PrivateNatsServer;
+let database: TestDatabase;
+let relay: EventRelay | undefined;
+
+beforeAll(async () => {
+  // A broker of this test's own, stopped and started at will; it starts out down.
+  server = await privateNatsServer();
+  await server.stop();
+  database = await openPgliteTestDatabase();
+});
+
+afterAll(async () => {
+  await relay?.stop();
+  await database?.dispose();
+  await server?.dispose();
+});
+
+interface Stored {
+  id: string;
+  traceparent: string;
+}
+
+/** What a POST /v1/todos does: a todo change and its event, in the request's trace. */
+function storeInRequest(client: SqlClient, n: number): Promise<Stored> {
+  const tracer = trace.getTracer("test");
+  return tracer.startActiveSpan("POST /v1/todos", { kind: SpanKind.SERVER }, async (span) => {
+    const now = new Date();
+    const todo = { id: crypto.randomUUID(), title: `todo ${n}`, completed: false, version: 1 };
+    const record = todoEvent("todo.created", { ...todo, createdAt: now, updatedAt: now });
+    await client.transaction((tx) => appendOutboxEvent(tx, record));
+    span.end();
+    return { id: record.id, traceparent: record.traceparent ?? "" };
+  });
+}
+
+async function publishedCount(client: SqlClient): Promise<number> {
+  const result = await client.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL",
+  );
+  return result.rows[0]?.n ?? -1;
+}
+
+interface StreamCopy {
+  msgId: string;
+  eventId: string;
+  traceparent: string;
+}
+
+async function readStream(url: string): Promise<StreamCopy[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const { state } = await jsm.streams.info(QUEUE_DEFAULTS.stream);
+    const copies: StreamCopy[] = [];
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+      const msg = await jsm.streams.getMessage(QUEUE_DEFAULTS.stream, { seq });
+      if (!msg) continue;
+      copies.push({
+        msgId: msg.header.get("Nats-Msg-Id"),
+        eventId: msg.json<CloudEvent>().id,
+        traceparent: msg.header.get("traceparent"),
+      });
+    }
+    return copies;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Each event is in the stream once, sent in the trace of the request that stored it. */
+function expectExactlyOnceInTheirTraces(copies: StreamCopy[], stored: Stored[]): void {
+  expect(copies).toHaveLength(stored.length);
+  expect(new Set(copies.map((copy) => copy.msgId))).toEqual(new Set(stored.map((s) => s.id)));
+  const sends = spansNamed(telemetry.spans, "send todo.events.created");
+  for (const { id, traceparent } of stored) {
+    const [, traceId, requestSpanId] = traceparent.split("-");
+    const copy = copies.find((candidate) => candidate.msgId === id);
+    expect(copy?.eventId).toBe(id);
+    const [, sentTraceId, sendSpanId] = copy?.traceparent.split("-") ?? [];
+    expect(sentTraceId).toBe(traceId);
+    // The header names the send span, and the send span is the request span's child.
+    const send = sends.find((span) => span.spanContext().spanId === sendSpanId);
+    expect(send?.attributes["messaging.message.id"]).toBe(id);
+    expect(send?.parentSpanContext?.spanId).toBe(requestSpanId);
+  }
+}
+
+describe("event relay with a broker that comes and goes", () => {
+  test("events wait in the outbox while NATS is down, then stream exactly once", async () => {
+    const { client } = database;
+    const { logger, lines } = recordingLogger();
+    const started = performance.now();
+    relay = startEventRelay({
+      natsUrl: server.url,
+      client,
+      logger,
+      intervalMs: 50,
+      batchSize: 25,
+      maxBackoffMs: 300,
+      publishTimeoutMs: 1000,
+      reconnectWaitMs: 100,
+    });
+    // Start-up does not wait for the broker.
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(relay.isConnected()).toBe(false);
+
+    const stored: Stored[] = [];
+    for (let n = 0; n < 200; n++) stored.push(await storeInRequest(client, n));
+    expect(stored.every((s) => /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/.test(s.traceparent))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await publishedCount(client)).toBe(0);
+
+    await server.start();
+    await waitFor(async () => (await publishedCount(client)) === 200, 20_000, "200 published");
+    expect(relay.isConnected()).toBe(true);
+    expectExactlyOnceInTheirTraces(await readStream(server.url), stored);
+
+    // The broker goes away under a connected relay: new events wait, failed tries are kept.
+    await server.stop();
+    await waitFor(() => relay?.isConnected() === false, 10_000, "the disconnection");
+    const later: Stored[] = [];
+    for (let n = 200; n < 250; n++) later.push(await storeInRequest(client, n));
+    await waitFor(
+      async () => {
+        const failed = await client.query(
+          `SELECT 1 FROM outbox
+            WHERE attempts > 0 AND last_error IS NOT NULL AND published_at IS NULL`,
+        );
+        return failed.rowCount > 0;
+      },
+      10_000,
+      "a failed attempt to be recorded",
+    );
+    expect(await publishedCount(client)).toBe(200);
+
+    await server.start();
+    await waitFor(async () => (await publishedCount(client)) === 250, 20_000, "250 published");
+    expectExactlyOnceInTheirTraces(await readStream(server.url), [...stored, ...later]);
+
+    await relay.stop();
+    expect(relay.isConnected()).toBe(false);
+    const events = lines.map((line) => line.event);
+    expect(events).toEqual(
+      expect.arrayContaining(["nats.connect_failed", "nats.connected", "nats.disconnected"]),
+    );
+    expect(events).toContain("nats.reconnected");
+  }, 90_000);
+});

@@ -1,0 +1,125 @@
+import { type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { DependencyError } from "@tracemesh/errors";
+import {
+  createOutboxRelay,
+  type EventStreamsOptions,
+  ensureEventStreams,
+  type OutboxFlushResult,
+  type OutboxPublish,
+  publishEvent,
+  type QueueLogger,
+} from "@tracemesh/queue";
+import { createSqlOutboxSource } from "../storage/outbox.ts";
+import type { SqlClient } from "../storage/sql-client.ts";
+import { keepNatsConnected } from "./keep-nats-connected.ts";
+
+const NOT_CONNECTED = new Error("no connection to NATS yet");
+
+export interface EventRelayOptions {
+  /** `host:port` or `nats://…`. */
+  natsUrl: string;
+  client: SqlClient;
+  logger: QueueLogger;
+  /** Pause between polls of an empty outbox. @default 1000 */
+  intervalMs?: number;
+  /** @default 100 */
+  batchSize?: number;
+  /** Longest pause after repeated publish failures. @default 10000 */
+  maxBackoffMs?: number;
+  /** Wait for the stream's acknowledgement of one event. @default 5000 */
+  publishTimeoutMs?: number;
+  /** First pause between connection attempts. @default 500 */
+  reconnectWaitMs?: number;
+  /** See `SqlOutboxSourceOptions.leaseMs`. @default 30000 */
+  leaseMs?: number;
+  /** Published rows are deleted after this long. @default 24 hours */
+  retainPublishedMs?: number;
+  /** @default 1 hour */
+  pruneIntervalMs?: number;
+  /** Stream names and subjects; `subjectPrefix` must be the one `todoEvent` was given. */
+  streamOptions?: EventStreamsOptions;
+}
+
+export interface EventRelay {
+  /** Whether NATS is reachable now: for /health/ready to report (the outbox absorbs outages). */
+  isConnected(): boolean;
+  /** Publishes what is pending now; for tests and shutdown. */
+  flush(): Promise<OutboxFlushResult>;
+  /** Lets the batch being published finish, then drains and closes the NATS connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes the outbox table to JetStream (DESIGN §7). Returns at once: NATS may be down at
+ * start or at any time, the todos' events wait in the table meanwhile, and the relay catches
+ * up as soon as the connection (and the streams) are back.
+ */
+export function startEventRelay(options: EventRelayOptions): EventRelay {
+  const { natsUrl, client, logger, streamOptions = {} } = options;
+  const { publishTimeoutMs = 5000, retainPublishedMs = 24 * 3_600_000 } = options;
+  const source = createSqlOutboxSource(client, { leaseMs: options.leaseMs ?? 30_000 });
+  let stopping = false;
+  let started = false;
+  let js: { nc: NatsConnection; client: JetStreamClient } | undefined;
+
+  const publish: OutboxPublish = async (event, { subject }) => {
+    try {
+      const nc = link.connection();
+      if (nc === undefined) throw new DependencyError({ dependency: "nats", cause: NOT_CONNECTED });
+      if (js?.nc !== nc) js = { nc, client: jetstream(nc) };
+      return await publishEvent(js.client, event, { subject, timeoutMs: publishTimeoutMs });
+    } catch (error) {
+      await source.recordFailure(event.id, error).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const relay = createOutboxRelay({
+    source,
+    publish,
+    logger,
+    intervalMs: options.intervalMs ?? 1000,
+    batchSize: options.batchSize ?? 100,
+    maxBackoffMs: options.maxBackoffMs ?? 10_000,
+  });
+
+  const link = keepNatsConnected({
+    servers: natsUrl,
+    logger,
+    ...(options.reconnectWaitMs === undefined ? {} : { retryMs: options.reconnectWaitMs }),
+    async onConnected(nc) {
+      await ensureEventStreams(await jetstreamManager(nc), streamOptions);
+      if (stopping) return;
+      if (!started) {
+        started = true;
+        relay.start();
+      } else {
+        // Back after an outage: skip the backoff it left, everything waiting can go now.
+        void relay.flush();
+      }
+    },
+  });
+
+  async function prune(): Promise<void> {
+    try {
+      const deleted = await source.prunePublished(retainPublishedMs);
+      if (deleted > 0) logger.info("outbox.pruned", { deleted });
+    } catch (error) {
+      logger.warn("outbox.prune_failed", { error });
+    }
+  }
+  const pruning = setInterval(prune, options.pruneIntervalMs ?? 3_600_000);
+  pruning.unref();
+
+  return {
+    isConnected: () => link.isConnected(),
+    flush: () => relay.flush(),
+    async stop() {
+      stopping = true;
+      clearInterval(pruning);
+      await relay.stop();
+      await link.close();
+    },
+  };
+}
