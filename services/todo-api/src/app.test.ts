@@ -1,21 +1,50 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { expectContractError, jsonRequest, openTestApp, type TestApp } from "./test-utils.ts";
+import { startTestAuth, type TestAuth } from "./test-auth-server.ts";
+import {
+  expectContractError,
+  jsonRequest,
+  openTestApp,
+  type TestApp,
+  withBearer,
+} from "./test-utils.ts";
 
 let t: TestApp;
+let auth: TestAuth;
+let token: string;
 beforeAll(async () => {
-  t = await openTestApp();
+  auth = await startTestAuth();
+  token = await auth.login("alice");
+  t = await openTestApp({ auth: { url: auth.url } });
 });
-afterAll(() => t?.database.dispose());
+afterAll(() => Promise.all([t?.database.dispose(), auth?.close()]));
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 test("an unknown route is 404, a known path with another method 405 with Allow", async () => {
   await expectContractError(await t.app.request("/v2/todos"), 404, "RESOURCE_NOT_FOUND");
-  const put = await t.app.request("/v1/todos/6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c", {
-    method: "PUT",
-  });
+  const put = await t.app.request(
+    "/v1/todos/6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c",
+    withBearer(token, { method: "PUT" }),
+  );
   await expectContractError(put, 405, "METHOD_NOT_ALLOWED");
   expect(put.headers.get("Allow")?.split(", ").sort()).toEqual(["DELETE", "GET", "HEAD", "PATCH"]);
+});
+
+test("under /v1 a request without a bearer token is 401 before anything else, auth not asked", async () => {
+  const before = auth.hits.length;
+  for (const [path, method] of [
+    ["/v1/todos", "GET"],
+    ["/v1/todos/6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c", "PUT"],
+    ["/v1/nothing-here", "GET"],
+  ] as const) {
+    const response = await t.app.request(path, { method });
+    await expectContractError(response, 401, "AUTH_REQUIRED");
+    expect(response.headers.get("WWW-Authenticate")).toBe("Bearer");
+  }
+  expect(auth.hits.length).toBe(before);
+  // Outside /v1 nothing changes: probes and unknown routes need no token.
+  expect((await t.app.request("/health/live")).status).toBe(200);
+  await expectContractError(await t.app.request("/v2/todos"), 404, "RESOURCE_NOT_FOUND");
 });
 
 test("the trace of an incoming traceparent is the one in the body and traceresponse", async () => {
@@ -36,7 +65,11 @@ test("a safe X-Request-Id is echoed, an unsafe one replaced by the trace id", as
 test("errors speak French on request and RFC 9457 when asked", async () => {
   const french = await t.app.request("/v1/todos", {
     ...jsonRequest("POST", {}),
-    headers: { "Content-Type": "application/json", "Accept-Language": "fr" },
+    headers: {
+      "Content-Type": "application/json",
+      "Accept-Language": "fr",
+      Authorization: `Bearer ${token}`,
+    },
   });
   expect(french.headers.get("Content-Language")).toBe("fr");
   expect(((await french.json()) as { message: string }).message).toMatch(/paramètres/);
@@ -48,9 +81,12 @@ test("errors speak French on request and RFC 9457 when asked", async () => {
 });
 
 test("every request writes one access line with the route template, never the raw path", async () => {
-  const created = await t.app.request("/v1/todos", jsonRequest("POST", { title: "logged" }));
+  const created = await t.app.request(
+    "/v1/todos",
+    withBearer(token, jsonRequest("POST", { title: "logged" })),
+  );
   const { id } = (await created.json()) as { id: string };
-  await t.app.request(`/v1/todos/${id}`);
+  await t.app.request(`/v1/todos/${id}`, withBearer(token));
   const access = (await t.logLines()).filter((line) => line.event === "http.request");
   expect(access.at(-2)).toMatchObject({
     service: "todo-api",

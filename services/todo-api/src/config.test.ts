@@ -22,6 +22,15 @@ describe("parseConfig", () => {
       databaseStatementTimeoutMs: 5000,
       chaosEnabled: false,
       requestBodyLimitBytes: 65536,
+      requestBudgetMs: 5000,
+      auth: {
+        url: "http://127.0.0.1:8081",
+        timeouts: { attemptMs: 1000, totalMs: 3000 },
+        retry: { maxAttempts: 3 },
+        breaker: { consecutiveFailures: 5, halfOpenAfterMs: 5000 },
+        bulkhead: { limit: 32, queue: 32 },
+      },
+      decisionCacheTtlSeconds: 60,
       logLevel: "info",
     });
   });
@@ -34,6 +43,16 @@ describe("parseConfig", () => {
       DATA_DIR: "memory://",
       CHAOS_ENABLED: "TRUE",
       REQUEST_BODY_LIMIT_BYTES: "1024",
+      REQUEST_BUDGET_MS: "2500",
+      AUTH_URL: "https://auth.internal:8443",
+      AUTH_ATTEMPT_TIMEOUT_MS: "400",
+      AUTH_TOTAL_TIMEOUT_MS: "900",
+      AUTH_RETRY_MAX_ATTEMPTS: "1",
+      AUTH_BREAKER_FAILURES: "2",
+      AUTH_BREAKER_HALF_OPEN_MS: "750",
+      AUTH_BULKHEAD_LIMIT: "4",
+      AUTH_BULKHEAD_QUEUE: "0",
+      DECISION_CACHE_TTL_SECONDS: "0",
       LOG_LEVEL: "debug",
     });
     expect(config).toMatchObject({
@@ -43,6 +62,15 @@ describe("parseConfig", () => {
       dataDir: "memory://",
       chaosEnabled: true,
       requestBodyLimitBytes: 1024,
+      requestBudgetMs: 2500,
+      auth: {
+        url: "https://auth.internal:8443",
+        timeouts: { attemptMs: 400, totalMs: 900 },
+        retry: { maxAttempts: 1 },
+        breaker: { consecutiveFailures: 2, halfOpenAfterMs: 750 },
+        bulkhead: { limit: 4, queue: 0 },
+      },
+      decisionCacheTtlSeconds: 0,
       logLevel: "debug",
     });
   });
@@ -62,6 +90,12 @@ describe("parseConfig", () => {
     ["REQUEST_BODY_LIMIT_BYTES", "-1"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/x"],
+    ["AUTH_URL", "ftp://user:hunter2@auth"],
+    ["AUTH_URL", "not a url"],
+    ["REQUEST_BUDGET_MS", "50"],
+    ["AUTH_BULKHEAD_LIMIT", "none"],
+    ["AUTH_BREAKER_FAILURES", "1.5"],
+    ["DECISION_CACHE_TTL_SECONDS", "3601"],
   ])("a bad %s (%s) names the variable and never echoes the value", (variable, value) => {
     const error = failure({ [variable]: value });
     expect(error.variable).toBe(variable);

@@ -24,6 +24,18 @@ function positiveInteger(max: number) {
   );
 }
 
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number between ${min} and ${max}`;
+  return v.pipe(
+    v.string(),
+    v.trim(),
+    v.digits(message),
+    v.transform(Number),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+}
+
 const Flag = v.pipe(
   v.string(),
   v.trim(),
@@ -31,6 +43,10 @@ const Flag = v.pipe(
   v.picklist(["true", "false"], 'must be "true" or "false"'),
   v.transform((value) => value === "true"),
 );
+
+function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+}
 
 function isPostgresUrl(value: string): boolean {
   return URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol);
@@ -50,6 +66,21 @@ const EnvSchema = v.object({
   DATABASE_STATEMENT_TIMEOUT_MS: v.optional(positiveInteger(600_000), "5000"),
   CHAOS_ENABLED: v.optional(Flag, "false"),
   REQUEST_BODY_LIMIT_BYTES: v.optional(positiveInteger(10 * 1024 * 1024), "65536"),
+  // The time one request may take, an incoming X-Request-Timeout-Ms may only shorten it (DESIGN §6).
+  REQUEST_BUDGET_MS: v.optional(wholeNumber(100, 120_000), "5000"),
+  AUTH_URL: v.optional(
+    v.pipe(v.string(), v.trim(), v.check(isHttpUrl, "must be an http:// or https:// URL")),
+    "http://127.0.0.1:8081",
+  ),
+  AUTH_ATTEMPT_TIMEOUT_MS: v.optional(positiveInteger(60_000), "1000"),
+  AUTH_TOTAL_TIMEOUT_MS: v.optional(positiveInteger(120_000), "3000"),
+  AUTH_RETRY_MAX_ATTEMPTS: v.optional(positiveInteger(10), "3"),
+  AUTH_BREAKER_FAILURES: v.optional(positiveInteger(1000), "5"),
+  AUTH_BREAKER_HALF_OPEN_MS: v.optional(positiveInteger(600_000), "5000"),
+  AUTH_BULKHEAD_LIMIT: v.optional(positiveInteger(10_000), "32"),
+  AUTH_BULKHEAD_QUEUE: v.optional(wholeNumber(0, 10_000), "32"),
+  // 0 turns the degraded reads off: every read then needs auth to answer.
+  DECISION_CACHE_TTL_SECONDS: v.optional(wholeNumber(0, 3600), "60"),
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), "info"),
 });
 
@@ -66,6 +97,20 @@ export const ConfigSchema = v.pipe(
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     chaosEnabled: env.CHAOS_ENABLED,
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,
+    requestBudgetMs: env.REQUEST_BUDGET_MS,
+    /** How todo-api reaches auth (DESIGN §6 policies, outermost first in the client). */
+    auth: {
+      url: env.AUTH_URL,
+      timeouts: { attemptMs: env.AUTH_ATTEMPT_TIMEOUT_MS, totalMs: env.AUTH_TOTAL_TIMEOUT_MS },
+      retry: { maxAttempts: env.AUTH_RETRY_MAX_ATTEMPTS },
+      breaker: {
+        consecutiveFailures: env.AUTH_BREAKER_FAILURES,
+        halfOpenAfterMs: env.AUTH_BREAKER_HALF_OPEN_MS,
+      },
+      bulkhead: { limit: env.AUTH_BULKHEAD_LIMIT, queue: env.AUTH_BULKHEAD_QUEUE },
+    },
+    /** How long an allow decision may stand in for auth while it is unavailable (reads only). */
+    decisionCacheTtlSeconds: env.DECISION_CACHE_TTL_SECONDS,
     logLevel: env.LOG_LEVEL,
   })),
 );

@@ -2,6 +2,9 @@ import { DependencyError } from "@tracemesh/errors";
 import { createLogger, type Logger } from "@tracemesh/logger";
 import { startHttpServer } from "@tracemesh/telemetry";
 import { createApp } from "./app.ts";
+import { createAuthClient } from "./auth/auth-client.ts";
+import { createAuthorizer } from "./auth/authorizer.ts";
+import { createDecisionCache } from "./auth/decision-cache.ts";
 import { loadConfig } from "./config.ts";
 import { runMigrations } from "./storage/migrate.ts";
 import { openDatabase } from "./storage/open-database.ts";
@@ -31,10 +34,16 @@ let database: SqlClient | undefined;
 try {
   database = await openDatabase(config, logger);
   await migrate(database, logger);
+  const authorizer = createAuthorizer({
+    client: createAuthClient({ ...config.auth, logger }),
+    cache: createDecisionCache({ ttlMs: config.decisionCacheTtlSeconds * 1000 }),
+  });
   const app = createApp({
     store: createTodoStore(database),
     database,
     logger,
+    authorizer,
+    requestBudgetMs: config.requestBudgetMs,
     chaosEnabled: config.chaosEnabled,
     requestBodyLimitBytes: config.requestBodyLimitBytes,
   });

@@ -6,6 +6,9 @@ import type { Hono } from "hono";
 import pg from "pg";
 import { expect } from "vitest";
 import { type AppDeps, createApp } from "./app.ts";
+import { type AuthClientOptions, createAuthClient } from "./auth/auth-client.ts";
+import { createAuthorizer } from "./auth/authorizer.ts";
+import { createDecisionCache } from "./auth/decision-cache.ts";
 import { runMigrations } from "./storage/migrate.ts";
 import { createPgClient, type PgClientOptions } from "./storage/pg-client.ts";
 import { createPgliteClient } from "./storage/pglite-client.ts";
@@ -76,7 +79,10 @@ export function listeningServer<T extends Server>(server: T): Promise<T> {
 }
 
 /** A logger writing JSON lines into memory, and the lines written so far. */
-export function memoryLogger(): { logger: Logger; lines(): Promise<Record<string, unknown>[]> } {
+export function memoryLogger(service = "todo-api"): {
+  logger: Logger;
+  lines(): Promise<Record<string, unknown>[]>;
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -84,7 +90,7 @@ export function memoryLogger(): { logger: Logger; lines(): Promise<Record<string
       callback();
     },
   });
-  const logger = createLogger({ service: "todo-api", level: "debug", stream });
+  const logger = createLogger({ service, level: "debug", stream });
   return {
     logger,
     async lines() {
@@ -105,17 +111,43 @@ export interface TestApp {
   logLines(): Promise<Record<string, unknown>[]>;
 }
 
-/** The app over a migrated in-memory PGlite, logging into memory. */
-export async function openTestApp(options: Partial<AppDeps> = {}): Promise<TestApp> {
+export interface TestAppOptions extends Partial<AppDeps> {
+  /** Where auth answers, and how todo-api's client treats it. @default a port nothing listens on */
+  auth?: Partial<AuthClientOptions>;
+  /** @default 60000 */
+  decisionCacheTtlMs?: number;
+}
+
+/** The app over a migrated in-memory PGlite, logging into memory, asking auth at `auth.url`. */
+export async function openTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { auth, decisionCacheTtlMs = 60_000, ...deps } = options;
   const database = await openPgliteTestDatabase();
   const { logger, lines } = memoryLogger();
+  const url = auth?.url ?? `http://127.0.0.1:${await closedPort()}`;
+  const authorizer = createAuthorizer({
+    client: createAuthClient({
+      timeouts: { attemptMs: 1_000, totalMs: 2_000 },
+      logger,
+      ...auth,
+      url,
+    }),
+    cache: createDecisionCache({ ttlMs: decisionCacheTtlMs }),
+  });
   const app = createApp({
     store: createTodoStore(database.client),
     database: database.client,
     logger,
-    ...options,
+    authorizer,
+    ...deps,
   });
   return { app, database, logLines: lines };
+}
+
+/** `init` with `Authorization: Bearer <token>` added. */
+export function withBearer(token: string, init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set("Authorization", `Bearer ${token}`);
+  return { ...init, headers };
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;

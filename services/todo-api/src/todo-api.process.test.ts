@@ -1,75 +1,37 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { type FlatSpan, type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
+import { type FlatSpan, startOtlpSink } from "@tracemesh/otlp-sink";
 import pg from "pg";
 import { afterEach, describe, expect, test } from "vitest";
+import { descendants, loginTo, startServiceProcess, startTracedService } from "./test-processes.ts";
 import { closedPort, TEST_DATABASE_URL } from "./test-utils.ts";
 
-const SERVICE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type LogLine = Record<string, unknown>;
-
-/** Runs the service as `pnpm start` does: Node 24 with the telemetry preload, env only. */
+/** Runs the service with the env only, no telemetry export: for start-up failures. */
 function startTodoApi(env: Record<string, string>) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "@tracemesh/telemetry/preload", "src/main.ts"],
-    {
-      cwd: SERVICE_DIR,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  cleanups.push(
-    () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
-  );
-  const lines: LogLine[] = [];
-  const raw: string[] = [];
-  const wakers: (() => void)[] = [];
-  const wakeAll = () => {
-    for (const wake of wakers.splice(0)) wake();
-  };
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-    raw.push(line);
-    lines.push(JSON.parse(line) as LogLine);
-    wakeAll();
-  });
-  child.on("exit", wakeAll);
-  async function waitForLine(match: (line: LogLine) => boolean): Promise<LogLine> {
-    for (;;) {
-      const found = lines.find(match);
-      if (found) return found;
-      if (child.exitCode !== null) throw new Error(`todo-api exited:\n${raw.join("\n")}`);
-      await new Promise<void>((resolve) => wakers.push(resolve));
-    }
-  }
-  return { child, lines, waitForLine };
+  const service = startServiceProcess("todo-api", env);
+  cleanups.push(() => service.kill());
+  return service;
 }
 
+/** A sink, a real auth and todo-api asking it; resolves with alice's token too. */
 async function startWithSink(env: Record<string, string>) {
   const sink = await startOtlpSink();
   cleanups.push(() => sink.close());
-  const [port, metricsPort] = [await closedPort(), await closedPort()];
-  const service = startTodoApi({
-    PORT: String(port),
-    METRICS_PORT: String(metricsPort),
-    OTEL_SERVICE_NAME: "todo-api",
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_BSP_SCHEDULE_DELAY: "200",
-    ...env,
-  });
-  await service.waitForLine((line) => line.event === "server.listening");
-  return { ...service, sink, base: `http://127.0.0.1:${port}`, metricsPort };
+  const auth = await startTracedService("auth", sink, {});
+  cleanups.push(() => auth.kill());
+  const api = await startTracedService("todo-api", sink, { AUTH_URL: auth.base, ...env });
+  cleanups.push(() => api.kill());
+  const token = await loginTo(auth.base, "alice");
+  return { ...api, sink, authorization: `Bearer ${token}` };
 }
 
 function traceparent(): { header: string; traceId: string; parentId: string } {
@@ -78,20 +40,9 @@ function traceparent(): { header: string; traceId: string; parentId: string } {
   return { header: `00-${traceId}-${parentId}-01`, traceId, parentId };
 }
 
-/** The spans of `sink` below `root` (children, grandchildren…). */
-function descendants(sink: OtlpSink, root: FlatSpan): FlatSpan[] {
-  const spans = sink.trace(root.traceId);
-  const below = new Set([root.spanId]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const span of spans) {
-      if (span.parentSpanId && below.has(span.parentSpanId) && !below.has(span.spanId)) {
-        below.add(span.spanId);
-        grew = true;
-      }
-    }
-  }
-  return spans.filter((span) => span.spanId !== root.spanId && below.has(span.spanId));
+/** The database spans below `server` (the auth call is a client span too). */
+function databaseSpans(spans: FlatSpan[]): FlatSpan[] {
+  return spans.filter((span) => span.kind === "CLIENT" && span.attributes["db.system.name"]);
 }
 
 async function stop(child: ChildProcess): Promise<unknown[]> {
@@ -109,14 +60,18 @@ describe("todo-api as a process", () => {
     const create = traceparent();
     const created = await fetch(`${api.base}/v1/todos`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", traceparent: create.header },
+      headers: {
+        "Content-Type": "application/json",
+        traceparent: create.header,
+        Authorization: api.authorization,
+      },
       body: JSON.stringify({ title: "trace me" }),
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     const read = traceparent();
     const fetched = await fetch(`${api.base}/v1/todos/${id}`, {
-      headers: { traceparent: read.header },
+      headers: { traceparent: read.header, Authorization: api.authorization },
     });
     expect(fetched.status).toBe(200);
 
@@ -125,7 +80,10 @@ describe("todo-api as a process", () => {
       [read, "GET /v1/todos/:id", "SELECT todos"],
     ] as const) {
       const [server] = await api.sink.waitForSpans(
-        (span) => span.traceId === request.traceId && span.kind === "SERVER",
+        (span) =>
+          span.traceId === request.traceId &&
+          span.kind === "SERVER" &&
+          span.serviceName === "todo-api",
         10_000,
       );
       expect(server).toMatchObject({
@@ -135,9 +93,9 @@ describe("todo-api as a process", () => {
       });
       expect(server?.attributes["http.route"]).toBe(name.split(" ")[1]);
       await api.sink.waitForSpans(
-        (span) => span.traceId === request.traceId && span.kind === "CLIENT",
+        (span) => span.traceId === request.traceId && Boolean(span.attributes["db.system.name"]),
       );
-      const database = descendants(api.sink, server as FlatSpan).filter((s) => s.kind === "CLIENT");
+      const database = databaseSpans(descendants(api.sink, server as FlatSpan));
       expect(database.map((span) => span.name)).toContain(operation);
       expect(database[0]?.attributes).toMatchObject({
         "db.system.name": "postgresql",
@@ -188,7 +146,11 @@ describe("todo-api as a process", () => {
     const request = traceparent();
     const created = await fetch(`${api.base}/v1/todos`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", traceparent: request.header },
+      headers: {
+        "Content-Type": "application/json",
+        traceparent: request.header,
+        Authorization: api.authorization,
+      },
       body: JSON.stringify({ title: "stored in postgres" }),
     });
     expect(created.status).toBe(201);
@@ -196,13 +158,16 @@ describe("todo-api as a process", () => {
     expect(rows.rows).toEqual([{ title: "stored in postgres" }]);
 
     const [server] = await api.sink.waitForSpans(
-      (span) => span.traceId === request.traceId && span.kind === "SERVER",
+      (span) =>
+        span.traceId === request.traceId &&
+        span.kind === "SERVER" &&
+        span.serviceName === "todo-api",
       10_000,
     );
     await api.sink.waitForSpans(
-      (span) => span.traceId === request.traceId && span.kind === "CLIENT",
+      (span) => span.traceId === request.traceId && Boolean(span.attributes["db.system.name"]),
     );
-    const database = descendants(api.sink, server as FlatSpan).filter((s) => s.kind === "CLIENT");
+    const database = databaseSpans(descendants(api.sink, server as FlatSpan));
     expect(database.map((span) => span.scopeName)).toContain("@opentelemetry/instrumentation-pg");
     expect(JSON.stringify(database.map((span) => span.attributes))).toMatch(/INSERT INTO todos/);
 

@@ -5,6 +5,8 @@ const Port = v.pipe(v.string(), v.digits(), v.transform(Number), v.minValue(1), 
 const EnvSchema = v.object({
   TODO_API_PORT: v.optional(Port, "8080"),
   TODO_API_METRICS_PORT: v.optional(Port, "9464"),
+  AUTH_PORT: v.optional(Port, "8081"),
+  AUTH_METRICS_PORT: v.optional(Port, "9465"),
   OTLP_PORT: v.optional(Port, "4318"),
   /** Logs and the embedded database of this run; emptied at start. */
   DEMO_DATA_DIR: v.optional(v.pipe(v.string(), v.nonEmpty()), ".data/demo"),

@@ -29,15 +29,13 @@ function runDemo(env: Record<string, string>): Promise<{ code: number | null; ou
 }
 
 test("pnpm demo follows one failing request through body, header, log, trace and metrics", async () => {
-  const [todoApiPort, metricsPort, otlpPort, closedPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
+  const [todoApiPort, metricsPort, authPort, authMetricsPort, otlpPort, closedPort] =
+    await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const { code, output } = await runDemo({
     TODO_API_PORT: String(todoApiPort),
     TODO_API_METRICS_PORT: String(metricsPort),
+    AUTH_PORT: String(authPort),
+    AUTH_METRICS_PORT: String(authMetricsPort),
     OTLP_PORT: String(otlpPort),
     JAEGER_QUERY_URL: `http://127.0.0.1:${closedPort}`,
     DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), "tracemesh-demo-")),
@@ -45,6 +43,10 @@ test("pnpm demo follows one failing request through body, header, log, trace and
 
   expect(code, output).toBe(0);
   expect(output).toContain("5xx: 10");
+  // With alice's token every /v1 request got through auth: no 401s among them.
+  expect(output).toContain("logged in as alice");
+  expect(output).toMatch(/2xx: 1[0-9]/);
+  expect(output).not.toContain("4xx:");
   const traceId = output.match(/"traceId": "([0-9a-f]{32})"/)?.[1];
   expect(traceId, output).toBeDefined();
   expect(output).toContain(`traceresponse: 00-${traceId}-`);

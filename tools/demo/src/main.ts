@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fetchTrace, type TraceSpan } from "@tracemesh/trace";
 import { loadConfig } from "./config.ts";
+import { login } from "./login.ts";
 import { printReport } from "./print-report.ts";
 import { replayIncident } from "./replay-incident.ts";
 import { scrapeMetrics } from "./scrape-metrics.ts";
@@ -22,10 +23,13 @@ async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpa
   return undefined;
 }
 
-write("tracemesh demo: starting todo-api with telemetry, then replaying the /error incident\n");
+write(
+  "tracemesh demo: starting auth and todo-api with telemetry, then replaying the /error incident\n",
+);
 await rm(dataDir, { recursive: true, force: true });
 const traces = await openTraceBackend(config.JAEGER_QUERY_URL, config.OTLP_PORT);
 const todoApiUrl = `http://127.0.0.1:${config.TODO_API_PORT}`;
+const authUrl = `http://127.0.0.1:${config.AUTH_PORT}`;
 const metricsUrl = `http://127.0.0.1:${config.TODO_API_METRICS_PORT}/metrics`;
 const services: ServiceProcess[] = [];
 const stopAll = async () => {
@@ -34,6 +38,23 @@ const stopAll = async () => {
 };
 
 try {
+  // auth first: todo-api asks it about every /v1 request.
+  services.push(
+    await startServiceProcess({
+      name: "auth",
+      repoRoot,
+      readyUrl: `${authUrl}/health/ready`,
+      logFile: join(dataDir, "logs/auth.log"),
+      env: {
+        PORT: String(config.AUTH_PORT),
+        METRICS_PORT: String(config.AUTH_METRICS_PORT),
+        OTEL_SERVICE_NAME: "auth",
+        OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint,
+        OTEL_BSP_SCHEDULE_DELAY: "500",
+      },
+    }),
+  );
+  write(`   auth      ${authUrl}  logs ${join(dataDir, "logs/auth.log")}`);
   services.push(
     await startServiceProcess({
       name: "todo-api",
@@ -44,6 +65,7 @@ try {
         PORT: String(config.TODO_API_PORT),
         METRICS_PORT: String(config.TODO_API_METRICS_PORT),
         DATA_DIR: join(dataDir, "todo-api"),
+        AUTH_URL: authUrl,
         CHAOS_ENABLED: "true",
         OTEL_SERVICE_NAME: "todo-api",
         OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint,
@@ -56,9 +78,13 @@ try {
   );
   write(`   traces    ${traces.description}`);
 
-  const incident = await replayIncident({ baseUrl: todoApiUrl });
+  // The demo user's public password (services/auth's demo users).
+  const accessToken = await login(authUrl, "alice", "alice-demo-password");
+  write("   logged in as alice: every todo-api request carries her bearer token");
+
+  const incident = await replayIncident({ baseUrl: todoApiUrl, accessToken });
   const traceId = (incident.failing?.body as { traceId?: string } | undefined)?.traceId;
-  const todoApi = services[0];
+  const todoApi = services.find((service) => service.name === "todo-api");
   const logLines =
     traceId && todoApi ? todoApi.logs().filter((line) => line.traceId === traceId) : [];
   const trace = traceId ? await waitForTrace(traceId, traces.queryUrl) : undefined;

@@ -14,8 +14,8 @@ export interface IncidentResult {
 
 export interface ReplayOptions {
   baseUrl: string;
-  /** Sent with every request (e.g. Authorization once auth guards the API). */
-  headers?: Record<string, string>;
+  /** auth's access token, sent as `Authorization: Bearer` with every request: /v1 needs it. */
+  accessToken: string;
   /** How many times the incident route is hit between normal requests. @default 10 */
   incidentRequests?: number;
 }
@@ -47,7 +47,8 @@ async function send(
  * division by zero raised the 5xx rate, interleaved with reads that keep working.
  */
 export async function replayIncident(options: ReplayOptions): Promise<IncidentResult> {
-  const { baseUrl, headers = {}, incidentRequests = 10 } = options;
+  const { baseUrl, accessToken, incidentRequests = 10 } = options;
+  const headers = { authorization: `Bearer ${accessToken}` };
   const responses: ObservedResponse[] = [];
   const record = async (method: string, path: string, body?: unknown) => {
     const observed = await send(baseUrl, method, path, headers, body);

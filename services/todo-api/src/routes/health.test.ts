@@ -2,21 +2,34 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPgClient } from "../storage/pg-client.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
 import { createTodoStore } from "../storage/todo-store.ts";
-import { closedPort, expectContractError, openTestApp, type TestApp } from "../test-utils.ts";
+import { startTestAuth, type TestAuth } from "../test-auth-server.ts";
+import {
+  closedPort,
+  expectContractError,
+  openTestApp,
+  type TestApp,
+  withBearer,
+} from "../test-utils.ts";
 
 let up: TestApp;
 let down: TestApp;
 let unreachable: SqlClient;
+let auth: TestAuth;
 beforeAll(async () => {
   up = await openTestApp();
+  auth = await startTestAuth();
   unreachable = createPgClient({
     connectionString: `postgres://postgres@127.0.0.1:${await closedPort()}/test`,
   });
-  down = await openTestApp({ database: unreachable, store: createTodoStore(unreachable) });
+  down = await openTestApp({
+    database: unreachable,
+    store: createTodoStore(unreachable),
+    auth: { url: auth.url },
+  });
 });
 afterAll(async () => {
   await unreachable?.close();
-  await Promise.all([up?.database.dispose(), down?.database.dispose()]);
+  await Promise.all([up?.database.dispose(), down?.database.dispose(), auth?.close()]);
 });
 
 test("/health/live answers 200 while the process runs", async () => {
@@ -46,9 +59,11 @@ test("/health/ready is 503 SERVICE_UNAVAILABLE in the contract when the database
 });
 
 test("any route needing the database answers 503 while it is down, never 500", async () => {
+  const token = await auth.login("alice");
   const started = performance.now();
-  const response = await down.app.request("/v1/todos");
-  await expectContractError(response, 503, "SERVICE_UNAVAILABLE");
+  const response = await down.app.request("/v1/todos", withBearer(token));
+  const error = await expectContractError(response, 503, "SERVICE_UNAVAILABLE");
+  expect(error.details).toEqual([{ type: "dependency", name: "database" }]);
   expect(performance.now() - started).toBeLessThan(1000);
   const lines = await down.logLines();
   expect(lines.at(-1)).toMatchObject({ errorCode: "SERVICE_UNAVAILABLE", http: { status: 503 } });

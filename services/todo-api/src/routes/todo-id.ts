@@ -1,5 +1,5 @@
 import { NotFoundError } from "@tracemesh/errors";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { isUuid } from "../storage/todo.ts";
 
 /**
@@ -11,4 +11,14 @@ export function todoIdParam(): MiddlewareHandler {
     if (!isUuid(c.req.param("id") ?? "")) throw new NotFoundError({ message: "malformed todo id" });
     await next();
   };
+}
+
+/**
+ * The resource auth is asked about for `/:id` routes: `todos/<id>`. A malformed id is asked
+ * about as `todos`, so the caller is still authenticated first and then gets the same 404
+ * as for any id that does not exist; auth is never handed what it would refuse as input.
+ */
+export function todoResource(c: Context): string {
+  const id = c.req.param("id") ?? "";
+  return isUuid(id) ? `todos/${id}` : "todos";
 }

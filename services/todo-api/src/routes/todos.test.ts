@@ -1,28 +1,41 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { expectContractError, jsonRequest, openTestApp, type TestApp } from "../test-utils.ts";
+import { startTestAuth, type TestAuth } from "../test-auth-server.ts";
+import {
+  expectContractError,
+  jsonRequest,
+  openTestApp,
+  type TestApp,
+  withBearer,
+} from "../test-utils.ts";
 import type { TodoResource } from "./todo-representation.ts";
 
 let t: TestApp;
+let auth: TestAuth;
+let aliceToken: string;
 beforeAll(async () => {
-  t = await openTestApp({ requestBodyLimitBytes: 1024 });
+  auth = await startTestAuth();
+  aliceToken = await auth.login("alice");
+  t = await openTestApp({ requestBodyLimitBytes: 1024, auth: { url: auth.url } });
 });
-afterAll(() => t?.database.dispose());
+afterAll(() => Promise.all([t?.database.dispose(), auth?.close()]));
 beforeEach(() => t.database.client.query("DELETE FROM todos"));
+
+/** A request as alice, through the real auth. */
+function request(path: string, init: RequestInit = {}): Promise<Response> {
+  return Promise.resolve(t.app.request(path, withBearer(aliceToken, init)));
+}
 
 const UNKNOWN_ID = "6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c";
 
 async function create(title: string): Promise<TodoResource> {
-  const response = await t.app.request("/v1/todos", jsonRequest("POST", { title }));
+  const response = await request("/v1/todos", jsonRequest("POST", { title }));
   expect(response.status).toBe(201);
   return (await response.json()) as TodoResource;
 }
 
 describe("POST /v1/todos", () => {
   test("201 with the todo, Location and ETag; the title is trimmed", async () => {
-    const response = await t.app.request(
-      "/v1/todos",
-      jsonRequest("POST", { title: "  buy milk " }),
-    );
+    const response = await request("/v1/todos", jsonRequest("POST", { title: "  buy milk " }));
     expect(response.status).toBe(201);
     const todo = (await response.json()) as TodoResource;
     expect(todo).toEqual({
@@ -54,7 +67,7 @@ describe("POST /v1/todos", () => {
       { field: "complete", issue: "not_allowed" },
     ],
   ])("400 REQUEST_PARAMETER_INVALID for %j", async (body, detail) => {
-    const response = await t.app.request("/v1/todos", jsonRequest("POST", body));
+    const response = await request("/v1/todos", jsonRequest("POST", body));
     const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([expect.objectContaining(detail)]);
     expect(await t.database.client.query("SELECT 1 FROM todos")).toMatchObject({ rowCount: 0 });
@@ -65,7 +78,7 @@ describe("POST /v1/todos", () => {
   });
 
   test("unparsable JSON is 400 REQUEST_BODY_INVALID", async () => {
-    const response = await t.app.request("/v1/todos", {
+    const response = await request("/v1/todos", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: '{"title": ',
@@ -74,9 +87,9 @@ describe("POST /v1/todos", () => {
   });
 
   test("a body past REQUEST_BODY_LIMIT_BYTES is 413, another media type 415", async () => {
-    const big = await t.app.request("/v1/todos", jsonRequest("POST", { title: "z".repeat(2000) }));
+    const big = await request("/v1/todos", jsonRequest("POST", { title: "z".repeat(2000) }));
     await expectContractError(big, 413, "PAYLOAD_TOO_LARGE");
-    const text = await t.app.request("/v1/todos", {
+    const text = await request("/v1/todos", {
       method: "POST",
       headers: { "Content-Type": "text/plain" },
       body: "title=x",
@@ -88,7 +101,7 @@ describe("POST /v1/todos", () => {
 describe("GET /v1/todos/:id", () => {
   test("200 with the todo and its ETag", async () => {
     const created = await create("read me");
-    const response = await t.app.request(`/v1/todos/${created.id}`);
+    const response = await request(`/v1/todos/${created.id}`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(created);
     expect(response.headers.get("ETag")).toBe('"1"');
@@ -96,7 +109,7 @@ describe("GET /v1/todos/:id", () => {
 
   test("an unknown id and a malformed one are both 404 RESOURCE_NOT_FOUND", async () => {
     for (const id of [UNKNOWN_ID, "42", "not-a-uuid", "%27%20OR%201%3D1"]) {
-      const response = await t.app.request(`/v1/todos/${id}`);
+      const response = await request(`/v1/todos/${id}`);
       await expectContractError(response, 404, "RESOURCE_NOT_FOUND");
     }
   });
@@ -109,7 +122,7 @@ describe("GET /v1/todos", () => {
     const seen: string[] = [];
     let url = "/v1/todos?limit=2";
     for (let page = 0; page < 3; page++) {
-      const response = await t.app.request(url);
+      const response = await request(url);
       expect(response.status).toBe(200);
       const body = (await response.json()) as { items: TodoResource[]; nextCursor: string | null };
       expect(body.items.length).toBe(page < 2 ? 2 : 1);
@@ -122,7 +135,7 @@ describe("GET /v1/todos", () => {
 
   test("the default page is 20 and unknown query parameters are ignored", async () => {
     for (let i = 0; i < 21; i++) await create(`todo ${i}`);
-    const response = await t.app.request("/v1/todos?_=1700000000");
+    const response = await request("/v1/todos?_=1700000000");
     const body = (await response.json()) as { items: unknown[]; nextCursor: string | null };
     expect(body.items).toHaveLength(20);
     expect(body.nextCursor).toEqual(expect.any(String));
@@ -135,7 +148,7 @@ describe("GET /v1/todos", () => {
     ["limit=ten", { field: "limit", issue: "invalid_type", expected: "number" }],
     ["cursor=bm9wZQ", { field: "cursor", issue: "invalid_value" }],
   ])("?%s is 400 with details", async (query, detail) => {
-    const response = await t.app.request(`/v1/todos?${query}`);
+    const response = await request(`/v1/todos?${query}`);
     const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([detail]);
   });
@@ -144,14 +157,14 @@ describe("GET /v1/todos", () => {
 describe("PATCH /v1/todos/:id", () => {
   test("If-Match with the ETag (strong or weak) applies the change and returns the new ETag", async () => {
     const todo = await create("draft");
-    const first = await t.app.request(
+    const first = await request(
       `/v1/todos/${todo.id}`,
       jsonRequest("PATCH", { title: " final " }, { "If-Match": '"1"' }),
     );
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ title: "final", completed: false, version: 2 });
     expect(first.headers.get("ETag")).toBe('"2"');
-    const second = await t.app.request(
+    const second = await request(
       `/v1/todos/${todo.id}`,
       jsonRequest("PATCH", { completed: true }, { "If-Match": 'W/"2"' }),
     );
@@ -160,7 +173,7 @@ describe("PATCH /v1/todos/:id", () => {
 
   test("the version may come in the body instead", async () => {
     const todo = await create("draft");
-    const response = await t.app.request(
+    const response = await request(
       `/v1/todos/${todo.id}`,
       jsonRequest("PATCH", { completed: true, version: 1 }),
     );
@@ -170,26 +183,20 @@ describe("PATCH /v1/todos/:id", () => {
 
   test("a stale version is 409 RESOURCE_CONFLICT version_mismatch, and nothing changes", async () => {
     const todo = await create("shared");
-    await t.app.request(
-      `/v1/todos/${todo.id}`,
-      jsonRequest("PATCH", { title: "mine", version: 1 }),
-    );
-    const response = await t.app.request(
+    await request(`/v1/todos/${todo.id}`, jsonRequest("PATCH", { title: "mine", version: 1 }));
+    const response = await request(
       `/v1/todos/${todo.id}`,
       jsonRequest("PATCH", { title: "theirs" }, { "If-Match": '"1"' }),
     );
     const error = await expectContractError(response, 409, "RESOURCE_CONFLICT");
     expect(error.details).toEqual([{ reason: "version_mismatch", currentVersion: 2 }]);
-    const current = await t.app.request(`/v1/todos/${todo.id}`);
+    const current = await request(`/v1/todos/${todo.id}`);
     expect(await current.json()).toMatchObject({ title: "mine", version: 2 });
   });
 
   test("without any version it is 400 naming If-Match, with a hint", async () => {
     const todo = await create("blind write");
-    const response = await t.app.request(
-      `/v1/todos/${todo.id}`,
-      jsonRequest("PATCH", { title: "x" }),
-    );
+    const response = await request(`/v1/todos/${todo.id}`, jsonRequest("PATCH", { title: "x" }));
     const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([
       { field: "If-Match", issue: "required", alternative: "version" },
@@ -205,21 +212,18 @@ describe("PATCH /v1/todos/:id", () => {
     [{ "If-Match": '"1"' }, {}, undefined],
   ])("If-Match %j with %j is 400", async (headers, body, field) => {
     const todo = await create("guarded");
-    const response = await t.app.request(
-      `/v1/todos/${todo.id}`,
-      jsonRequest("PATCH", body, headers),
-    );
+    const response = await request(`/v1/todos/${todo.id}`, jsonRequest("PATCH", body, headers));
     const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect((error.details as { field?: string }[])[0]?.field).toBe(field);
   });
 
   test("an unknown or malformed id is 404 even with a bad body", async () => {
-    const unknown = await t.app.request(
+    const unknown = await request(
       `/v1/todos/${UNKNOWN_ID}`,
       jsonRequest("PATCH", { title: "x" }, { "If-Match": '"1"' }),
     );
     await expectContractError(unknown, 404, "RESOURCE_NOT_FOUND");
-    const malformed = await t.app.request("/v1/todos/nope", jsonRequest("PATCH", { title: 1 }));
+    const malformed = await request("/v1/todos/nope", jsonRequest("PATCH", { title: 1 }));
     await expectContractError(malformed, 404, "RESOURCE_NOT_FOUND");
   });
 });
@@ -227,25 +231,21 @@ describe("PATCH /v1/todos/:id", () => {
 describe("DELETE /v1/todos/:id", () => {
   test("204, then the todo is gone", async () => {
     const todo = await create("delete me");
-    const response = await t.app.request(`/v1/todos/${todo.id}`, { method: "DELETE" });
+    const response = await request(`/v1/todos/${todo.id}`, { method: "DELETE" });
     expect(response.status).toBe(204);
     expect(response.headers.get("traceresponse")).toBeTruthy();
-    await expectContractError(
-      await t.app.request(`/v1/todos/${todo.id}`),
-      404,
-      "RESOURCE_NOT_FOUND",
-    );
-    const again = await t.app.request(`/v1/todos/${todo.id}`, { method: "DELETE" });
+    await expectContractError(await request(`/v1/todos/${todo.id}`), 404, "RESOURCE_NOT_FOUND");
+    const again = await request(`/v1/todos/${todo.id}`, { method: "DELETE" });
     await expectContractError(again, 404, "RESOURCE_NOT_FOUND");
   });
 
   test("with a stale If-Match it is 409 and the todo stays", async () => {
     const todo = await create("keep me");
-    const response = await t.app.request(`/v1/todos/${todo.id}`, {
+    const response = await request(`/v1/todos/${todo.id}`, {
       method: "DELETE",
       headers: { "If-Match": '"5"' },
     });
     await expectContractError(response, 409, "RESOURCE_CONFLICT");
-    expect((await t.app.request(`/v1/todos/${todo.id}`)).status).toBe(200);
+    expect((await request(`/v1/todos/${todo.id}`)).status).toBe(200);
   });
 });

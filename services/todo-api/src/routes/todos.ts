@@ -1,41 +1,59 @@
 import { InvalidParameterError, jsonBody, validate } from "@tracemesh/errors";
 import { Hono } from "hono";
+import { authorize } from "../auth/authorize.ts";
+import type { Authorizer } from "../auth/authorizer.ts";
 import type { TodoStore } from "../storage/todo-store.ts";
-import { todoIdParam } from "./todo-id.ts";
+import { todoIdParam, todoResource } from "./todo-id.ts";
 import { todoPath, toTodoResource } from "./todo-representation.ts";
 import { CreateTodoBody, ListTodosQuery, UpdateTodoBody } from "./todo-schemas.ts";
 import { etagOf, requiredVersion, versionFromIfMatch } from "./todo-version.ts";
 
 export interface TodoRoutesOptions {
   store: TodoStore;
+  /** Asks auth about every request; reads may fall back to a recent decision (degraded). */
+  authorizer: Authorizer;
   /** Largest JSON body accepted. @default 65536 */
   bodyLimitBytes?: number;
 }
 
-/** `/v1/todos`: list (keyset pages), create, read, update and delete with versions as ETags. */
+/**
+ * `/v1/todos`: list (keyset pages), create, read, update and delete with versions as ETags,
+ * each authorized by auth first and scoped to its subject: another user's todo is a 404.
+ */
 export function todoRoutes(options: TodoRoutesOptions): Hono {
-  const { store, bodyLimitBytes = 65_536 } = options;
+  const { store, authorizer, bodyLimitBytes = 65_536 } = options;
   const json = jsonBody({ maxBytes: bodyLimitBytes });
+  const readAll = authorize({ authorizer, action: "todos:read", degradable: true });
+  const write = authorize({ authorizer, action: "todos:write" });
+  const readOne = authorize({
+    authorizer,
+    action: "todos:read",
+    resource: todoResource,
+    degradable: true,
+  });
+  const writeOne = authorize({ authorizer, action: "todos:write", resource: todoResource });
+  const deleteOne = authorize({ authorizer, action: "todos:delete", resource: todoResource });
 
   return new Hono()
-    .get("/", validate("query", ListTodosQuery), async function listTodos(c) {
+    .get("/", readAll, validate("query", ListTodosQuery), async function listTodos(c) {
       const { limit, cursor } = c.req.valid("query");
-      const page = await store.list(limit, cursor);
+      const page = await store.list(c.var.principal.subject, limit, cursor);
       return c.json({ items: page.items.map(toTodoResource), nextCursor: page.nextCursor });
     })
-    .post("/", json, validate("json", CreateTodoBody), async function createTodo(c) {
-      const todo = await store.create(c.req.valid("json"));
+    .post("/", write, json, validate("json", CreateTodoBody), async function createTodo(c) {
+      const todo = await store.create(c.var.principal.subject, c.req.valid("json"));
       c.header("Location", todoPath(todo.id));
       c.header("ETag", etagOf(todo.version));
       return c.json(toTodoResource(todo), 201);
     })
-    .get("/:id", todoIdParam(), async function getTodo(c) {
-      const todo = await store.get(c.req.param("id"));
+    .get("/:id", readOne, todoIdParam(), async function getTodo(c) {
+      const todo = await store.get(c.var.principal.subject, c.req.param("id"));
       c.header("ETag", etagOf(todo.version));
       return c.json(toTodoResource(todo));
     })
     .patch(
       "/:id",
+      writeOne,
       todoIdParam(),
       json,
       validate("json", UpdateTodoBody),
@@ -47,13 +65,19 @@ export function todoRoutes(options: TodoRoutesOptions): Hono {
             { issue: "invalid_value", reason: "no_changes", fields: ["title", "completed"] },
           ]);
         }
-        const todo = await store.update(c.req.param("id"), patch, expected);
+        const todo = await store.update(
+          c.var.principal.subject,
+          c.req.param("id"),
+          patch,
+          expected,
+        );
         c.header("ETag", etagOf(todo.version));
         return c.json(toTodoResource(todo));
       },
     )
-    .delete("/:id", todoIdParam(), async function deleteTodo(c) {
-      await store.delete(c.req.param("id"), versionFromIfMatch(c.req.header("If-Match")));
+    .delete("/:id", deleteOne, todoIdParam(), async function deleteTodo(c) {
+      const ifMatch = versionFromIfMatch(c.req.header("If-Match"));
+      await store.delete(c.var.principal.subject, c.req.param("id"), ifMatch);
       return c.body(null, 204);
     });
 }

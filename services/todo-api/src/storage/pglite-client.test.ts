@@ -16,7 +16,10 @@ test("a data directory keeps its rows across restarts and refuses a second proce
   const dataDir = join(root, "db");
   const first = await createPgliteClient({ dataDir });
   await runMigrations(first);
-  await first.query("INSERT INTO todos (title) VALUES ($1)", ["survives a restart"]);
+  await first.query("INSERT INTO todos (owner_id, title) VALUES ($1, $2)", [
+    "0b6f3c1e-6a0e-4b8e-9d1a-3f2a4c5b6d01",
+    "survives a restart",
+  ]);
   await expect(createPgliteClient({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
   await first.close();
 

@@ -1,4 +1,6 @@
 import { openPgliteTestDatabase } from "../test-utils.ts";
 import { describeTodoStore } from "./todo-store.suite.ts";
+import { describeTodoOwnership } from "./todo-store-ownership.suite.ts";
 
 describeTodoStore("PGlite (memory://)", openPgliteTestDatabase);
+describeTodoOwnership("PGlite (memory://)", openPgliteTestDatabase);

@@ -1,4 +1,7 @@
 import { openPostgresTestDatabase } from "../test-utils.ts";
 import { describeTodoStore } from "./todo-store.suite.ts";
+import { describeTodoOwnership } from "./todo-store-ownership.suite.ts";
 
-describeTodoStore("PostgreSQL (127.0.0.1:5432/test, a schema per run)", openPostgresTestDatabase);
+const BACKEND = "PostgreSQL (127.0.0.1:5432/test, a schema per run)";
+describeTodoStore(BACKEND, openPostgresTestDatabase);
+describeTodoOwnership(BACKEND, openPostgresTestDatabase);

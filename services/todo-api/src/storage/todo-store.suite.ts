@@ -12,6 +12,8 @@ import type { Todo } from "./todo.ts";
 import { createTodoStore, type TodoStore } from "./todo-store.ts";
 
 const UNKNOWN_ID = "0b9f5e0c-5d1e-4a6b-9c39-1f2e3d4c5b6a";
+/** auth's subject of the user the todos belong to: opaque to the store. */
+export const OWNER = "0b6f3c1e-6a0e-4b8e-9d1a-3f2a4c5b6d01";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -48,82 +50,95 @@ export function describeTodoStore(backend: string, open: () => Promise<TestDatab
     test("migrations are recorded and running them again applies nothing", async () => {
       expect(await runMigrations(client)).toEqual([]);
       const applied = await client.query<{ name: string }>("SELECT name FROM schema_migrations");
-      expect(applied.rows.map((row) => row.name)).toContain("0001_create_todos.sql");
+      expect(applied.rows.map((row) => row.name)).toEqual(
+        expect.arrayContaining(["0001_create_todos.sql", "0003_add_todo_owner.sql"]),
+      );
     });
 
     test("creates a todo and reads it back", async () => {
-      const created = await store.create({ title: "write the store" });
-      expect(created).toMatchObject({ title: "write the store", completed: false, version: 1 });
+      const created = await store.create(OWNER, { title: "write the store" });
+      expect(created).toMatchObject({
+        ownerId: OWNER,
+        title: "write the store",
+        completed: false,
+        version: 1,
+      });
       expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(created.createdAt).toBeInstanceOf(Date);
       expect(created.updatedAt.getTime()).toBe(created.createdAt.getTime());
-      expect(await store.get(created.id)).toEqual(created);
+      expect(await store.get(OWNER, created.id)).toEqual(created);
     });
 
     test("an unknown or malformed id is NotFoundError", async () => {
-      expect(await rejection(store.get(UNKNOWN_ID))).toBeInstanceOf(NotFoundError);
-      expect(await rejection(store.get("not-a-uuid"))).toBeInstanceOf(NotFoundError);
-      expect(await rejection(store.update(UNKNOWN_ID, { title: "x" }, 1))).toBeInstanceOf(
+      expect(await rejection(store.get(OWNER, UNKNOWN_ID))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.get(OWNER, "not-a-uuid"))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.update(OWNER, UNKNOWN_ID, { title: "x" }, 1))).toBeInstanceOf(
         NotFoundError,
       );
-      expect(await rejection(store.delete(UNKNOWN_ID))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.delete(OWNER, UNKNOWN_ID))).toBeInstanceOf(NotFoundError);
     });
 
     test("an update at the current version applies the patch and bumps the version", async () => {
-      const created = await store.create({ title: "first" });
-      const renamed = await store.update(created.id, { title: "second" }, 1);
+      const created = await store.create(OWNER, { title: "first" });
+      const renamed = await store.update(OWNER, created.id, { title: "second" }, 1);
       expect(renamed).toMatchObject({ title: "second", completed: false, version: 2 });
-      const done = await store.update(created.id, { completed: true }, 2);
+      const done = await store.update(OWNER, created.id, { completed: true }, 2);
       expect(done).toMatchObject({ title: "second", completed: true, version: 3 });
       expect(done.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
       expect(done.createdAt).toEqual(created.createdAt);
     });
 
     test("a stale version is ConflictError version_mismatch and changes nothing", async () => {
-      const created = await store.create({ title: "keep me" });
-      await store.update(created.id, { completed: true }, 1);
-      const error = await rejection(store.update(created.id, { title: "lost update" }, 1));
+      const created = await store.create(OWNER, { title: "keep me" });
+      await store.update(OWNER, created.id, { completed: true }, 1);
+      const error = await rejection(store.update(OWNER, created.id, { title: "lost update" }, 1));
       expect(error).toBeInstanceOf(ConflictError);
       expect(JSON.stringify((error as ConflictError).details)).toContain("version_mismatch");
-      expect(await store.get(created.id)).toMatchObject({ title: "keep me", version: 2 });
+      expect(await store.get(OWNER, created.id)).toMatchObject({ title: "keep me", version: 2 });
     });
 
     test("concurrent updates from the same version: exactly one wins", async () => {
-      const created = await store.create({ title: "contended" });
+      const created = await store.create(OWNER, { title: "contended" });
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 5 }, (_, i) => store.update(created.id, { title: `writer ${i}` }, 1)),
+        Array.from({ length: 5 }, (_, i) =>
+          store.update(OWNER, created.id, { title: `writer ${i}` }, 1),
+        ),
       );
       const winners = outcomes.filter((outcome) => outcome.status === "fulfilled");
       const losers = outcomes.filter((outcome) => outcome.status === "rejected");
       expect(winners).toHaveLength(1);
       expect(losers.every((outcome) => outcome.reason instanceof ConflictError)).toBe(true);
-      const final = await store.get(created.id);
+      const final = await store.get(OWNER, created.id);
       expect(final.version).toBe(2);
       expect(final.title).toBe(winners[0]?.status === "fulfilled" && winners[0].value.title);
     });
 
     test("delete removes the todo, and honours an expected version", async () => {
-      const created = await store.create({ title: "short-lived" });
-      expect(await rejection(store.delete(created.id, 7))).toBeInstanceOf(ConflictError);
-      await store.delete(created.id, 1);
-      expect(await rejection(store.get(created.id))).toBeInstanceOf(NotFoundError);
-      expect(await rejection(store.delete(created.id))).toBeInstanceOf(NotFoundError);
+      const created = await store.create(OWNER, { title: "short-lived" });
+      expect(await rejection(store.delete(OWNER, created.id, 7))).toBeInstanceOf(ConflictError);
+      await store.delete(OWNER, created.id, 1);
+      expect(await rejection(store.get(OWNER, created.id))).toBeInstanceOf(NotFoundError);
+      expect(await rejection(store.delete(OWNER, created.id))).toBeInstanceOf(NotFoundError);
     });
 
     test("pagination visits every row exactly once, oldest first", async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 9; i++) ids.push((await store.create({ title: `single ${i}` })).id);
+      for (let i = 0; i < 9; i++)
+        ids.push((await store.create(OWNER, { title: `single ${i}` })).id);
       // Rows written in one transaction share created_at: the id breaks the tie.
       await client.transaction(async (tx) => {
         for (let i = 0; i < 14; i++) {
-          await tx.query("INSERT INTO todos (title) VALUES ($1)", [`batch ${i}`]);
+          await tx.query("INSERT INTO todos (owner_id, title) VALUES ($1, $2)", [
+            OWNER,
+            `batch ${i}`,
+          ]);
         }
       });
       const seen: Todo[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await store.list(5, cursor);
+        const page = await store.list(OWNER, 5, cursor);
         expect(page.items.length).toBeLessThanOrEqual(5);
         seen.push(...page.items);
         cursor = page.nextCursor ?? undefined;
@@ -139,7 +154,7 @@ export function describeTodoStore(backend: string, open: () => Promise<TestDatab
         (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1),
       );
       expect(seenIds).toEqual(sorted.map((todo) => todo.id));
-      const everything = await store.list(100);
+      const everything = await store.list(OWNER, 100);
       expect(everything.items.map((todo) => todo.id)).toEqual(seenIds);
       expect(everything.nextCursor).toBeNull();
     });
@@ -152,7 +167,7 @@ export function describeTodoStore(backend: string, open: () => Promise<TestDatab
         Buffer.from(`["2026-01-01T00:00:00.000Z","x"]`).toString("base64url"),
       ];
       for (const cursor of forged) {
-        const error = await rejection(store.list(10, cursor));
+        const error = await rejection(store.list(OWNER, 10, cursor));
         expect(error).toBeInstanceOf(InvalidParameterError);
         expect((error as InvalidParameterError).details).toEqual([
           expect.objectContaining({ field: "cursor" }),
@@ -164,22 +179,24 @@ export function describeTodoStore(backend: string, open: () => Promise<TestDatab
       const boom = new Error("boom");
       const thrown = await rejection(
         client.transaction(async (tx) => {
-          await tx.query("INSERT INTO todos (title) VALUES ($1)", ["half"]);
+          await tx.query("INSERT INTO todos (owner_id, title) VALUES ($1, $2)", [OWNER, "half"]);
           throw boom;
         }),
       );
       expect(thrown).toBe(boom);
       const failed = await rejection(
         client.transaction(async (tx) => {
-          await tx.query("INSERT INTO todos (title) VALUES ($1)", ["half"]);
-          await tx.query("INSERT INTO todos (title) VALUES ($1)", [""]);
+          await tx.query("INSERT INTO todos (owner_id, title) VALUES ($1, $2)", [OWNER, "half"]);
+          await tx.query("INSERT INTO todos (owner_id, title) VALUES ($1, $2)", [OWNER, ""]);
         }),
       );
       // A broken statement is a bug, not an outage: it keeps its SQLSTATE (check_violation).
       expect(failed).not.toBeInstanceOf(DependencyError);
       expect(failed).toMatchObject({ code: "23514" });
       expect(await countTodos(client)).toBe(0);
-      await client.transaction((tx) => tx.query("INSERT INTO todos (title) VALUES ('kept')"));
+      await client.transaction((tx) =>
+        tx.query("INSERT INTO todos (owner_id, title) VALUES ($1, 'kept')", [OWNER]),
+      );
       expect(await countTodos(client)).toBe(1);
     });
 
@@ -206,7 +223,7 @@ export function describeTodoStore(backend: string, open: () => Promise<TestDatab
       await other.client.close();
       for (const call of [
         () => other.client.ping(),
-        () => createTodoStore(other.client).list(10),
+        () => createTodoStore(other.client).list(OWNER, 10),
         () => other.client.transaction((tx) => tx.query("SELECT 1")),
       ]) {
         const error = await rejection(call());

@@ -1,5 +1,7 @@
 export interface Todo {
   id: string;
+  /** auth's `subject` for the token that created it: only that subject ever sees it. */
+  ownerId: string;
   title: string;
   completed: boolean;
   /** Starts at 1, bumped by every update: the ETag, and the optimistic-concurrency token. */
@@ -28,6 +30,7 @@ export interface TodoPage {
 export interface TodoRow {
   [column: string]: unknown;
   id: string;
+  owner_id: string;
   title: string;
   completed: boolean;
   version: number;
@@ -36,11 +39,12 @@ export interface TodoRow {
 }
 
 /** The columns every query returns, in the shape `toTodo` reads. */
-export const TODO_COLUMNS = "id, title, completed, version, created_at, updated_at";
+export const TODO_COLUMNS = "id, owner_id, title, completed, version, created_at, updated_at";
 
 export function toTodo(row: TodoRow): Todo {
   return {
     id: row.id,
+    ownerId: row.owner_id,
     title: row.title,
     completed: row.completed,
     version: row.version,

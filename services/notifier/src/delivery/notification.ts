@@ -1,0 +1,37 @@
+import type { TodoEventType } from "@tracemesh/queue";
+import type { UserProfile } from "../profiles/user-profile.ts";
+
+/** A todo event, told to the todo's owner. */
+export interface TodoNotification {
+  kind: "todo";
+  /** The event id: the webhook's Idempotency-Key, so a receiver can drop a repeat. */
+  id: string;
+  type: TodoEventType;
+  /** When the change happened (the event's time). */
+  time: string;
+  source: string;
+  /** The event's data as the producer wrote it (id, title, completed, version, ownerId…). */
+  todo: Record<string, unknown>;
+  /** The owner's profile; null for an event that names no owner. */
+  recipient: UserProfile | null;
+}
+
+/** One alert of an Alertmanager notification, with its status, labels and annotations. */
+export interface AlertNotification {
+  kind: "alert";
+  /** fingerprint:status:startsAt, the same for every resend of this alert in this status. */
+  id: string;
+  status: "firing" | "resolved";
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  fingerprint: string;
+  receiver: string;
+  externalURL: string;
+}
+
+export type Notification = TodoNotification | AlertNotification;
+
+export type NotificationKind = Notification["kind"];

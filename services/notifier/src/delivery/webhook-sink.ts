@@ -1,0 +1,61 @@
+import { AppError, DependencyError } from "@tracemesh/errors";
+import type { DependencyClient, DependencyRequest } from "@tracemesh/resilience";
+import type { DeliveryLogger } from "./log-sink.ts";
+import type { NotificationSink } from "./notification-sink.ts";
+
+export interface WebhookSinkOptions {
+  /** The dependency client of the webhook's origin, named "webhook". */
+  client: DependencyClient;
+  /** Path and query of the webhook under the client's base URL, e.g. `/hooks/tracemesh`. */
+  path: string;
+  logger: DeliveryLogger;
+}
+
+/** `NOTIFY_WEBHOOK_URL` split for the dependency client: its origin, and the rest. */
+export function webhookTarget(url: string): { baseUrl: string; path: string } {
+  const parsed = new URL(url);
+  return { baseUrl: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+/**
+ * POSTs each notification as JSON with `Idempotency-Key: <notification id>`. The key makes a
+ * repeat harmless, so the call is retried like an idempotent one; a 5xx, a timeout or a
+ * refused connection rejects with DependencyError "webhook", and so does a 4xx: the receiver's
+ * refusal is ours to fix, never the meaning of a request that caused the delivery (an
+ * Alertmanager told 401 would think its own token wrong).
+ */
+export function createWebhookSink(options: WebhookSinkOptions): NotificationSink {
+  const { client, path, logger } = options;
+  return {
+    channel: "webhook",
+    async deliver(notification, deadline) {
+      const response = await send(client, {
+        method: "POST",
+        path,
+        body: notification,
+        headers: { "Idempotency-Key": notification.id },
+        idempotent: true,
+        deadline,
+      });
+      logger.info("notification.delivered", {
+        channel: "webhook",
+        kind: notification.kind,
+        notificationId: notification.id,
+        status: response.status,
+      });
+    },
+  };
+}
+
+async function send(client: DependencyClient, request: DependencyRequest): Promise<Response> {
+  try {
+    return await client.request(request);
+  } catch (error) {
+    if (!(error instanceof AppError) || error instanceof DependencyError) throw error;
+    throw new DependencyError({
+      dependency: client.name,
+      message: `${client.name} refused the notification: ${error.code}`,
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,261 @@
+import { once } from "node:events";
+import { type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
+import { createCloudEvent, DEAD_LETTER_HEADERS, eventSubject } from "@tracemesh/queue";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
+import type { TodoTopology } from "./events/todo-consumer.ts";
+import {
+  connectNats,
+  consumerSettled,
+  deleteTopology,
+  NATS_URL,
+  type NatsTestContext,
+  newTraceparent,
+  publishTraced,
+  storedMessages,
+  testTopology,
+  topologyEnv,
+  waitFor,
+} from "./testing/nats.ts";
+import { ALICE, freePort, killAll, startAuth, startService } from "./testing/service-process.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./testing/webhook-receiver.ts";
+
+const SERVICE_TOKEN = "process-test-service-token-0123";
+const ALERTS_TOKEN = "process-test-alerts-token-0123";
+let nats: NatsTestContext;
+let sink: OtlpSink;
+let authUrl: string;
+let receiver: WebhookReceiver;
+const topologies: TodoTopology[] = [];
+
+const otel = () => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+  OTEL_BSP_SCHEDULE_DELAY: "50",
+});
+
+beforeAll(async () => {
+  nats = await connectNats();
+  sink = await startOtlpSink();
+  authUrl = (await startAuth(SERVICE_TOKEN, { OTEL_SERVICE_NAME: "auth", ...otel() })).url;
+});
+afterAll(async () => {
+  killAll();
+  await sink?.close();
+  await nats?.nc.close();
+});
+afterEach(async () => {
+  await receiver?.close();
+  for (const topology of topologies.splice(0)) await deleteTopology(nats.jsm, topology);
+});
+
+async function startNotifier(topology: TodoTopology, env: Record<string, string> = {}) {
+  const notifier = startService("notifier", {
+    PORT: "0",
+    METRICS_PORT: String(await freePort()),
+    OTEL_SERVICE_NAME: "notifier",
+    ...otel(),
+    NATS_URL,
+    AUTH_URL: authUrl,
+    SERVICE_TOKEN,
+    ALERTS_TOKEN,
+    NOTIFY_WEBHOOK_URL: receiver.url,
+    MAX_DELIVER: "3",
+    BACKOFF_MS: "200,400",
+    ...topologyEnv(topology),
+    ...env,
+  });
+  const listening = await notifier.waitForLine("server.listening");
+  return { ...notifier, url: `http://127.0.0.1:${String(listening.port)}` };
+}
+
+async function setup() {
+  const topology = testTopology();
+  topologies.push(topology);
+  receiver = await startWebhookReceiver();
+  return { topology, created: eventSubject("todo.created", topology.subjectPrefix) };
+}
+
+const ownedTodo = (n: number) =>
+  createCloudEvent({
+    type: "todo.created",
+    source: "/todo-api",
+    data: { id: String(n), title: `todo ${n}`, completed: false, version: 1, ownerId: ALICE.id },
+  });
+
+describe("notifier main", () => {
+  test("one trace from the producer through the notifier to auth; the delivery log line carries it", async () => {
+    const { topology, created } = await setup();
+    const notifier = await startNotifier(topology);
+    const ready = await fetch(`${notifier.url}/health/ready`);
+    expect(await ready.json()).toEqual({ status: "ok", checks: { nats: "ok", consumer: "ok" } });
+
+    const producer = newTraceparent();
+    const event = ownedTodo(1);
+    await publishTraced(nats.js, created, event, producer);
+    await receiver.waitForAccepted(1);
+    // The webhook call carries the same trace onwards.
+    expect(receiver.accepted[0]?.headers.traceparent).toContain(producer.traceId);
+
+    const inTrace =
+      (kind: string, service: string) =>
+      (span: { traceId: string; kind: string; serviceName: string }) =>
+        span.traceId === producer.traceId && span.kind === kind && span.serviceName === service;
+    const [process] = await sink.waitForSpans(inTrace("CONSUMER", "notifier"));
+    expect(process?.name).toBe(`process ${created}`);
+    expect(process?.parentSpanId).toBe(producer.spanId);
+    expect(process?.links).toEqual([expect.objectContaining({ spanId: producer.spanId })]);
+    expect(process?.attributes["tracemesh.message.outcome"]).toBe("ack");
+    expect(process?.events.map((e) => e.name)).toContain("notification.delivered");
+
+    const clients = await sink.waitForSpans(inTrace("CLIENT", "notifier"), 5000, 2);
+    expect(clients.every((span) => span.parentSpanId === process?.spanId)).toBe(true);
+    const toAuth = clients.find((span) =>
+      String(span.attributes["url.full"]).includes("/v1/users/"),
+    );
+    const toWebhook = clients.find((span) =>
+      String(span.attributes["url.full"]).includes("/hooks/"),
+    );
+    expect(toAuth?.name).toBe("GET");
+    expect(toWebhook?.name).toBe("POST");
+    const [authServer] = await sink.waitForSpans(inTrace("SERVER", "auth"));
+    expect(authServer?.parentSpanId).toBe(toAuth?.spanId);
+    expect(authServer?.name).toBe("GET /v1/users/:id");
+
+    const delivered = await notifier.waitForLine("notification.delivered");
+    expect(delivered).toMatchObject({
+      service: "notifier",
+      channel: "webhook",
+      kind: "todo",
+      notificationId: event.id,
+      traceId: producer.traceId,
+      spanId: process?.spanId,
+    });
+
+    // Alertmanager's webhook, in its own request trace.
+    const alerts = await fetch(`${notifier.url}/v1/alerts`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ALERTS_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify(alertmanagerPayload()),
+    });
+    expect(alerts.status).toBe(200);
+    expect(await alerts.json()).toEqual({ status: "delivered", delivered: 2 });
+    await receiver.waitForAccepted(3);
+    const [exitCode] = await notifier.stop("SIGTERM");
+    expect(exitCode).toBe(0);
+    const events = notifier.lines.map((line) => line.event);
+    expect(events.indexOf("queue.consumer.stopped")).toBeLessThan(
+      events.indexOf("server.shutdown_completed"),
+    );
+    expect(JSON.stringify(notifier.lines)).not.toMatch(/process-test-(service|alerts)-token/);
+    expect(notifier.lines.filter((line) => line.event === "(not json)")).toEqual([]);
+  });
+
+  test("each attempt of a poison event is in its trace; the last one dead-letters it", async () => {
+    const { topology, created } = await setup();
+    const poison = ownedTodo(2);
+    receiver.answer((request) => (request.key === poison.id ? 500 : 204));
+    const notifier = await startNotifier(topology);
+    const producer = newTraceparent();
+    await publishTraced(nats.js, created, poison, producer);
+
+    await waitFor(
+      async () => (await storedMessages(nats.jsm, topology.deadLetterStream)).length === 1,
+      "the dead letter",
+    );
+    const attempts = await sink.waitForSpans(
+      (span) => span.traceId === producer.traceId && span.kind === "CONSUMER",
+      5000,
+      3,
+    );
+    const byDelivery = attempts.sort(
+      (a, b) =>
+        Number(a.attributes["tracemesh.message.delivery_count"]) -
+        Number(b.attributes["tracemesh.message.delivery_count"]),
+    );
+    expect(byDelivery.map((span) => span.attributes["tracemesh.message.outcome"])).toEqual([
+      "retry",
+      "retry",
+      "dead_letter",
+    ]);
+    for (const attempt of byDelivery) {
+      expect(attempt.parentSpanId).toBe(producer.spanId);
+      expect(attempt.status.code).toBe("ERROR");
+      // Its own client spans: at least the profile lookup at auth.
+      const clients = sink.trace(producer.traceId).filter((s) => s.parentSpanId === attempt.spanId);
+      expect(clients.length).toBeGreaterThanOrEqual(1);
+    }
+    const [letter] = await storedMessages(nats.jsm, topology.deadLetterStream);
+    expect(letter?.header.get("traceparent")).toBe(producer.traceparent);
+    expect(letter?.header.get(DEAD_LETTER_HEADERS.reason)).toBe("handler_failed");
+    const deadLettered = await notifier.waitForLine("queue.message.dead_lettered");
+    expect(deadLettered).toMatchObject({ eventId: poison.id, traceId: producer.traceId });
+    expect(receiver.accepted).toHaveLength(0);
+  });
+
+  test("SIGKILL in the middle of 500 events, restart: each delivered exactly once; SIGTERM drains and exits 0", {
+    timeout: 180_000,
+  }, async () => {
+    const { topology, created } = await setup();
+    const events = Array.from({ length: 500 }, (_, n) => ownedTodo(n));
+    const killAt = 200;
+    let first = await startNotifier(topology);
+    // The 200th delivery is held unanswered and the notifier killed while it waits for it.
+    receiver.answer(() => {
+      if (receiver.received.length !== killAt) return 204;
+      first.child.kill("SIGKILL");
+      return "hold";
+    });
+    const traced = newTraceparent();
+    for (const event of events) await publishTraced(nats.js, created, event, traced);
+    await waitFor(() => first.child.signalCode === "SIGKILL", "the kill", 60_000);
+    expect(receiver.accepted).toHaveLength(killAt - 1);
+
+    receiver.answer(() => 204);
+    const second = await startNotifier(topology);
+    await receiver.waitForAccepted(500, 90_000);
+    await waitFor(() => consumerSettled(nats, topology), "every ack", 30_000);
+
+    const keys = receiver.accepted.map((request) => request.key);
+    expect(new Set(keys).size).toBe(500);
+    expect(keys).toHaveLength(500);
+    expect(new Set(keys)).toEqual(new Set(events.map((event) => event.id)));
+    // The held request was the only one received twice: the kill cut it before its answer.
+    const heldKey = receiver.received[killAt - 1]?.key;
+    expect(receiver.received).toHaveLength(501);
+    expect(receiver.received.filter((request) => request.key === heldKey)).toHaveLength(2);
+
+    // SIGTERM while a delivery is in flight: it finishes and is acknowledged, the rest waits.
+    const more = Array.from({ length: 20 }, (_, n) => ownedTodo(500 + n));
+    receiver.answer(() => ({ status: 204, afterMs: 300 }));
+    for (const event of more) await publishTraced(nats.js, created, event, traced);
+    await waitFor(() => receiver.received.length > 501, "a delivery in flight");
+    const [exitCode] = await second.stop("SIGTERM");
+    expect(exitCode).toBe(0);
+    const deliveredBeforeExit = receiver.accepted.length;
+    expect(deliveredBeforeExit).toBeGreaterThan(500);
+    expect(receiver.received).toHaveLength(deliveredBeforeExit + 1);
+    const stoppedAt = second.lines.findIndex((line) => line.event === "queue.consumer.stopped");
+    expect(stoppedAt).toBeGreaterThan(-1);
+
+    first = await startNotifier(topology);
+    receiver.answer(() => 204);
+    await receiver.waitForAccepted(520, 30_000);
+    await waitFor(() => consumerSettled(nats, topology), "every ack", 30_000);
+    const all = receiver.accepted.map((request) => request.key);
+    expect(all).toHaveLength(520);
+    expect(new Set(all).size).toBe(520);
+    expect(await first.stop("SIGTERM")).toEqual([0, null]);
+  });
+
+  test("a bad variable: one line naming it, exit 1", async () => {
+    const notifier = startService("notifier", {
+      METRICS_PORT: String(await freePort()),
+      BACKOFF_MS: "soon",
+    });
+    const [code] = await once(notifier.child, "close");
+    expect(code).toBe(1);
+    expect(notifier.lines).toEqual([
+      expect.objectContaining({ level: "error", event: "config.invalid", variable: "BACKOFF_MS" }),
+    ]);
+  });
+});

@@ -1,0 +1,47 @@
+import { AppError, DependencyError } from "@tracemesh/errors";
+import type { Deadline, DependencyClient } from "@tracemesh/resilience";
+import * as v from "valibot";
+import { type UserProfile, UserProfileSchema } from "./user-profile.ts";
+
+/** Finds a user's profile at auth; undefined when auth does not know the user. */
+export type ProfileLookup = (
+  userId: string,
+  deadline: Deadline,
+) => Promise<UserProfile | undefined>;
+
+export interface ProfileLookupOptions {
+  /** The dependency client of auth (its name shows in errors, metrics and spans). */
+  client: DependencyClient;
+  /** `SERVICE_TOKEN`, sent as a bearer token; undefined sends none (auth then answers 401). */
+  serviceToken: string | undefined;
+}
+
+/**
+ * `GET /v1/users/:id` at auth through the resilience client. A 404 is an answer (no such user),
+ * not a failure; other 4xx keep their meaning and unavailability is a DependencyError.
+ */
+export function createProfileLookup(options: ProfileLookupOptions): ProfileLookup {
+  const { client, serviceToken } = options;
+  const headers: Record<string, string> =
+    serviceToken === undefined ? {} : { Authorization: `Bearer ${serviceToken}` };
+  return async function findProfile(userId, deadline) {
+    let body: unknown;
+    try {
+      body = await client.requestJson({
+        method: "GET",
+        path: `/v1/users/${encodeURIComponent(userId)}`,
+        headers,
+        deadline,
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === "RESOURCE_NOT_FOUND") return undefined;
+      throw error;
+    }
+    const parsed = v.safeParse(UserProfileSchema, body);
+    if (parsed.success) return parsed.output;
+    throw new DependencyError({
+      dependency: client.name,
+      message: `${client.name} answered a user profile that is not one`,
+    });
+  };
+}

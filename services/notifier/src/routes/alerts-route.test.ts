@@ -1,0 +1,139 @@
+import { DependencyError } from "@tracemesh/errors";
+import { describe, expect, test } from "vitest";
+import { alertmanagerPayload } from "../alerts/alertmanager-payload.fixture.ts";
+import { ALERTS_TOKEN, createTestApp, postJson } from "../testing/test-app.ts";
+
+const authorized = { Authorization: `Bearer ${ALERTS_TOKEN}` };
+
+describe("POST /v1/alerts", () => {
+  test("delivers one notification per alert with its status, labels and annotations", async () => {
+    const { app, capture } = createTestApp();
+    const payload = alertmanagerPayload();
+    const response = await postJson(app, "/v1/alerts", payload, authorized);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "delivered", delivered: 2 });
+    expect(capture.notifications()).toEqual([
+      {
+        kind: "alert",
+        id: "3f9c2a51b4e0d7c8:firing:2026-11-25T10:00:00.123456789Z",
+        status: "firing",
+        labels: payload.alerts[0]?.labels,
+        annotations: payload.alerts[0]?.annotations,
+        startsAt: "2026-11-25T10:00:00.123456789Z",
+        endsAt: "0001-01-01T00:00:00Z",
+        generatorURL: payload.alerts[0]?.generatorURL,
+        fingerprint: "3f9c2a51b4e0d7c8",
+        receiver: "notifier",
+        externalURL: "http://alertmanager:9093",
+      },
+      expect.objectContaining({
+        kind: "alert",
+        id: "0a1b2c3d4e5f6071:resolved:2026-11-25T09:00:00Z",
+        status: "resolved",
+        labels: expect.objectContaining({ http_route: "/v1/todos" }),
+      }),
+    ]);
+    // Deliveries share the request's deadline, so they cannot outlive the budget.
+    const [first] = capture.delivered;
+    expect(first?.deadline.remainingMs()).toBeGreaterThan(0);
+    expect(first?.deadline.remainingMs()).toBeLessThanOrEqual(5000);
+  });
+
+  test("an older Alertmanager without truncatedAlerts is accepted", async () => {
+    const { app, capture } = createTestApp();
+    const { truncatedAlerts: _, ...payload } = alertmanagerPayload();
+    const response = await postJson(app, "/v1/alerts", payload, authorized);
+    expect(response.status).toBe(200);
+    expect(capture.delivered).toHaveLength(2);
+  });
+
+  test("a malformed payload is 400 REQUEST_PARAMETER_INVALID naming each field, nothing delivered", async () => {
+    const { app, capture } = createTestApp();
+    const payload = alertmanagerPayload();
+    const broken = {
+      ...payload,
+      version: "3",
+      alerts: [{ ...payload.alerts[0], status: "pending", startsAt: "yesterday" }],
+    };
+    const response = await postJson(app, "/v1/alerts", broken, authorized);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errorCode: string; details: unknown[] };
+    expect(body.errorCode).toBe("REQUEST_PARAMETER_INVALID");
+    expect(body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: "version" }),
+        expect.objectContaining({ field: "alerts.0.status", issue: "must_be_one_of" }),
+        expect.objectContaining({ field: "alerts.0.startsAt" }),
+      ]),
+    );
+    expect(capture.delivered).toHaveLength(0);
+  });
+
+  test.each([
+    ["no alerts", { alerts: [] }, "alerts"],
+    ["labels that are not strings", { commonLabels: { severity: 3 } }, "commonLabels.severity"],
+    ["a missing receiver", { receiver: undefined }, "receiver"],
+  ])("%s is 400 naming %s", async (_, change, field) => {
+    const { app } = createTestApp();
+    const response = await postJson(
+      app,
+      "/v1/alerts",
+      { ...alertmanagerPayload(), ...change },
+      authorized,
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { details: { field?: string }[] };
+    expect(body.details.map((detail) => detail.field)).toContain(field);
+  });
+
+  test("a body that is not JSON is 400 REQUEST_BODY_INVALID", async () => {
+    const { app } = createTestApp();
+    const response = await postJson(app, "/v1/alerts", "{not json", authorized);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errorCode: "REQUEST_BODY_INVALID" });
+  });
+
+  test.each([
+    ["no Authorization header", {}],
+    ["a wrong token", { Authorization: "Bearer not-the-alerts-token-at-all" }],
+    ["another scheme", { Authorization: `Basic ${ALERTS_TOKEN}` }],
+  ])("%s is 401 AUTH_REQUIRED before the body is looked at", async (_, headers) => {
+    const { app, capture } = createTestApp();
+    const response = await postJson(app, "/v1/alerts", { garbage: true }, headers);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
+    expect(await response.json()).toMatchObject({ errorCode: "AUTH_REQUIRED" });
+    expect(capture.delivered).toHaveLength(0);
+  });
+
+  test("without ALERTS_TOKEN configured every call is refused", async () => {
+    const { app } = createTestApp({ alertsToken: undefined });
+    const response = await postJson(app, "/v1/alerts", alertmanagerPayload(), authorized);
+    expect(response.status).toBe(401);
+  });
+
+  test("an unavailable sink is 503 SERVICE_UNAVAILABLE, so Alertmanager sends again", async () => {
+    const { app, capture } = createTestApp();
+    capture.fail(new DependencyError({ dependency: "webhook", retryAfterSeconds: 7 }));
+    const response = await postJson(app, "/v1/alerts", alertmanagerPayload(), authorized);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("7");
+    const body = await response.json();
+    expect(body).toMatchObject({
+      errorCode: "SERVICE_UNAVAILABLE",
+      retryable: true,
+      details: [{ type: "dependency", name: "webhook" }],
+    });
+  });
+
+  test("the access log has the route and no token", async () => {
+    const { app, logs } = createTestApp();
+    await postJson(app, "/v1/alerts", alertmanagerPayload(), authorized);
+    const lines = await logs.lines();
+    expect(lines.at(-1)).toMatchObject({
+      event: "http.request",
+      http: { method: "POST", route: "/v1/alerts", status: 200 },
+    });
+    expect(JSON.stringify(lines)).not.toContain(ALERTS_TOKEN);
+  });
+});

@@ -1,0 +1,34 @@
+import { jsonBody, validate } from "@tracemesh/errors";
+import { Hono } from "hono";
+import { toAlertNotification } from "../alerts/alert-notification.ts";
+import { AlertmanagerPayloadSchema } from "../alerts/alertmanager-payload.ts";
+import type { NotificationSink } from "../delivery/notification-sink.ts";
+import { requireBearerSecret } from "../http/bearer-secret.ts";
+
+export interface AlertsRouteDeps {
+  sink: NotificationSink;
+  /** `ALERTS_TOKEN`, Alertmanager's bearer credentials; undefined refuses every call. */
+  alertsToken: string | undefined;
+}
+
+/**
+ * `POST /v1/alerts`: Alertmanager's webhook. Each alert is delivered as its own notification
+ * before the answer, so a 503 (delivery unavailable) makes Alertmanager send the group again;
+ * alerts already delivered then repeat with the same Idempotency-Key.
+ */
+export function alertsRoute(deps: AlertsRouteDeps): Hono {
+  const { sink, alertsToken } = deps;
+  return new Hono().post(
+    "/v1/alerts",
+    requireBearerSecret({ secret: alertsToken }),
+    jsonBody(),
+    validate("json", AlertmanagerPayloadSchema),
+    async function receiveAlerts(c) {
+      const payload = c.req.valid("json");
+      for (const alert of payload.alerts) {
+        await sink.deliver(toAlertNotification(alert, payload), c.var.deadline);
+      }
+      return c.json({ status: "delivered", delivered: payload.alerts.length });
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { AppError, DependencyError } from "@tracemesh/errors";
+import type { AuthClient, AuthDecision, AuthorizeRequest } from "./auth-client.ts";
+import type { DecisionCache } from "./decision-cache.ts";
+
+export interface AuthorizationRequest extends AuthorizeRequest {
+  /**
+   * Whether a recent decision may stand in when auth is unavailable: reads only, since a
+   * stale "yes" to a write could change data its owner no longer may. @default false
+   */
+  degradable?: boolean;
+}
+
+export interface Authorization {
+  decision: AuthDecision;
+  /** Set when auth was unavailable and a cached decision answered instead. */
+  degraded?: { dependency: string; decisionAgeMs: number };
+}
+
+export interface Authorizer {
+  /** @throws what auth's client throws, unless a cached decision may answer for it. */
+  authorize(request: AuthorizationRequest): Promise<Authorization>;
+}
+
+export interface AuthorizerOptions {
+  client: AuthClient;
+  cache: DecisionCache;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Asks auth every time; remembers the answers to degradable questions, and falls back to
+ * them only when auth is unavailable (DependencyError), never when it said 401 or 403.
+ */
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  const { client, cache, now = Date.now } = options;
+  return {
+    async authorize(request) {
+      const { token, action, resource, degradable = false } = request;
+      let decision: AuthDecision;
+      try {
+        decision = await client.authorize(request);
+      } catch (error) {
+        if (error instanceof DependencyError) {
+          const cached = degradable ? cache.recall(token, action, resource) : undefined;
+          if (cached === undefined) throw error;
+          const decisionAgeMs = Math.max(0, now() - cached.decidedAt);
+          return {
+            decision: cached.decision,
+            degraded: { dependency: error.dependency, decisionAgeMs },
+          };
+        }
+        // auth refused this token or action now: an earlier "yes" must not outlive that.
+        if (error instanceof AppError) cache.forget(token, action, resource);
+        throw error;
+      }
+      if (degradable) cache.remember(token, decision);
+      return { decision };
+    },
+  };
+}

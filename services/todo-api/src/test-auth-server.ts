@@ -1,0 +1,168 @@
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  timingSafeEqual,
+} from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type AppDeps, createApp, type User } from "@tracemesh/auth";
+import { memoryLogger } from "./test-utils.ts";
+
+// The ids of auth's demo users (services/auth/src/users/demo-users.ts), which auth's package
+// entry does not export: the same people, so owners look like the real thing.
+export const DEMO_USERS = {
+  alice: { id: "0b6f3c1e-6a0e-4b8e-9d1a-3f2a4c5b6d01", roles: ["user"] },
+  bob: { id: "5c2d8e4f-1b3a-4c6d-8e9f-0a1b2c3d4e02", roles: ["user"] },
+  carol: { id: "9e8d7c6b-5a4f-4e3d-a2c1-b0f9e8d7c603", roles: ["viewer"] },
+} as const;
+export type DemoUsername = keyof typeof DEMO_USERS;
+
+/** What auth's token checks expect: its defaults (TOKEN_ISSUER, TOKEN_AUDIENCE). */
+export const TEST_TOKEN_SETTINGS = {
+  issuer: "tracemesh-auth",
+  audience: "tracemesh",
+  ttlSeconds: 300,
+};
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+// auth's scrypt directory is not exported either; this one answers the same two questions.
+function demoDirectory(): AppDeps["users"] {
+  const users = Object.entries(DEMO_USERS).map(([username, { id, roles }]) => ({
+    user: {
+      id,
+      username,
+      displayName: username,
+      email: `${username}@example.com`,
+      roles,
+    } satisfies User,
+    passwordHash: digest(`${username}-demo-password`),
+  }));
+  return {
+    findById: (id) => users.find((entry) => entry.user.id === id)?.user,
+    async authenticate(username, password) {
+      const entry = users.find((candidate) => candidate.user.username === username.toLowerCase());
+      const matches = timingSafeEqual(entry?.passwordHash ?? digest(""), digest(password));
+      return entry && matches ? entry.user : undefined;
+    },
+  };
+}
+
+/** An Ed25519 signing key in auth's shape: kid is the RFC 7638 thumbprint, as auth makes it. */
+export function signingKeyOf(privateKey: KeyObject): AppDeps["signingKey"] {
+  const { crv, kty, x } = createPublicKey(privateKey).export({ format: "jwk" });
+  const kid = createHash("sha256").update(JSON.stringify({ crv, kty, x })).digest("base64url");
+  return { kid, privateKey, publicJwk: { kty, crv, x, kid, alg: "EdDSA", use: "sig" } };
+}
+
+/** How the server in front of auth answers; `auth` is the real app. */
+export type AuthBehaviour = (
+  request: Request,
+  auth: (request: Request) => Promise<Response>,
+) => Response | Promise<Response>;
+
+export const passThrough: AuthBehaviour = (request, auth) => auth(request);
+
+/** auth answering `status` (a 5xx: unavailable) without asking the real app. */
+export function failWith(status: number): AuthBehaviour {
+  return () => Response.json({ errorCode: "INTERNAL_ERROR" }, { status });
+}
+
+/** No answer until the client gives up. */
+export const hang: AuthBehaviour = (request) =>
+  new Promise((resolve) => {
+    request.signal.addEventListener("abort", () => resolve(new Response(null, { status: 499 })));
+  });
+
+/** `then` after `ms`, unless the client gives up first. */
+export function delayed(ms: number, then: AuthBehaviour = passThrough): AuthBehaviour {
+  return (request, auth) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(then(request, auth)), ms);
+      request.signal.addEventListener("abort", () => clearTimeout(timer));
+    });
+}
+
+export interface AuthHit {
+  path: string;
+  headers: Headers;
+  /** The JSON body, e.g. `{ token, action, resource }`. */
+  body: unknown;
+  /** performance.now() when it arrived. */
+  at: number;
+}
+
+export interface TestAuth {
+  /** Where todo-api reaches auth: the controllable server in front of the real app. */
+  url: string;
+  /** Every request that reached that server. */
+  hits: AuthHit[];
+  behave(behaviour: AuthBehaviour): void;
+  /** An access token from auth's real `POST /v1/token` (never through the front). */
+  login(username: DemoUsername): Promise<string>;
+  /** auth's signing key, to forge tokens it would itself have issued. */
+  signingKey: AppDeps["signingKey"];
+  close(): Promise<void>;
+}
+
+/**
+ * services/auth's `createApp` served by @hono/node-server on a free port, behind a front whose
+ * behaviour tests switch (pass through, 5xx, hang, slow) and which records every hit.
+ */
+export async function startTestAuth(): Promise<TestAuth> {
+  const signingKey = signingKeyOf(generateKeyPairSync("ed25519").privateKey);
+  const app = createApp({
+    logger: memoryLogger("auth").logger,
+    users: demoDirectory(),
+    signingKey,
+    tokens: TEST_TOKEN_SETTINGS,
+    loginThrottle: { attempt: () => ({ allowed: true }) },
+    trustedProxyHops: 0,
+    serviceToken: undefined,
+    requestBudgetMs: 5_000,
+  });
+  const auth = async (request: Request) => app.fetch(request);
+  let behaviour = passThrough;
+  const hits: AuthHit[] = [];
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve(
+      {
+        fetch: async (request) => {
+          const at = performance.now();
+          const text = await request.clone().text();
+          const body: unknown = text === "" ? undefined : JSON.parse(text);
+          hits.push({ path: new URL(request.url).pathname, headers: request.headers, body, at });
+          return behaviour(request, auth);
+        },
+        port: 0,
+        hostname: "127.0.0.1",
+      },
+      () => resolve(started),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    behave(next) {
+      behaviour = next;
+    },
+    async login(username) {
+      const response = await app.request("/v1/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username, password: `${username}-demo-password` }),
+      });
+      if (response.status !== 200) throw new Error(`login as ${username}: ${response.status}`);
+      return ((await response.json()) as { accessToken: string }).accessToken;
+    },
+    signingKey,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
