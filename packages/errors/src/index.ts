@@ -31,5 +31,6 @@ export { type JsonBodyOptions, jsonBody } from "./json-body.ts";
 export { negotiateLanguage } from "./negotiation.ts";
 export { type NotFoundOptions, notFound } from "./not-found.ts";
 export { onError } from "./on-error.ts";
+export { codeForStatus } from "./status-codes.ts";
 export { validate } from "./validate.ts";
 export { VALIDATION_ISSUES, type ValidationIssue } from "./validation-issues.ts";

@@ -1,24 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "./app-error.ts";
 import type { ErrorCode } from "./catalog.ts";
-
-/** The codes of the statuses Hono and its middleware throw as HTTPException. */
-const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
-  400: "REQUEST_PARAMETER_INVALID",
-  401: "AUTH_REQUIRED",
-  403: "FORBIDDEN",
-  404: "RESOURCE_NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  409: "RESOURCE_CONFLICT",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  422: "REQUEST_PARAMETER_INVALID",
-  429: "RATE_LIMITED",
-  502: "SERVICE_UNAVAILABLE",
-  503: "SERVICE_UNAVAILABLE",
-  // hono/timeout throws 504: to clients, a deadline that ran out is an unavailable service.
-  504: "SERVICE_UNAVAILABLE",
-};
+import { codeForStatus } from "./status-codes.ts";
 
 /** Headers of an HTTPException's prepared response that the contract keeps. */
 const KEPT_HEADERS = ["allow", "retry-after", "www-authenticate"];
@@ -33,7 +16,7 @@ function codeOf(exception: HTTPException, headers: Record<string, string>): Erro
   if (exception.status === 401 && headers["www-authenticate"]?.includes("invalid_token")) {
     return "AUTH_TOKEN_INVALID";
   }
-  const known = CODE_BY_STATUS[exception.status];
+  const known = codeForStatus(exception.status);
   if (known !== undefined) return known;
   return exception.status < 500 ? "REQUEST_PARAMETER_INVALID" : "INTERNAL_ERROR";
 }

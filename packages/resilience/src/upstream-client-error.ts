@@ -1,23 +1,10 @@
 import {
   AppError,
+  codeForStatus,
   ERROR_CATALOG,
-  type ErrorCode,
   type ErrorDetail,
   isErrorCode,
 } from "@tracemesh/errors";
-
-/** The generic code of each 4xx the contract knows, for upstream answers without a contract body. */
-const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
-  400: "REQUEST_PARAMETER_INVALID",
-  401: "AUTH_REQUIRED",
-  403: "FORBIDDEN",
-  404: "RESOURCE_NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  409: "RESOURCE_CONFLICT",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  429: "RATE_LIMITED",
-};
 
 /** Upstream headers whose meaning survives the hop; everything else (Allow, Location…) is about the upstream. */
 const FORWARDED_HEADERS: Readonly<Record<number, string>> = {
@@ -60,7 +47,7 @@ export function upstreamClientError(
   const body = parseContractBody(payload);
   const declared = body?.errorCode;
   const fromBody = isErrorCode(declared) && ERROR_CATALOG[declared].status === response.status;
-  const code = fromBody ? declared : (CODE_BY_STATUS[response.status] ?? "INTERNAL_ERROR");
+  const code = fromBody ? declared : (codeForStatus(response.status) ?? "INTERNAL_ERROR");
   const headerName = FORWARDED_HEADERS[response.status];
   const headerValue = headerName === undefined ? null : response.headers.get(headerName);
   return new AppError(code, {
