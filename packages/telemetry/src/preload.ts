@@ -1,11 +1,8 @@
 import { register } from "node:module";
 import { isMainThread } from "node:worker_threads";
+import { ConfigError } from "@tracemesh/config";
 import { describeError, writeLogLine } from "./log-line.ts";
-import {
-  parseTelemetryConfig,
-  type TelemetryConfig,
-  TelemetryConfigError,
-} from "./telemetry-config.ts";
+import { parseTelemetryConfig, type TelemetryConfig } from "./telemetry-config.ts";
 
 // `node --import @tracemesh/telemetry/preload src/main.ts`: runs to completion (top-level await
 // included) before main.ts is loaded, so every app module goes through the loader hook below.
@@ -16,7 +13,7 @@ function readConfig(): TelemetryConfig {
     return parseTelemetryConfig();
   } catch (error) {
     // A bad setting is an operator error, not a telemetry outage: fail like any config (DESIGN §9).
-    const variable = error instanceof TelemetryConfigError ? error.variable : undefined;
+    const variable = error instanceof ConfigError ? error.variable : undefined;
     writeLogLine("fatal", "config.invalid", { variable, error: describeError(error) });
     process.exit(1);
   }

@@ -1,14 +1,5 @@
+import { envInteger, envText, parseEnv } from "@tracemesh/config";
 import * as v from "valibot";
-
-const Port = v.pipe(
-  v.string(),
-  v.trim(),
-  v.digits("must be a port number"),
-  v.transform(Number),
-  v.integer(),
-  v.minValue(1, "must be a port number between 1 and 65535"),
-  v.maxValue(65535, "must be a port number between 1 and 65535"),
-);
 
 // Same reading as the SDK's own getBooleanFromEnv: only "true" (any case) disables.
 const SdkDisabled = v.pipe(
@@ -19,8 +10,9 @@ const SdkDisabled = v.pipe(
 const TelemetryEnvSchema = v.object({
   OTEL_SDK_DISABLED: v.optional(SdkDisabled, "false"),
   OTEL_SERVICE_NAME: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
-  METRICS_PORT: v.optional(Port, "9464"),
-  METRICS_HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()), "0.0.0.0"),
+  // Prometheus scrapes a known port: 0 (any port) makes no sense here.
+  METRICS_PORT: envInteger(9464, 1, 65_535),
+  METRICS_HOST: envText("0.0.0.0"),
 });
 
 export const TelemetryConfigSchema = v.pipe(
@@ -35,25 +27,13 @@ export const TelemetryConfigSchema = v.pipe(
 
 export type TelemetryConfig = v.InferOutput<typeof TelemetryConfigSchema>;
 
-/** Thrown for a bad telemetry setting; `variable` names the environment variable at fault. */
-export class TelemetryConfigError extends Error {
-  readonly variable: string;
-  constructor(variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = "TelemetryConfigError";
-    this.variable = variable;
-  }
-}
-
 /**
  * The preload's few settings, parsed once. The SDK reads the standard `OTEL_*` variables itself;
  * only the ones the preload acts on before the SDK exists are read here.
+ * @throws ConfigError naming the bad variable
  */
 export function parseTelemetryConfig(
   env: Record<string, string | undefined> = process.env,
 ): TelemetryConfig {
-  const result = v.safeParse(TelemetryConfigSchema, env);
-  if (result.success) return result.output;
-  const [issue] = result.issues;
-  throw new TelemetryConfigError(v.getDotPath(issue) ?? "environment", issue.message);
+  return parseEnv(TelemetryConfigSchema, env);
 }

@@ -1,0 +1,10 @@
+export {
+  envChoice,
+  envFlag,
+  envInteger,
+  envPort,
+  envSecret,
+  envText,
+  envUrl,
+} from "./env-values.ts";
+export { ConfigError, parseEnv } from "./parse-env.ts";

@@ -1,0 +1,57 @@
+import * as v from "valibot";
+import { describe, expect, test } from "vitest";
+import { envChoice, envFlag, envPort, envSecret, envText, envUrl } from "./env-values.ts";
+import { ConfigError, parseEnv } from "./parse-env.ts";
+
+const Schema = v.object({
+  PORT: envPort(8080),
+  CHAOS_ENABLED: envFlag(false),
+  LOG_LEVEL: envChoice(["info", "debug"], "info"),
+  NAME: envText("todo-api"),
+  AUTH_URL: envUrl("http://127.0.0.1:8081"),
+  TOKEN: envSecret,
+});
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    parseEnv(Schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseEnv", () => {
+  test("applies defaults, and an empty variable means its default", () => {
+    expect(parseEnv(Schema, { PORT: "", CHAOS_ENABLED: "" })).toEqual({
+      PORT: 8080,
+      CHAOS_ENABLED: false,
+      LOG_LEVEL: "info",
+      NAME: "todo-api",
+      AUTH_URL: "http://127.0.0.1:8081",
+    });
+  });
+
+  test("converts set values", () => {
+    const config = parseEnv(Schema, { PORT: " 0 ", CHAOS_ENABLED: "TRUE", LOG_LEVEL: "debug" });
+    expect(config).toMatchObject({ PORT: 0, CHAOS_ENABLED: true, LOG_LEVEL: "debug" });
+  });
+
+  test.each([
+    [{ PORT: "70000" }, "PORT", "must be at most 65535"],
+    [{ PORT: "80a" }, "PORT", "must be a whole number"],
+    [{ CHAOS_ENABLED: "yes" }, "CHAOS_ENABLED", "must be true or false"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", "must be one of info, debug"],
+    [{ AUTH_URL: "not a url" }, "AUTH_URL", "must be a URL"],
+  ])("names the bad variable: %j", (env, variable, issue) => {
+    const error = errorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toBe(`${variable} ${issue}`);
+  });
+
+  test("never echoes a bad value, which may be a secret", () => {
+    const error = errorOf({ TOKEN: "hunter2" });
+    expect(error.variable).toBe("TOKEN");
+    expect(error.message).not.toContain("hunter2");
+  });
+});
