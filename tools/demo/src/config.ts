@@ -7,7 +7,12 @@ const EnvSchema = v.object({
   TODO_API_METRICS_PORT: v.optional(Port, "9464"),
   AUTH_PORT: v.optional(Port, "8081"),
   AUTH_METRICS_PORT: v.optional(Port, "9465"),
+  NOTIFIER_PORT: v.optional(Port, "8082"),
+  NOTIFIER_METRICS_PORT: v.optional(Port, "9466"),
   OTLP_PORT: v.optional(Port, "4318"),
+  NATS_URL: v.optional(v.pipe(v.string(), v.url()), "nats://127.0.0.1:4222"),
+  /** "private": always a nats-server of the demo's own, never the shared one at NATS_URL. */
+  DEMO_NATS: v.optional(v.picklist(["auto", "private"]), "auto"),
   /** Logs and the embedded database of this run; emptied at start. */
   DEMO_DATA_DIR: v.optional(v.pipe(v.string(), v.nonEmpty()), ".data/demo"),
   JAEGER_QUERY_URL: v.optional(v.pipe(v.string(), v.url()), "http://127.0.0.1:16686"),

@@ -1,18 +1,35 @@
 import { rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fetchTrace, type TraceSpan } from "@tracemesh/trace";
 import { loadConfig } from "./config.ts";
 import { login } from "./login.ts";
+import { openNats } from "./nats-server.ts";
+import type { JourneyReport } from "./print-journey.ts";
 import { printReport } from "./print-report.ts";
-import { replayIncident } from "./replay-incident.ts";
+import { type IncidentResult, replayIncident } from "./replay-incident.ts";
 import { scrapeMetrics } from "./scrape-metrics.ts";
-import { type ServiceProcess, startServiceProcess } from "./service-process.ts";
+import type { ServiceProcess } from "./service-process.ts";
+import { type Mesh, startMesh } from "./start-mesh.ts";
+import { followTodo } from "./todo-journey.ts";
 import { openTraceBackend } from "./trace-backend.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const config = loadConfig();
 const dataDir = resolve(repoRoot, config.DEMO_DATA_DIR);
 const write = (text: string) => process.stdout.write(`${text}\n`);
+
+async function followFirstTodo(
+  incident: IncidentResult,
+  mesh: Mesh,
+  queryUrl: string,
+): Promise<JourneyReport> {
+  const created = incident.responses.find((r) => r.method === "POST" && r.status === 201);
+  if (!mesh.notifier) return { skipped: `no NATS: ${mesh.natsDescription}` };
+  if (!created) return { skipped: "no todo was created" };
+  const journey = await followTodo({ created, notifier: mesh.notifier, queryUrl });
+  if (!journey) return { skipped: "the POST /v1/todos response had no traceresponse header" };
+  return { journey, notifierLogFile: mesh.notifierLogFile };
+}
 
 async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpan[] | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -24,62 +41,25 @@ async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpa
 }
 
 write(
-  "tracemesh demo: starting auth and todo-api with telemetry, then replaying the /error incident\n",
+  "tracemesh demo: starting auth, todo-api and the notifier with telemetry and NATS, then replaying the /error incident\n",
 );
 await rm(dataDir, { recursive: true, force: true });
 const traces = await openTraceBackend(config.JAEGER_QUERY_URL, config.OTLP_PORT);
-const todoApiUrl = `http://127.0.0.1:${config.TODO_API_PORT}`;
-const authUrl = `http://127.0.0.1:${config.AUTH_PORT}`;
-const metricsUrl = `http://127.0.0.1:${config.TODO_API_METRICS_PORT}/metrics`;
+const nats = await openNats({ natsUrl: config.NATS_URL, mode: config.DEMO_NATS, dataDir });
 const services: ServiceProcess[] = [];
+// Services first: they drain their NATS connections before the private server goes away.
 const stopAll = async () => {
   await Promise.all(services.map((service) => service.stop()));
-  await traces.close();
+  await Promise.all([traces.close(), nats.close()]);
 };
+let todoApiUrl = "";
 
 try {
-  // auth first: todo-api asks it about every /v1 request.
-  services.push(
-    await startServiceProcess({
-      name: "auth",
-      repoRoot,
-      readyUrl: `${authUrl}/health/ready`,
-      logFile: join(dataDir, "logs/auth.log"),
-      env: {
-        PORT: String(config.AUTH_PORT),
-        METRICS_PORT: String(config.AUTH_METRICS_PORT),
-        OTEL_SERVICE_NAME: "auth",
-        OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint,
-        OTEL_BSP_SCHEDULE_DELAY: "500",
-      },
-    }),
-  );
-  write(`   auth      ${authUrl}  logs ${join(dataDir, "logs/auth.log")}`);
-  services.push(
-    await startServiceProcess({
-      name: "todo-api",
-      repoRoot,
-      readyUrl: `${todoApiUrl}/health/ready`,
-      logFile: join(dataDir, "logs/todo-api.log"),
-      env: {
-        PORT: String(config.TODO_API_PORT),
-        METRICS_PORT: String(config.TODO_API_METRICS_PORT),
-        DATA_DIR: join(dataDir, "todo-api"),
-        AUTH_URL: authUrl,
-        CHAOS_ENABLED: "true",
-        OTEL_SERVICE_NAME: "todo-api",
-        OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint,
-        OTEL_BSP_SCHEDULE_DELAY: "500",
-      },
-    }),
-  );
-  write(
-    `   todo-api  ${todoApiUrl}  metrics ${metricsUrl}  logs ${join(dataDir, "logs/todo-api.log")}`,
-  );
-  write(`   traces    ${traces.description}`);
+  const mesh = await startMesh({ config, repoRoot, dataDir, traces, nats, write, services });
+  todoApiUrl = mesh.todoApiUrl;
 
   // The demo user's public password (services/auth's demo users).
-  const accessToken = await login(authUrl, "alice", "alice-demo-password");
+  const accessToken = await login(mesh.authUrl, "alice", "alice-demo-password");
   write("   logged in as alice: every todo-api request carries her bearer token");
 
   const incident = await replayIncident({ baseUrl: todoApiUrl, accessToken });
@@ -88,11 +68,12 @@ try {
   const logLines =
     traceId && todoApi ? todoApi.logs().filter((line) => line.traceId === traceId) : [];
   const trace = traceId ? await waitForTrace(traceId, traces.queryUrl) : undefined;
-  const metrics = await scrapeMetrics(metricsUrl, [
+  const metrics = await scrapeMetrics(mesh.metricsUrl, [
     "tracemesh_errors_total",
     "http_server_request_duration_count",
   ]);
-  printReport({ incident, logLines, trace, metrics, metricsUrl }, write);
+  const journey = await followFirstTodo(incident, mesh, traces.queryUrl);
+  printReport({ incident, logLines, trace, metrics, metricsUrl: mesh.metricsUrl, journey }, write);
 } catch (error) {
   write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll();

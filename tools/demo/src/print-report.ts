@@ -1,4 +1,5 @@
 import { renderTrace, type TraceSpan } from "@tracemesh/trace";
+import { type JourneyReport, printJourney } from "./print-journey.ts";
 import type { IncidentResult } from "./replay-incident.ts";
 import type { LogLine } from "./service-process.ts";
 
@@ -9,6 +10,8 @@ export interface DemoReport {
   trace: TraceSpan[] | undefined;
   metrics: string[];
   metricsUrl: string;
+  /** Section 6: one created todo followed through NATS to the notifier. */
+  journey: JourneyReport;
 }
 
 const indent = (text: string, prefix = "   ") =>
@@ -40,7 +43,7 @@ function shortenStack(line: LogLine): LogLine {
 
 /** Writes what the demo saw: one failing request followed through body, headers, logs, trace, metrics. */
 export function printReport(report: DemoReport, write: (text: string) => void): void {
-  const { incident, logLines, trace, metrics, metricsUrl } = report;
+  const { incident, logLines, trace, metrics, metricsUrl, journey } = report;
   const failing = incident.failing;
   write(`\n1. Replayed the incident: ${statusTally(incident)}`);
   if (!failing) return;
@@ -61,5 +64,6 @@ export function printReport(report: DemoReport, write: (text: string) => void): 
   );
   write(`\n5. The same failures in the metrics (${metricsUrl}):`);
   write(indent(metrics.length > 0 ? metrics.join("\n") : "(no samples yet)"));
+  printJourney(journey, write);
   write(`\nFollow it yourself:  pnpm trace ${body.traceId ?? "<traceId>"}`);
 }
