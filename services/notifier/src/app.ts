@@ -1,3 +1,4 @@
+import type { ChaosControls } from "@tracemesh/chaos";
 import { notFound, onError } from "@tracemesh/errors";
 import { accessLog, type Logger } from "@tracemesh/logger";
 import { deadline } from "@tracemesh/resilience";
@@ -17,6 +18,8 @@ export interface AppDeps {
   readiness: ReadinessChecks;
   /** Time budget of one request (DESIGN §6); callers may shorten it, never lengthen it. */
   requestBudgetMs: number;
+  /** Present only with CHAOS_ENABLED=true: mounts `/chaos` and the fault injection. */
+  chaos?: ChaosControls | undefined;
 }
 
 /** The notifier's Hono app: Alertmanager's webhook and health. Events arrive over NATS, not here. */
@@ -27,8 +30,11 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound(notFound({ app }));
   app.use(deadline({ budgetMs: deps.requestBudgetMs }));
 
-  // Chaos controls (DESIGN §8, packages/chaos) mount here, before the routes they act on, and
-  // only when CHAOS_ENABLED=true (config.chaos); without them the paths stay unknown (404).
+  // Before the routes they act on, and only with CHAOS_ENABLED=true: otherwise 404 (DESIGN §8).
+  if (deps.chaos) {
+    app.use(deps.chaos.middleware);
+    app.route("/", deps.chaos.routes);
+  }
 
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", alertsRoute({ sink: deps.sink, alertsToken: deps.alertsToken }));

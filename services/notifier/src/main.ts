@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { createChaosControls } from "@tracemesh/chaos";
 import { createLogger, type Logger } from "@tracemesh/logger";
 import { createDependencyClient } from "@tracemesh/resilience";
 import { shutdownTelemetry, startHttpServer } from "@tracemesh/telemetry";
@@ -61,6 +62,7 @@ async function serve(config: Config, logger: Logger, nc: NatsConnection): Promis
     alertsToken: config.alertsToken,
     readiness: { nats: natsOpen, consumer: consumer.running },
     requestBudgetMs: config.requestBudgetMs,
+    chaos: config.chaos ? createChaosControls({ token: config.chaos.token }) : undefined,
   });
   // SIGTERM: stop accepting HTTP, finish requests, then stop pulling and let the events being
   // handled finish (acked only once delivered), drain NATS, flush telemetry, exit 0.

@@ -1,3 +1,4 @@
+import type { ChaosControls } from "@tracemesh/chaos";
 import { notFound, onError } from "@tracemesh/errors";
 import { accessLog, type Logger } from "@tracemesh/logger";
 import { deadline } from "@tracemesh/resilience";
@@ -5,8 +6,8 @@ import { requestContext, routeName } from "@tracemesh/telemetry";
 import { Hono } from "hono";
 import type { Authorizer } from "./auth/authorizer.ts";
 import { requireBearerToken } from "./auth/bearer-token.ts";
-import { chaosRoutes } from "./routes/chaos.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { incidentRoutes } from "./routes/incident.ts";
 import { todoRoutes } from "./routes/todos.ts";
 import type { SqlClient } from "./storage/sql-client.ts";
 import type { TodoStore } from "./storage/todo-store.ts";
@@ -15,20 +16,25 @@ export interface AppDeps {
   store: TodoStore;
   /** Pinged by `/health/ready`. */
   database: Pick<SqlClient, "ping">;
+  /** Whether the outbox relay reaches NATS, reported (not required) by `/health/ready`. */
+  natsConnected?: () => boolean;
   logger: Logger;
   /** Answers, through auth, whether each `/v1` request may do what it asks. */
   authorizer: Authorizer;
   /** Time one request may take; a caller's X-Request-Timeout-Ms may only shorten it. @default 5000 */
   requestBudgetMs?: number;
-  /** Mounts the incident replay (`GET /error`). @default false */
-  chaosEnabled?: boolean;
+  /**
+   * Present only with CHAOS_ENABLED=true: mounts `/chaos`, the fault injection and the
+   * incident replay (`GET /error`).
+   */
+  chaos?: ChaosControls | undefined;
   /** @default 65536 */
   requestBodyLimitBytes?: number;
 }
 
 /** The todo-api Hono app, ready for `app.request()` or a server: no listening, no env. */
 export function createApp(deps: AppDeps): Hono {
-  const { store, database, logger, authorizer, chaosEnabled = false } = deps;
+  const { store, database, logger, authorizer, chaos } = deps;
   const { requestBudgetMs = 5_000, requestBodyLimitBytes } = deps;
   const app = new Hono();
   app.use(
@@ -40,11 +46,16 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(onError);
   app.notFound(notFound({ app }));
 
-  app.route("/health", healthRoutes({ database }));
+  // Without chaos these do not exist at all: 404 like any unknown path (DESIGN §8).
+  if (chaos) {
+    app.use(chaos.middleware);
+    app.route("/", chaos.routes);
+    app.route("/", incidentRoutes());
+  }
+
+  app.route("/health", healthRoutes({ database, natsConnected: deps.natsConnected }));
   // Every /v1 request is authenticated before anything else, unknown /v1 paths included.
   app.use("/v1/*", requireBearerToken());
   app.route("/v1/todos", todoRoutes({ store, authorizer, bodyLimitBytes: requestBodyLimitBytes }));
-  // Without chaos the route does not exist at all: 404 like any unknown path (DESIGN §8).
-  if (chaosEnabled) app.route("/", chaosRoutes());
   return app;
 }

@@ -20,7 +20,8 @@ describe("parseConfig", () => {
       dataDir: ".data/todo-api",
       databaseConnectTimeoutMs: 2000,
       databaseStatementTimeoutMs: 5000,
-      chaosEnabled: false,
+      chaos: undefined,
+      natsUrl: "nats://127.0.0.1:4222",
       requestBodyLimitBytes: 65536,
       requestBudgetMs: 5000,
       auth: {
@@ -42,6 +43,8 @@ describe("parseConfig", () => {
       DATABASE_URL: "postgresql://app:pw@db:5432/todos",
       DATA_DIR: "memory://",
       CHAOS_ENABLED: "TRUE",
+      CHAOS_TOKEN: "chaos-token-for-tests-0123",
+      NATS_URL: "nats://nats-1:4222, nats-2:4222",
       REQUEST_BODY_LIMIT_BYTES: "1024",
       REQUEST_BUDGET_MS: "2500",
       AUTH_URL: "https://auth.internal:8443",
@@ -60,7 +63,8 @@ describe("parseConfig", () => {
       metricsPort: 3001,
       databaseUrl: "postgresql://app:pw@db:5432/todos",
       dataDir: "memory://",
-      chaosEnabled: true,
+      chaos: { token: "chaos-token-for-tests-0123" },
+      natsUrl: "nats://nats-1:4222, nats-2:4222",
       requestBodyLimitBytes: 1024,
       requestBudgetMs: 2500,
       auth: {
@@ -87,6 +91,8 @@ describe("parseConfig", () => {
     ["PORT", "70000"],
     ["METRICS_PORT", "0"],
     ["CHAOS_ENABLED", "yes"],
+    ["CHAOS_TOKEN", "short"],
+    ["NATS_URL", "http://user:hunter2@nats:4222"],
     ["REQUEST_BODY_LIMIT_BYTES", "-1"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/x"],
@@ -100,5 +106,10 @@ describe("parseConfig", () => {
     const error = failure({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message).not.toContain(value);
+  });
+
+  test("CHAOS_ENABLED=true without CHAOS_TOKEN names CHAOS_TOKEN", () => {
+    expect(failure({ CHAOS_ENABLED: "true" }).variable).toBe("CHAOS_TOKEN");
+    expect(parseConfig({ CHAOS_TOKEN: "chaos-token-for-tests-0123" }).chaos).toBeUndefined();
   });
 });

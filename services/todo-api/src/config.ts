@@ -52,7 +52,16 @@ function isPostgresUrl(value: string): boolean {
   return URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol);
 }
 
-const EnvSchema = v.object({
+// Compared with a bearer header: long enough that guessing is not an option.
+const Secret = v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"));
+
+// A server as the NATS client takes it: a nats:// (or tls://) URL, or a bare host:port.
+function isNatsServer(value: string): boolean {
+  if (/^[A-Za-z0-9.-]+:\d{1,5}$/.test(value)) return true;
+  return URL.canParse(value) && /^(nats|tls):$/.test(new URL(value).protocol);
+}
+
+const EnvFields = v.object({
   PORT: v.optional(Port, "8080"),
   METRICS_PORT: v.optional(Port, "9464"),
   DATABASE_URL: v.optional(
@@ -65,6 +74,19 @@ const EnvSchema = v.object({
   DATABASE_CONNECT_TIMEOUT_MS: v.optional(positiveInteger(60_000), "2000"),
   DATABASE_STATEMENT_TIMEOUT_MS: v.optional(positiveInteger(600_000), "5000"),
   CHAOS_ENABLED: v.optional(Flag, "false"),
+  CHAOS_TOKEN: v.optional(Secret),
+  // Comma-separated servers, as the NATS client takes them.
+  NATS_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check(
+        (value) => value.split(",").every((each) => isNatsServer(each.trim())),
+        "must be nats:// URLs or host:port, comma-separated",
+      ),
+    ),
+    "nats://127.0.0.1:4222",
+  ),
   REQUEST_BODY_LIMIT_BYTES: v.optional(positiveInteger(10 * 1024 * 1024), "65536"),
   // The time one request may take, an incoming X-Request-Timeout-Ms may only shorten it (DESIGN §6).
   REQUEST_BUDGET_MS: v.optional(wholeNumber(100, 120_000), "5000"),
@@ -84,6 +106,17 @@ const EnvSchema = v.object({
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), "info"),
 });
 
+const EnvSchema = v.pipe(
+  EnvFields,
+  v.forward(
+    v.check(
+      (env) => !env.CHAOS_ENABLED || env.CHAOS_TOKEN !== undefined,
+      "is required when CHAOS_ENABLED=true",
+    ),
+    ["CHAOS_TOKEN"],
+  ),
+);
+
 export const ConfigSchema = v.pipe(
   EnvSchema,
   v.transform((env) => ({
@@ -95,7 +128,10 @@ export const ConfigSchema = v.pipe(
     dataDir: env.DATA_DIR,
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    chaosEnabled: env.CHAOS_ENABLED,
+    /** undefined when chaos is off: `/error` and `/chaos` are then not mounted at all (DESIGN §8). */
+    chaos: env.CHAOS_ENABLED ? { token: env.CHAOS_TOKEN ?? "" } : undefined,
+    /** Where the outbox relay publishes the todo events. */
+    natsUrl: env.NATS_URL,
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,
     requestBudgetMs: env.REQUEST_BUDGET_MS,
     /** How todo-api reaches auth (DESIGN §6 policies, outermost first in the client). */

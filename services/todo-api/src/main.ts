@@ -1,3 +1,4 @@
+import { createChaosControls } from "@tracemesh/chaos";
 import { DependencyError } from "@tracemesh/errors";
 import { createLogger, type Logger } from "@tracemesh/logger";
 import { startHttpServer } from "@tracemesh/telemetry";
@@ -6,6 +7,7 @@ import { createAuthClient } from "./auth/auth-client.ts";
 import { createAuthorizer } from "./auth/authorizer.ts";
 import { createDecisionCache } from "./auth/decision-cache.ts";
 import { loadConfig } from "./config.ts";
+import { type EventRelay, startEventRelay } from "./events/event-relay.ts";
 import { runMigrations } from "./storage/migrate.ts";
 import { openDatabase } from "./storage/open-database.ts";
 import type { SqlClient } from "./storage/sql-client.ts";
@@ -31,9 +33,12 @@ async function migrate(database: SqlClient, logger: Logger): Promise<void> {
 const config = loadConfig();
 const logger = createLogger({ service: "todo-api", level: config.logLevel });
 let database: SqlClient | undefined;
+let relay: EventRelay | undefined;
 try {
   database = await openDatabase(config, logger);
   await migrate(database, logger);
+  // Returns at once: with NATS down the events wait in the outbox until it is back.
+  relay = startEventRelay({ natsUrl: config.natsUrl, client: database, logger });
   const authorizer = createAuthorizer({
     client: createAuthClient({ ...config.auth, logger }),
     cache: createDecisionCache({ ttlMs: config.decisionCacheTtlSeconds * 1000 }),
@@ -41,17 +46,28 @@ try {
   const app = createApp({
     store: createTodoStore(database),
     database,
+    natsConnected: relay.isConnected,
     logger,
     authorizer,
     requestBudgetMs: config.requestBudgetMs,
-    chaosEnabled: config.chaosEnabled,
+    chaos: config.chaos ? createChaosControls({ token: config.chaos.token }) : undefined,
     requestBodyLimitBytes: config.requestBodyLimitBytes,
   });
-  if (config.chaosEnabled) logger.warn("chaos.enabled", { routes: ["GET /error"] });
-  const db = database;
-  await startHttpServer({ app, port: config.port, logger, onShutdown: () => db.close() });
+  if (config.chaos) logger.warn("chaos.enabled", { routes: ["GET /error", "/chaos"] });
+  const [db, events] = [database, relay];
+  await startHttpServer({
+    app,
+    port: config.port,
+    logger,
+    // The relay finishes the batch it is publishing while the database is still open.
+    async onShutdown() {
+      await events.stop();
+      await db.close();
+    },
+  });
 } catch (error) {
   logger.error("startup.failed", { error });
+  await relay?.stop().catch(() => {});
   await database?.close().catch(() => {});
   // Let winston write the line before the process ends.
   logger.on("finish", () => process.exit(1));

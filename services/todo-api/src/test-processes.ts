@@ -30,7 +30,13 @@ export function startServiceProcess(
     ["--import", "@tracemesh/telemetry/preload", "src/main.ts"],
     {
       cwd: `${SERVICES_DIR}${service}`,
-      env: { PATH: process.env.PATH, ...env },
+      // Unless told otherwise, todo-api's relay publishes nowhere (nothing listens on port 1),
+      // never into a broker other tests share.
+      env: {
+        PATH: process.env.PATH,
+        ...(service === "todo-api" ? { NATS_URL: "127.0.0.1:1" } : {}),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -55,7 +55,11 @@ describe("todo-api as a process", () => {
   test("PGlite: traced CRUD, the /error incident end to end, metrics, SIGTERM exits 0", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "todo-api-process-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const api = await startWithSink({ DATA_DIR: join(dataDir, "db"), CHAOS_ENABLED: "true" });
+    const api = await startWithSink({
+      DATA_DIR: join(dataDir, "db"),
+      CHAOS_ENABLED: "true",
+      CHAOS_TOKEN: "todo-api-process-chaos-token",
+    });
 
     const create = traceparent();
     const created = await fetch(`${api.base}/v1/todos`, {

@@ -1,9 +1,9 @@
+import { requireBearerSecret } from "@tracemesh/chaos";
 import { jsonBody, validate } from "@tracemesh/errors";
 import { Hono } from "hono";
 import { toAlertNotification } from "../alerts/alert-notification.ts";
 import { AlertmanagerPayloadSchema } from "../alerts/alertmanager-payload.ts";
 import type { NotificationSink } from "../delivery/notification-sink.ts";
-import { requireBearerSecret } from "../http/bearer-secret.ts";
 
 export interface AlertsRouteDeps {
   sink: NotificationSink;

@@ -1,3 +1,4 @@
+import type { ChaosControls } from "@tracemesh/chaos";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "../app.ts";
 import type { ReadinessChecks } from "../routes/health-routes.ts";
@@ -9,6 +10,7 @@ export interface TestAppOptions {
   alertsToken?: string | undefined;
   readiness?: ReadinessChecks;
   requestBudgetMs?: number;
+  chaos?: ChaosControls;
 }
 
 /** The app as main.ts builds it, with a capturing sink and captured logs. */
@@ -21,6 +23,7 @@ export function createTestApp(options: TestAppOptions = {}) {
     alertsToken: "alertsToken" in options ? options.alertsToken : ALERTS_TOKEN,
     readiness: options.readiness ?? { nats: () => true, consumer: () => true },
     requestBudgetMs: options.requestBudgetMs ?? 5000,
+    chaos: options.chaos,
   };
   return { app: createApp(deps), logs, capture };
 }

@@ -68,3 +68,21 @@ test("any route needing the database answers 503 while it is down, never 500", a
   const lines = await down.logLines();
   expect(lines.at(-1)).toMatchObject({ errorCode: "SERVICE_UNAVAILABLE", http: { status: 503 } });
 });
+
+test("/health/ready reports NATS but stays 200 without it: the outbox absorbs the outage", async () => {
+  let connected = false;
+  const withNats = await openTestApp({ natsConnected: () => connected });
+  try {
+    const away = await withNats.app.request("/health/ready");
+    expect(away.status).toBe(200);
+    expect(await away.json()).toEqual({
+      status: "ok",
+      checks: { database: "ok", nats: "unavailable" },
+    });
+    connected = true;
+    const back = await withNats.app.request("/health/ready");
+    expect(await back.json()).toEqual({ status: "ok", checks: { database: "ok", nats: "ok" } });
+  } finally {
+    await withNats.database.dispose();
+  }
+});

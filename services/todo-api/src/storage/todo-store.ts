@@ -1,4 +1,6 @@
 import { ConflictError, NotFoundError } from "@tracemesh/errors";
+import { todoEvent } from "../events/todo-event.ts";
+import { appendOutboxEvent } from "./outbox.ts";
 import type { SqlClient, SqlExecutor } from "./sql-client.ts";
 import {
   isUuid,
@@ -59,9 +61,9 @@ async function missedWrite(db: SqlExecutor, owner: string, id: string): Promise<
 }
 
 /**
- * Todos in PostgreSQL (or PGlite) through a `SqlClient`. Each write is one statement, so it
- * needs no explicit transaction; writes that grow a second statement (an outbox event) move
- * into `client.transaction`.
+ * Todos in PostgreSQL (or PGlite) through a `SqlClient`. Each write and its outbox event
+ * (DESIGN §7) are one transaction: both are committed, or neither is. The event keeps the
+ * trace of the active context, the request that made the change.
  */
 export function createTodoStore(client: SqlClient): TodoStore {
   return {
@@ -80,14 +82,19 @@ export function createTodoStore(client: SqlClient): TodoStore {
     },
 
     async create(owner, { title, completed = false }) {
-      const result = await client.query<TodoRow>(
-        `INSERT INTO todos (owner_id, title, completed) VALUES ($1, $2, $3)
-         RETURNING ${TODO_COLUMNS}`,
-        [requireOwner(owner), title, completed],
-      );
-      const row = result.rows[0];
-      if (row === undefined) throw new Error("INSERT … RETURNING gave no row");
-      return toTodo(row);
+      requireOwner(owner);
+      return client.transaction(async (tx) => {
+        const result = await tx.query<TodoRow>(
+          `INSERT INTO todos (owner_id, title, completed) VALUES ($1, $2, $3)
+           RETURNING ${TODO_COLUMNS}`,
+          [owner, title, completed],
+        );
+        const row = result.rows[0];
+        if (row === undefined) throw new Error("INSERT … RETURNING gave no row");
+        const todo = toTodo(row);
+        await appendOutboxEvent(tx, todoEvent("todo.created", todo));
+        return todo;
+      });
     },
 
     async get(owner, id) {
@@ -105,30 +112,40 @@ export function createTodoStore(client: SqlClient): TodoStore {
     async update(owner, id, patch, expectedVersion) {
       requireOwner(owner);
       if (!isUuid(id)) throw notFound();
-      const result = await client.query<TodoRow>(
-        `UPDATE todos
-           SET title = coalesce($4, title), completed = coalesce($5, completed),
-               version = version + 1, updated_at = now()
-         WHERE id = $1 AND owner_id = $2 AND version = $3
-         RETURNING ${TODO_COLUMNS}`,
-        [id, owner, expectedVersion, patch.title ?? null, patch.completed ?? null],
-      );
-      const row = result.rows[0];
-      if (row === undefined) throw await missedWrite(client, owner, id);
-      return toTodo(row);
+      return client.transaction(async (tx) => {
+        const result = await tx.query<TodoRow>(
+          `UPDATE todos
+             SET title = coalesce($4, title), completed = coalesce($5, completed),
+                 version = version + 1, updated_at = now()
+           WHERE id = $1 AND owner_id = $2 AND version = $3
+           RETURNING ${TODO_COLUMNS}`,
+          [id, owner, expectedVersion, patch.title ?? null, patch.completed ?? null],
+        );
+        const row = result.rows[0];
+        // Thrown inside the transaction: a missed write rolls back and leaves no event.
+        if (row === undefined) throw await missedWrite(tx, owner, id);
+        const todo = toTodo(row);
+        await appendOutboxEvent(tx, todoEvent("todo.updated", todo));
+        return todo;
+      });
     },
 
     async delete(owner, id, expectedVersion) {
       requireOwner(owner);
       if (!isUuid(id)) throw notFound();
-      const result =
-        expectedVersion === undefined
-          ? await client.query("DELETE FROM todos WHERE id = $1 AND owner_id = $2", [id, owner])
-          : await client.query(
-              "DELETE FROM todos WHERE id = $1 AND owner_id = $2 AND version = $3",
-              [id, owner, expectedVersion],
-            );
-      if (result.rowCount === 0) throw await missedWrite(client, owner, id);
+      await client.transaction(async (tx) => {
+        const result = await tx.query<{ version: number }>(
+          `DELETE FROM todos WHERE id = $1 AND owner_id = $2 AND ($3::int IS NULL OR version = $3)
+           RETURNING version`,
+          [id, owner, expectedVersion ?? null],
+        );
+        const row = result.rows[0];
+        if (row === undefined) throw await missedWrite(tx, owner, id);
+        await appendOutboxEvent(
+          tx,
+          todoEvent("todo.deleted", { id, ownerId: owner, version: row.version }),
+        );
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { trace } from "@opentelemetry/api";
+import { recordChaosFault } from "@tracemesh/chaos";
 import { Hono } from "hono";
 
 /** What the incident replay marks its span and log line with, so nobody mistakes it for a bug. */
@@ -9,13 +9,10 @@ export const INJECTED_FAULT = "division_by_zero";
  * by zero, a BigInt RangeError nobody catches, which the global handler turns into
  * 500 INTERNAL_ERROR with the trace id, and the access log records with its stack.
  */
-export function chaosRoutes(): Hono {
+export function incidentRoutes(): Hono {
   return new Hono().get("/error", function divideByZero(c) {
-    // Same marks as the other services' faults: `chaos.fault` on the span, a chaos log line.
-    const span = trace.getActiveSpan();
-    span?.setAttribute("chaos.fault", INJECTED_FAULT);
-    span?.addEvent("chaos.fault", { "chaos.fault": INJECTED_FAULT });
-    c.var.logger.warn("chaos.fault_injected", { chaos: { fault: INJECTED_FAULT } });
+    // Same marks as the injected faults: `chaos.fault` on the span, a chaos log line.
+    recordChaosFault(c, INJECTED_FAULT);
     return c.json({ result: String(1n / 0n) });
   });
 }

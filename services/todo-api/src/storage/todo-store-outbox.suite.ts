@@ -1,0 +1,153 @@
+import { ConflictError, NotFoundError } from "@tracemesh/errors";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { TestDatabase } from "../test-utils.ts";
+import type { SqlClient } from "./sql-client.ts";
+import { OWNER } from "./todo-store.suite.ts";
+import { createTodoStore, type TodoStore } from "./todo-store.ts";
+
+const OTHER = "5c2d8e4f-1b3a-4c6d-8e9f-0a1b2c3d4e02";
+const UNKNOWN_ID = "0b9f5e0c-5d1e-4a6b-9c39-1f2e3d4c5b6a";
+
+interface PendingEvent {
+  /** The NATS subject the relay publishes to. */
+  subject: string;
+  type: string;
+  /** The CloudEvents subject: the todo id. */
+  todoId: string;
+  data: Record<string, unknown>;
+}
+
+async function pendingEvents(client: SqlClient): Promise<PendingEvent[]> {
+  const result = await client.query<{ subject: string; event: Record<string, unknown> }>(
+    "SELECT subject, event FROM outbox WHERE published_at IS NULL ORDER BY position",
+  );
+  return result.rows.map(({ subject, event }) => ({
+    subject,
+    type: String(event.type),
+    todoId: String(event.subject),
+    data: event.data as Record<string, unknown>,
+  }));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error,
+  );
+}
+
+/**
+ * The store's side of the outbox (DESIGN §7), run against every backend like
+ * `describeTodoStore`: each write commits exactly one event with it, a failed write none.
+ */
+export function describeTodoStoreOutbox(backend: string, open: () => Promise<TestDatabase>): void {
+  describe(`TodoStore outbox events on ${backend}`, () => {
+    let database: TestDatabase;
+    let client: SqlClient;
+    let store: TodoStore;
+
+    beforeAll(async () => {
+      database = await open();
+      client = database.client;
+      store = createTodoStore(client);
+    });
+    afterAll(() => database?.dispose());
+    beforeEach(async () => {
+      await client.query("DELETE FROM todos");
+      await client.query("DELETE FROM outbox");
+    });
+
+    test("create, update and delete each leave exactly one pending event of their own", async () => {
+      const created = await store.create(OWNER, { title: "evented" });
+      expect(await pendingEvents(client)).toEqual([
+        {
+          subject: "todo.events.created",
+          type: "todo.created",
+          todoId: created.id,
+          data: {
+            id: created.id,
+            ownerId: OWNER,
+            title: "evented",
+            completed: false,
+            version: 1,
+            createdAt: created.createdAt.toISOString(),
+            updatedAt: created.updatedAt.toISOString(),
+          },
+        },
+      ]);
+
+      await client.query("DELETE FROM outbox");
+      const updated = await store.update(OWNER, created.id, { completed: true }, 1);
+      const [update, ...moreUpdates] = await pendingEvents(client);
+      expect(moreUpdates).toEqual([]);
+      expect(update).toMatchObject({
+        subject: "todo.events.updated",
+        type: "todo.updated",
+        todoId: created.id,
+        data: { id: created.id, ownerId: OWNER, completed: true, version: 2 },
+      });
+      expect(update?.data.updatedAt).toBe(updated.updatedAt.toISOString());
+
+      await client.query("DELETE FROM outbox");
+      await store.delete(OWNER, created.id);
+      expect(await pendingEvents(client)).toEqual([
+        {
+          subject: "todo.events.deleted",
+          type: "todo.deleted",
+          todoId: created.id,
+          data: { id: created.id, ownerId: OWNER, version: 2 },
+        },
+      ]);
+    });
+
+    test("a delete at an expected version carries that version", async () => {
+      const created = await store.create(OWNER, { title: "versioned delete" });
+      await store.update(OWNER, created.id, { title: "again" }, 1);
+      await client.query("DELETE FROM outbox");
+      await store.delete(OWNER, created.id, 2);
+      const events = await pendingEvents(client);
+      expect(events.map((event) => [event.type, event.data.version])).toEqual([
+        ["todo.deleted", 2],
+      ]);
+    });
+
+    test("a conflict or a missing todo leaves no event", async () => {
+      const created = await store.create(OWNER, { title: "contended" });
+      await client.query("DELETE FROM outbox");
+      const failures = [
+        () => store.update(OWNER, created.id, { title: "stale" }, 7),
+        () => store.delete(OWNER, created.id, 7),
+        () => store.update(OWNER, UNKNOWN_ID, { title: "nobody" }, 1),
+        () => store.delete(OWNER, UNKNOWN_ID),
+        () => store.update(OTHER, created.id, { title: "not mine" }, 1),
+        () => store.delete(OTHER, created.id),
+      ];
+      const errors: unknown[] = [];
+      for (const failure of failures) errors.push(await rejection(failure()));
+      expect(errors.map((error) => (error as Error).constructor)).toEqual([
+        ConflictError,
+        ConflictError,
+        NotFoundError,
+        NotFoundError,
+        NotFoundError,
+        NotFoundError,
+      ]);
+      expect(await pendingEvents(client)).toEqual([]);
+      expect(await store.get(OWNER, created.id)).toMatchObject({ title: "contended", version: 1 });
+    });
+
+    test("of concurrent updates from one version, only the winner leaves an event", async () => {
+      const created = await store.create(OWNER, { title: "raced" });
+      await client.query("DELETE FROM outbox");
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => store.update(OWNER, created.id, { title: `w${i}` }, 1)),
+      );
+      const winner = outcomes.find((outcome) => outcome.status === "fulfilled");
+      const events = await pendingEvents(client);
+      expect(events).toHaveLength(1);
+      expect(events[0]?.data.title).toBe(winner?.status === "fulfilled" && winner.value.title);
+    });
+  });
+}
