@@ -43,10 +43,22 @@ export function envChoice<const T extends readonly [string, ...string[]]>(
   return v.optional(v.picklist(values, `must be one of ${values.join(", ")}`), fallback);
 }
 
-/** An http(s) URL, `fallback` when unset. */
+const httpUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.url("must be a URL"),
+  // `auth:8081` and `ftp://` parse as URLs too, but fetch cannot call them.
+  v.check(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    "must be an http(s) URL",
+  ),
+);
+
+/** An http(s) URL, `fallback` when unset (undefined when unset and no fallback). */
+export function envUrl(fallback: string): v.OptionalSchema<typeof httpUrl, string>;
+export function envUrl(): v.OptionalSchema<typeof httpUrl, undefined>;
 export function envUrl(fallback?: string) {
-  const url = v.pipe(v.string(), v.trim(), v.url("must be a URL"));
-  return fallback === undefined ? v.optional(url) : v.optional(url, fallback);
+  return fallback === undefined ? v.optional(httpUrl) : v.optional(httpUrl, fallback);
 }
 
 /** A bearer secret: optional, and long enough that guessing it is not an option. */

@@ -9,6 +9,7 @@ const Schema = v.object({
   LOG_LEVEL: envChoice(["info", "debug"], "info"),
   NAME: envText("todo-api"),
   AUTH_URL: envUrl("http://127.0.0.1:8081"),
+  WEBHOOK_URL: envUrl(),
   TOKEN: envSecret,
 });
 
@@ -32,6 +33,13 @@ describe("parseEnv", () => {
     });
   });
 
+  test("a URL without a fallback is undefined when unset, kept when set", () => {
+    expect(parseEnv(Schema, {}).WEBHOOK_URL).toBeUndefined();
+    expect(parseEnv(Schema, { WEBHOOK_URL: " https://hooks.example.com/a " }).WEBHOOK_URL).toBe(
+      "https://hooks.example.com/a",
+    );
+  });
+
   test("converts set values", () => {
     const config = parseEnv(Schema, { PORT: " 0 ", CHAOS_ENABLED: "TRUE", LOG_LEVEL: "debug" });
     expect(config).toMatchObject({ PORT: 0, CHAOS_ENABLED: true, LOG_LEVEL: "debug" });
@@ -43,6 +51,9 @@ describe("parseEnv", () => {
     [{ CHAOS_ENABLED: "yes" }, "CHAOS_ENABLED", "must be true or false"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", "must be one of info, debug"],
     [{ AUTH_URL: "not a url" }, "AUTH_URL", "must be a URL"],
+    [{ AUTH_URL: "ftp://files.example.com" }, "AUTH_URL", "must be an http(s) URL"],
+    [{ AUTH_URL: "auth:8081" }, "AUTH_URL", "must be an http(s) URL"],
+    [{ WEBHOOK_URL: "ftp://files.example.com" }, "WEBHOOK_URL", "must be an http(s) URL"],
   ])("names the bad variable: %j", (env, variable, issue) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);

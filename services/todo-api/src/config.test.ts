@@ -89,7 +89,7 @@ describe("parseConfig", () => {
   test.each([
     ["PORT", "eighty"],
     ["PORT", "70000"],
-    ["METRICS_PORT", "0"],
+    ["METRICS_PORT", "65536"],
     ["CHAOS_ENABLED", "yes"],
     ["CHAOS_TOKEN", "short"],
     ["NATS_URL", "http://user:hunter2@nats:4222"],
@@ -106,6 +106,14 @@ describe("parseConfig", () => {
     const error = failure({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message).not.toContain(value);
+  });
+
+  test("port 0 lets the system pick one; the message names the variable and the bound", () => {
+    expect(parseConfig({ PORT: "0", METRICS_PORT: "0" })).toMatchObject({
+      port: 0,
+      metricsPort: 0,
+    });
+    expect(failure({ PORT: "70000" }).message).toBe("PORT must be at most 65535");
   });
 
   test("CHAOS_ENABLED=true without CHAOS_TOKEN names CHAOS_TOKEN", () => {
