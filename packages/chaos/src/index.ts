@@ -5,6 +5,13 @@ export {
   secretsEqual,
 } from "./bearer-secret.ts";
 export {
+  type ChaosEnv,
+  type ChaosSettings,
+  chaosEnvEntries,
+  chaosSettings,
+  requireChaosToken,
+} from "./chaos-config.ts";
+export {
   type ChaosControls,
   type ChaosControlsOptions,
   createChaosControls,

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import {
   type Attributes,
   type AttributeValue,
@@ -7,47 +6,16 @@ import {
   TraceFlags,
 } from "@opentelemetry/api";
 import { notFound, onError } from "@tracemesh/errors";
-import { accessLog, createLogger } from "@tracemesh/logger";
+import { accessLog } from "@tracemesh/logger";
+import { captureLogger } from "@tracemesh/logger/testing";
 import { deadline } from "@tracemesh/resilience";
 import { requestContext } from "@tracemesh/telemetry";
 import { Hono } from "hono";
 import { type ChaosControls, createChaosControls } from "./chaos-controls.ts";
 import { CHAOS_PATH } from "./chaos-routes.ts";
+import { createTestClock } from "./testing.ts";
 
 export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
-
-/** A clock tests move by hand, so TTLs need no waiting. */
-export function createTestClock(start = Date.parse("2026-11-25T10:00:00.000Z")) {
-  let current = start;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
-}
-
-/** A logger writing into memory, and the JSON lines it wrote so far. */
-export function captureLogger() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  });
-  const logger = createLogger({ service: "test-service", level: "debug", stream });
-  async function lines(): Promise<Record<string, unknown>[]> {
-    // winston hands records to its transport through stream buffers: let them drain.
-    await new Promise((resolve) => setImmediate(resolve));
-    return chunks
-      .join("")
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-  return { logger, lines };
-}
 
 /** A span that keeps what is set on it, to stand in for the SDK's server span. */
 export class RecordingSpan implements Span {

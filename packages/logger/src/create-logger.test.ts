@@ -1,6 +1,7 @@
 import { context, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureLogger, TestContextManager } from "./test-utils.ts";
+import { TestContextManager } from "./test-utils.ts";
+import { captureLogger } from "./testing.ts";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN_ID = "00f067aa0ba902b7";

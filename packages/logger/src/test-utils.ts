@@ -1,29 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Writable } from "node:stream";
 import { type Context, type ContextManager, ROOT_CONTEXT } from "@opentelemetry/api";
-import { createLogger, type LoggerOptions } from "./create-logger.ts";
-
-/** A logger writing into memory, and the JSON lines it wrote so far. */
-export function captureLogger(options: Partial<LoggerOptions> = {}) {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  });
-  const logger = createLogger({ service: "test-service", level: "debug", stream, ...options });
-  const raw = () => chunks.join("");
-  const lines = async (): Promise<Record<string, unknown>[]> => {
-    // winston hands records to its transports through stream buffers: let them drain.
-    await new Promise((resolve) => setImmediate(resolve));
-    return raw()
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  };
-  return { logger, lines, raw };
-}
 
 /**
  * The smallest AsyncLocalStorage context manager: @opentelemetry/context-async-hooks is not a

@@ -1,12 +1,5 @@
-import {
-  envChoice,
-  envFlag,
-  envInteger,
-  envPort,
-  envSecret,
-  envText,
-  parseEnv,
-} from "@tracemesh/config";
+import { chaosEnvEntries, chaosSettings, requireChaosToken } from "@tracemesh/chaos";
+import { envChoice, envInteger, envPort, envSecret, envText, parseEnv } from "@tracemesh/config";
 import { LOG_LEVELS } from "@tracemesh/logger";
 import * as v from "valibot";
 
@@ -15,8 +8,7 @@ const EnvSchema = v.pipe(
     PORT: envPort(8081),
     METRICS_PORT: envPort(9465),
     LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
-    CHAOS_ENABLED: envFlag(false),
-    CHAOS_TOKEN: envSecret,
+    ...chaosEnvEntries,
     SERVICE_TOKEN: envSecret,
     TOKEN_TTL_SECONDS: envInteger(900, 30, 86_400),
     TOKEN_ISSUER: envText("tracemesh-auth"),
@@ -31,13 +23,7 @@ const EnvSchema = v.pipe(
     REQUEST_BUDGET_MS: envInteger(3000, 50, 120_000),
     SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
   }),
-  v.forward(
-    v.check(
-      (env) => !env.CHAOS_ENABLED || env.CHAOS_TOKEN !== undefined,
-      "is required when CHAOS_ENABLED=true",
-    ),
-    ["CHAOS_TOKEN"],
-  ),
+  requireChaosToken(),
 );
 
 export const ConfigSchema = v.pipe(
@@ -47,7 +33,7 @@ export const ConfigSchema = v.pipe(
     metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     /** undefined when chaos is off: the /chaos routes are then not mounted at all. */
-    chaos: env.CHAOS_ENABLED ? { token: env.CHAOS_TOKEN ?? "" } : undefined,
+    chaos: chaosSettings(env),
     /** Bearer secret of service-to-service calls (GET /v1/users/:id); unset refuses them all. */
     serviceToken: env.SERVICE_TOKEN,
     tokens: {

@@ -1,6 +1,6 @@
-import { Writable } from "node:stream";
 import { createChaosControls } from "@tracemesh/chaos";
-import { createLogger } from "@tracemesh/logger";
+import { createTestClock } from "@tracemesh/chaos/testing";
+import { captureLogger } from "@tracemesh/logger/testing";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "./app.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
@@ -22,39 +22,6 @@ export const TEST_TOKENS: TokenSettings = {
 };
 export const [ALICE, BOB, CAROL] = DEMO_USERS as readonly [UserSeed, UserSeed, UserSeed];
 
-/** A clock tests move by hand, so windows and expiries need no waiting. */
-export function createTestClock(start = Date.parse("2026-11-25T10:00:00.000Z")) {
-  let current = start;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
-}
-
-/** A logger writing into memory, and the JSON lines it wrote so far. */
-export function captureLogger() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  });
-  const logger = createLogger({ service: "auth", level: "debug", stream });
-  async function lines(): Promise<Record<string, unknown>[]> {
-    // winston hands records to its transport through stream buffers: let them drain.
-    await new Promise((resolve) => setImmediate(resolve));
-    return chunks
-      .join("")
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-  return { logger, lines };
-}
-
 let sharedUsers: Promise<UserDirectory> | undefined;
 let sharedKey: Promise<SigningKey> | undefined;
 
@@ -72,7 +39,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   sharedUsers ??= createUserDirectory(DEMO_USERS, TEST_SCRYPT_COST);
   sharedKey ??= generateSigningKey();
   const clock = createTestClock();
-  const logs = captureLogger();
+  const logs = captureLogger({ service: "auth" });
   const signingKey = await sharedKey;
   const limits = options.loginLimits ?? { perClient: 1000, perUsername: 1000, windowMs: 60_000 };
   const deps: AppDeps = {

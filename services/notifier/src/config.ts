@@ -1,6 +1,6 @@
+import { chaosEnvEntries, chaosSettings, requireChaosToken } from "@tracemesh/chaos";
 import {
   envChoice,
-  envFlag,
   envInteger,
   envPort,
   envSecret,
@@ -44,8 +44,7 @@ const EnvSchema = v.pipe(
     PORT: envPort(8082),
     METRICS_PORT: envPort(9466),
     LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
-    CHAOS_ENABLED: envFlag(false),
-    CHAOS_TOKEN: envSecret,
+    ...chaosEnvEntries,
     NATS_URL: envText("nats://127.0.0.1:4222"),
     AUTH_URL: envUrl("http://127.0.0.1:8081"),
     SERVICE_TOKEN: envSecret,
@@ -64,13 +63,7 @@ const EnvSchema = v.pipe(
     REQUEST_BUDGET_MS: envInteger(5_000, 50, 120_000),
     SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
   }),
-  v.forward(
-    v.check(
-      (env) => !env.CHAOS_ENABLED || env.CHAOS_TOKEN !== undefined,
-      "is required when CHAOS_ENABLED=true",
-    ),
-    ["CHAOS_TOKEN"],
-  ),
+  requireChaosToken(),
 );
 
 export const ConfigSchema = v.pipe(
@@ -80,7 +73,7 @@ export const ConfigSchema = v.pipe(
     metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     /** undefined when chaos is off: its controls must then not exist at all (DESIGN §8). */
-    chaos: env.CHAOS_ENABLED ? { token: env.CHAOS_TOKEN ?? "" } : undefined,
+    chaos: chaosSettings(env),
     natsUrl: env.NATS_URL,
     authUrl: env.AUTH_URL,
     /** Bearer secret of `GET /v1/users/:id` at auth; unset, auth refuses the calls. */

@@ -1,10 +1,9 @@
+import { chaosEnvEntries, chaosSettings, requireChaosToken } from "@tracemesh/chaos";
 import {
   ConfigError,
   envChoice,
-  envFlag,
   envInteger,
   envPort,
-  envSecret,
   envText,
   envUrl,
   parseEnv,
@@ -33,8 +32,7 @@ const EnvFields = v.object({
   DATA_DIR: envText(".data/todo-api"),
   DATABASE_CONNECT_TIMEOUT_MS: envInteger(2000, 1, 60_000),
   DATABASE_STATEMENT_TIMEOUT_MS: envInteger(5000, 1, 600_000),
-  CHAOS_ENABLED: envFlag(false),
-  CHAOS_TOKEN: envSecret,
+  ...chaosEnvEntries,
   // Comma-separated servers, as the NATS client takes them.
   NATS_URL: v.optional(
     v.pipe(
@@ -63,16 +61,7 @@ const EnvFields = v.object({
   LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
 });
 
-const EnvSchema = v.pipe(
-  EnvFields,
-  v.forward(
-    v.check(
-      (env) => !env.CHAOS_ENABLED || env.CHAOS_TOKEN !== undefined,
-      "is required when CHAOS_ENABLED=true",
-    ),
-    ["CHAOS_TOKEN"],
-  ),
-);
+const EnvSchema = v.pipe(EnvFields, requireChaosToken());
 
 export const ConfigSchema = v.pipe(
   EnvSchema,
@@ -86,7 +75,7 @@ export const ConfigSchema = v.pipe(
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     /** undefined when chaos is off: `/error` and `/chaos` are then not mounted at all (DESIGN §8). */
-    chaos: env.CHAOS_ENABLED ? { token: env.CHAOS_TOKEN ?? "" } : undefined,
+    chaos: chaosSettings(env),
     /** Where the outbox relay publishes the todo events. */
     natsUrl: env.NATS_URL,
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,

@@ -1,5 +1,5 @@
+import { createTestClock } from "@tracemesh/chaos/testing";
 import { describe, expect, test } from "vitest";
-import { createTestClock } from "../test-utils.ts";
 import { createFixedWindowLimiter } from "./fixed-window-limiter.ts";
 
 describe("createFixedWindowLimiter", () => {

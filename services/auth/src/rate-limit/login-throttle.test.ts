@@ -1,5 +1,5 @@
+import { createTestClock } from "@tracemesh/chaos/testing";
 import { describe, expect, test } from "vitest";
-import { createTestClock } from "../test-utils.ts";
 import { createLoginThrottle } from "./login-throttle.ts";
 
 describe("createLoginThrottle", () => {

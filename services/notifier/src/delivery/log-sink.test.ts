@@ -1,13 +1,13 @@
+import { captureLogger } from "@tracemesh/logger/testing";
 import { createDeadline } from "@tracemesh/resilience";
 import { describe, expect, test } from "vitest";
 import { toAlertNotification } from "../alerts/alert-notification.ts";
 import { alertmanagerPayload } from "../alerts/alertmanager-payload.fixture.ts";
-import { captureLogger } from "../testing/capture.ts";
 import { createLogSink } from "./log-sink.ts";
 
 describe("log sink", () => {
   test("delivers a notification as one notification.delivered line carrying it", async () => {
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogger({ service: "notifier" });
     const payload = alertmanagerPayload();
     const [alert] = payload.alerts;
     if (!alert) throw new Error("fixture has alerts");

@@ -1,7 +1,7 @@
 import { DependencyError } from "@tracemesh/errors";
+import { captureLogger } from "@tracemesh/logger/testing";
 import { createDeadline, createDependencyClient } from "@tracemesh/resilience";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { captureLogger } from "../testing/capture.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver.ts";
 import type { TodoNotification } from "./notification.ts";
 import { createWebhookSink, webhookTarget } from "./webhook-sink.ts";
@@ -23,7 +23,7 @@ const notification: TodoNotification = {
 };
 
 function sink(retries = 3) {
-  const logs = captureLogger();
+  const logs = captureLogger({ service: "notifier" });
   const { baseUrl, path } = webhookTarget(`${receiver.url}?team=a`);
   const client = createDependencyClient({
     name: "webhook",

@@ -1,3 +1,4 @@
+import { captureLogger } from "@tracemesh/logger/testing";
 import {
   createCloudEvent,
   DEAD_LETTER_HEADERS,
@@ -9,7 +10,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { createNotificationSink } from "../delivery/create-sink.ts";
 import type { TodoNotification } from "../delivery/notification.ts";
 import { createProfileLookup } from "../profiles/profile-lookup.ts";
-import { captureLogger } from "../testing/capture.ts";
 import {
   connectNats,
   consumerSettled,
@@ -57,7 +57,7 @@ interface PipelineOptions {
 /** The notifier's event path as main.ts wires it, against the real NATS, auth and a webhook. */
 async function startPipeline(options: PipelineOptions) {
   const { topology, webhook = true } = options;
-  const logs = captureLogger();
+  const logs = captureLogger({ service: "notifier" });
   const auth = createDependencyClient({ name: "auth", baseUrl: authUrl });
   const sink = createNotificationSink({
     webhookUrl: webhook ? receiver.url : undefined,

@@ -1,10 +1,11 @@
 import { DependencyError } from "@tracemesh/errors";
+import { captureLogger } from "@tracemesh/logger/testing";
 import { type CloudEvent, createCloudEvent, type Delivery } from "@tracemesh/queue";
 import type { Deadline } from "@tracemesh/resilience";
 import { describe, expect, test } from "vitest";
 import type { ProfileLookup } from "../profiles/profile-lookup.ts";
 import type { UserProfile } from "../profiles/user-profile.ts";
-import { captureLogger, captureSink } from "../testing/capture.ts";
+import { captureSink } from "../testing/capture.ts";
 import { TodoEventDataError } from "./todo-event-data.ts";
 import { createTodoEventHandler } from "./todo-event-handler.ts";
 
@@ -33,7 +34,7 @@ function setup(profiles: Record<string, UserProfile> = { [ALICE.id]: ALICE }) {
     return profiles[userId];
   };
   const capture = captureSink();
-  const logs = captureLogger();
+  const logs = captureLogger({ service: "notifier" });
   const handler = createTodoEventHandler({
     findProfile,
     sink: capture.sink,
@@ -111,7 +112,7 @@ describe("todo event handler", () => {
         throw new DependencyError({ dependency: "auth" });
       },
       sink: captureSink().sink,
-      logger: captureLogger().logger,
+      logger: captureLogger({ service: "notifier" }).logger,
       messageBudgetMs: 1000,
     });
     await expect(failing(todoEvent({ ownerId: ALICE.id }), delivery)).rejects.toMatchObject({

@@ -1,8 +1,9 @@
 import type { ChaosControls } from "@tracemesh/chaos";
+import { captureLogger } from "@tracemesh/logger/testing";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "../app.ts";
 import type { ReadinessChecks } from "../routes/health-routes.ts";
-import { captureLogger, captureSink } from "./capture.ts";
+import { captureSink } from "./capture.ts";
 
 export const ALERTS_TOKEN = "alerts-token-for-tests-0123456789";
 
@@ -15,7 +16,7 @@ export interface TestAppOptions {
 
 /** The app as main.ts builds it, with a capturing sink and captured logs. */
 export function createTestApp(options: TestAppOptions = {}) {
-  const logs = captureLogger();
+  const logs = captureLogger({ service: "notifier" });
   const capture = captureSink();
   const deps: AppDeps = {
     logger: logs.logger,
