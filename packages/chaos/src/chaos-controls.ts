@@ -1,11 +1,22 @@
-import type { Hono, MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { chaosRoutes } from "./chaos-routes.ts";
 import { type ChaosState, createChaosState } from "./chaos-state.ts";
 import { faultInjection } from "./fault-injection.ts";
 
+/** Where the controls say they are not mounted: the logger package's Logger fits. */
+export interface ChaosControlsLogger {
+  warn(event: string, fields?: Record<string, unknown>): unknown;
+}
+
 export interface ChaosControlsOptions {
-  /** The bearer secret (`CHAOS_TOKEN`) the `/chaos` routes require. */
-  token: string;
+  /**
+   * The bearer secret (`CHAOS_TOKEN`) the `/chaos` routes require. Undefined: no fault controls
+   * (`/chaos` is a 404 and nothing is ever injected), while the service's own incident routes,
+   * which need no token, are still mounted with the controls.
+   */
+  token: string | undefined;
+  /** Told, once, when the controls are left out for want of a token. */
+  logger?: ChaosControlsLogger;
   /** Clock of the TTL and Retry-After. @default Date.now */
   now?: () => number;
   /** Decides which requests `errorRate` hits. @default Math.random */
@@ -23,13 +34,24 @@ export interface ChaosControls {
   routes: Hono;
 }
 
+const noFaults: MiddlewareHandler = async function noFaults(_c, next) {
+  await next();
+};
+
 /**
  * One service's fault controls (DESIGN §8): build them only with CHAOS_ENABLED=true, so that
  * without it `/chaos` is an ordinary 404 and no request pays for fault checks.
  */
 export function createChaosControls(options: ChaosControlsOptions): ChaosControls {
-  const { token, now, random, exempt } = options;
+  const { token, logger, now, random, exempt } = options;
   const state = createChaosState({ now });
+  if (token === undefined) {
+    logger?.warn("chaos.controls_unavailable", {
+      variable: "CHAOS_TOKEN",
+      effect: "the fault controls (/chaos) are not mounted: they need CHAOS_TOKEN",
+    });
+    return { state, middleware: noFaults, routes: new Hono() };
+  }
   return {
     state,
     middleware: faultInjection({ state, random, exempt }),

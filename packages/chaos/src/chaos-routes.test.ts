@@ -12,6 +12,21 @@ describe("/chaos controls", () => {
     }
   });
 
+  test("do not exist without CHAOS_TOKEN either: 404, nothing ever injected, and a warn line says why", async () => {
+    const { app, controls, logs } = createTestService({ token: undefined });
+    for (const token of [null, CHAOS_TOKEN, "undefined"]) {
+      const response = await chaosRequest(app, "PUT", { unavailable: true }, token);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ errorCode: "RESOURCE_NOT_FOUND" });
+    }
+    expect(controls?.state.current()).toBeUndefined();
+    expect((await app.request("/v1/things")).status).toBe(200);
+    const lines = await logs.lines();
+    expect(lines.filter((line) => line.event === "chaos.controls_unavailable")).toEqual([
+      expect.objectContaining({ level: "warn", variable: "CHAOS_TOKEN" }),
+    ]);
+  });
+
   test.each([
     ["no token", null],
     ["a wrong token", `${CHAOS_TOKEN}-nope`],

@@ -1,7 +1,7 @@
 import { jsonBody, validate } from "@tracemesh/errors";
+import { requireBearerSecret } from "@tracemesh/resilience";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { requireBearerSecret } from "./bearer-secret.ts";
 import type { ActiveChaos, ChaosState } from "./chaos-state.ts";
 
 /** Where the fault controls live in every service. */

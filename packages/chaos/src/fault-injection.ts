@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { trace } from "@opentelemetry/api";
 import { AppError } from "@tracemesh/errors";
-import type { Deadline } from "@tracemesh/resilience";
+import { type Deadline, toRetryAfterSeconds } from "@tracemesh/resilience";
 import type { Context, MiddlewareHandler } from "hono";
 import { recordChaosFault } from "./chaos-fault.ts";
 import { CHAOS_PATH } from "./chaos-routes.ts";
@@ -50,7 +50,7 @@ export function faultInjection(options: FaultInjectionOptions): MiddlewareHandle
 
     if (faults.latencyMs > 0) await injectLatency(c, faults.latencyMs);
     if (faults.unavailable) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((faults.expiresAt - state.now()) / 1000));
+      const retryAfterSeconds = toRetryAfterSeconds(faults.expiresAt - state.now());
       recordChaosFault(c, "unavailable", { retryAfterSeconds });
       throw new AppError("SERVICE_UNAVAILABLE", {
         message: "chaos: service marked unavailable",

@@ -1,18 +1,12 @@
 export {
-  bearerToken,
-  type RequireBearerSecretOptions,
-  requireBearerSecret,
-  secretsEqual,
-} from "./bearer-secret.ts";
-export {
   type ChaosEnv,
   type ChaosSettings,
   chaosEnvEntries,
   chaosSettings,
-  requireChaosToken,
 } from "./chaos-config.ts";
 export {
   type ChaosControls,
+  type ChaosControlsLogger,
   type ChaosControlsOptions,
   createChaosControls,
 } from "./chaos-controls.ts";

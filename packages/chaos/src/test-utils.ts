@@ -63,12 +63,15 @@ export class RecordingSpan implements Span {
 export interface TestServiceOptions {
   /** Mount the chaos controls, as CHAOS_ENABLED=true does. @default true */
   chaos?: boolean;
+  /** The controls' CHAOS_TOKEN; undefined builds them without one. @default CHAOS_TOKEN */
+  token?: string | undefined;
   random?: () => number;
 }
 
 /** A service assembled as DESIGN says, with the chaos controls, a probe and one business route. */
 export function createTestService(options: TestServiceOptions = {}) {
   const { chaos = true, random } = options;
+  const token = "token" in options ? options.token : CHAOS_TOKEN;
   const clock = createTestClock();
   const logs = captureLogger();
   const app = new Hono();
@@ -79,7 +82,7 @@ export function createTestService(options: TestServiceOptions = {}) {
 
   let controls: ChaosControls | undefined;
   if (chaos) {
-    controls = createChaosControls({ token: CHAOS_TOKEN, now: clock.now, random });
+    controls = createChaosControls({ token, logger: logs.logger, now: clock.now, random });
     app.use(controls.middleware);
     app.route("/", controls.routes);
   }

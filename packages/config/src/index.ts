@@ -1,3 +1,4 @@
+export { type ConfigExit, configOrExit } from "./config-or-exit.ts";
 export {
   envChoice,
   envFlag,

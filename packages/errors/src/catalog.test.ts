@@ -14,9 +14,11 @@ describe("ERROR_CATALOG", () => {
       FORBIDDEN: 403,
       RESOURCE_NOT_FOUND: 404,
       METHOD_NOT_ALLOWED: 405,
+      REQUEST_TIMEOUT: 408,
       RESOURCE_CONFLICT: 409,
       PAYLOAD_TOO_LARGE: 413,
       UNSUPPORTED_MEDIA_TYPE: 415,
+      REQUEST_HEADERS_TOO_LARGE: 431,
       RATE_LIMITED: 429,
       SERVICE_UNAVAILABLE: 503,
       INTERNAL_ERROR: 500,
@@ -37,9 +39,9 @@ describe("ERROR_CATALOG", () => {
     },
   );
 
-  test("only throttling and unavailability are retryable", () => {
+  test("only throttling, unavailability and a request that arrived too slowly are retryable", () => {
     const retryable = ERROR_CODES.filter((code) => ERROR_CATALOG[code].retryable);
-    expect(retryable.sort()).toEqual(["RATE_LIMITED", "SERVICE_UNAVAILABLE"]);
+    expect(retryable.sort()).toEqual(["RATE_LIMITED", "REQUEST_TIMEOUT", "SERVICE_UNAVAILABLE"]);
   });
 
   test("isErrorCode accepts catalog codes only", () => {

@@ -23,7 +23,7 @@ const CATALOG = {
       fr: "Un ou plusieurs paramètres sont invalides.",
     },
     meaning:
-      "A path, query, header or body value failed validation, or the JSON body is not an object. `details` has one entry per failing field: `field` (dotted path), `issue` (e.g. `required`, `invalid_type`, `too_short`, `must_be_between`) and the constraint (`min`, `max`, `allowed`, ...).",
+      "A path, query, header or body value failed validation, or the JSON body is not an object. `details` has one entry per failing field: `field` (dotted path), `issue` (e.g. `required`, `invalid_type`, `too_short`, `must_be_between`) and the constraint (`min`, `max`, `allowed`, ...). A request the HTTP server itself cannot read (bytes HTTP forbids in the path or a header, an invalid Host) gets it too, before any route, with `details[].type` `path`, `header` or `request`, and the connection is closed.",
     clientAction:
       "Fix the fields listed in `details` and send the request again; the same request will fail the same way.",
   },
@@ -35,7 +35,7 @@ const CATALOG = {
       fr: "Le corps de la requête n'est pas du JSON valide.",
     },
     meaning:
-      "The body could not be parsed: malformed JSON, an empty body sent as JSON, or bytes that are not UTF-8.",
+      "The body could not be read or parsed. `details[].issue` says why: `malformed_json` (including an empty body sent as JSON), `invalid_utf8`, `unreadable` (the body stream broke off), or `invalid_framing` (broken chunked encoding or Content-Length, answered by the HTTP server before any route, closing the connection).",
     clientAction: "Send a well-formed UTF-8 JSON body; do not retry the same bytes.",
   },
   AUTH_REQUIRED: {
@@ -103,6 +103,18 @@ const CATALOG = {
       "The path exists but does not support the HTTP method. The `Allow` header lists the methods it supports.",
     clientAction: "Use one of the methods listed in the `Allow` header.",
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    retryable: true,
+    messages: {
+      en: "The request took too long to arrive.",
+      fr: "La requête a mis trop de temps à arriver.",
+    },
+    meaning:
+      "The server stopped waiting for the rest of the request (its headers or body) and closes the connection. Answered by the HTTP server before any route; `path` and `method` are empty when the headers had not all arrived.",
+    clientAction:
+      "Send the whole request without pausing; it may be sent again on a new connection.",
+  },
   RESOURCE_CONFLICT: {
     status: 409,
     retryable: false,
@@ -134,6 +146,17 @@ const CATALOG = {
     },
     meaning: "The route reads JSON and the body was sent with another `Content-Type`, or none.",
     clientAction: "Send the body as JSON with `Content-Type: application/json`.",
+  },
+  REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    retryable: false,
+    messages: {
+      en: "The request headers are too large.",
+      fr: "Les en-têtes de la requête sont trop volumineux.",
+    },
+    meaning:
+      "The request line and headers together exceed the server's limit, given in `details[].maxBytes`. Answered by the HTTP server before any route; the connection is closed, and `path` and `method` are empty when the request line could not be read back.",
+    clientAction: "Send fewer or smaller headers (cookies, tokens) or a shorter URL.",
   },
   RATE_LIMITED: {
     status: 429,

@@ -44,20 +44,32 @@ function errorHeaders(error: AppError, status: number): Record<string, string> {
   return headers;
 }
 
+/** The request an error answers, when it is not the Context's own (see rejection-response.ts). */
+export interface ErrorTarget {
+  /** Percent-encoded, without the query; empty when it never arrived. */
+  path: string;
+  /** Empty when it never arrived. */
+  method: string;
+}
+
 /**
  * The one builder of error responses (DESIGN §4): the contract body, or RFC 9457 problem+json
  * when asked, in the negotiated language, with the headers the status calls for. Anything
  * that is not an AppError or HTTPException becomes INTERNAL_ERROR with nothing of it shown.
  */
-export function toErrorResponse(c: Context, error: unknown): Response {
+export function toErrorResponse(
+  c: Context,
+  error: unknown,
+  target: ErrorTarget = { path: rawPath(c), method: c.req.method },
+): Response {
   const appError = normalizeError(error);
   const { status } = ERROR_CATALOG[appError.code];
   const language = negotiateLanguage(c);
   const problem = prefersProblemJson(c);
   const body = errorBody(appError, {
     traceId: traceIdOf(c),
-    path: rawPath(c),
-    method: c.req.method,
+    path: target.path,
+    method: target.method,
     language,
     timestamp: new Date(),
   });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { ErrorCode } from "./catalog.ts";
-import { createTestApp, expectErrorContract } from "./test-utils.ts";
+import { createTestApp, SECRET_TEXT } from "./test-utils.ts";
+import { expectErrorContract } from "./testing.ts";
 
 const app = createTestApp();
 const JSON_TYPE = { "Content-Type": "application/json" };
@@ -141,7 +142,7 @@ const cases: HostileCase[] = [
 describe("hostile input is answered in the contract, never with a 500", () => {
   test.each(cases)("%s", async (_name, path, init, status, errorCode) => {
     const response = await app.request(path, init);
-    await expectErrorContract(response, { status, errorCode });
+    await expectErrorContract(response, { secrets: SECRET_TEXT, status, errorCode });
   });
 
   test("details stay bounded whatever the number of bad fields", async () => {
@@ -157,14 +158,20 @@ describe("hostile input is answered in the contract, never with a 500", () => {
 
   test("the path is reported as sent, percent-encoded, never decoded into control characters", async () => {
     const body = await expectErrorContract(await app.request("/nope/%00%0A%1B[31m"), {
+      secrets: SECRET_TEXT,
       status: 404,
       errorCode: "RESOURCE_NOT_FOUND",
     });
     expect(body.path).toBe("/nope/%00%0A%1B[31m");
   });
 
-  test("a lone surrogate escape is valid JSON: accepted, not a crash", async () => {
-    const response = await app.request("/todos", postTodo('{"title": "\\ud800"}'));
-    expect(response.status).toBe(201);
+  test("a lone surrogate escape parses, but is refused rather than stored as U+FFFD", async () => {
+    const response = await app.request("/todos", postTodo('{"title": "\\ud800x"}'));
+    const body = await expectErrorContract(response, {
+      secrets: SECRET_TEXT,
+      status: 400,
+      errorCode: "REQUEST_PARAMETER_INVALID",
+    });
+    expect(body.details).toEqual([{ field: "title", issue: "not_well_formed" }]);
   });
 });

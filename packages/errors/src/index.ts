@@ -25,12 +25,14 @@ export {
   UnauthenticatedError,
   UnsupportedMediaTypeError,
 } from "./error-classes.ts";
-export { toErrorResponse } from "./error-response.ts";
+export { type ErrorTarget, toErrorResponse } from "./error-response.ts";
 export { renderErrorsDoc } from "./errors-doc.ts";
 export { type JsonBodyOptions, jsonBody } from "./json-body.ts";
 export { negotiateLanguage } from "./negotiation.ts";
 export { type NotFoundOptions, notFound } from "./not-found.ts";
 export { onError } from "./on-error.ts";
+export { rejectionResponse } from "./rejection-response.ts";
 export { codeForStatus } from "./status-codes.ts";
+export { noControlCharacters } from "./text-checks.ts";
 export { validate } from "./validate.ts";
 export { VALIDATION_ISSUES, type ValidationIssue } from "./validation-issues.ts";

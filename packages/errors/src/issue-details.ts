@@ -1,7 +1,7 @@
 import type { BaseIssue } from "valibot";
 import type { ErrorDetail } from "./app-error.ts";
 import { allowedValues, numericBounds, schemaAt } from "./schema-lookup.ts";
-import type { ValidationIssue } from "./validation-issues.ts";
+import { VALIDATION_ISSUES, type ValidationIssue } from "./validation-issues.ts";
 
 type Issue = BaseIssue<unknown>;
 type FieldSchema = ReturnType<typeof schemaAt>;
@@ -41,6 +41,10 @@ const FORMATS = new Set([
   "uuid",
 ]);
 
+function isValidationIssue(value: string): value is ValidationIssue {
+  return Object.hasOwn(VALIDATION_ISSUES, value);
+}
+
 function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
@@ -79,8 +83,10 @@ function describeValidationIssue(issue: Issue, schema: FieldSchema): Description
     case "max_value":
       return describeRange(issue, schema);
     case "min_length":
+    case "min_code_points":
       return { issue: "too_short", min: requirement };
     case "max_length":
+    case "max_code_points":
       return { issue: "too_long", max: requirement };
     case "non_empty":
       return { issue: "too_short", min: 1 };
@@ -90,6 +96,9 @@ function describeValidationIssue(issue: Issue, schema: FieldSchema): Description
       return { issue: "must_be_integer" };
     case "multiple_of":
       return { issue: "must_be_multiple_of", multipleOf: requirement };
+    case "check":
+      // This package's checks (text-checks.ts) name their documented issue as the message.
+      if (isValidationIssue(issue.message)) return { issue: issue.message };
   }
   if (FORMATS.has(issue.type)) {
     // The pattern itself is implementation detail: clients get the kind of format only.

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { jsonBody } from "./json-body.ts";
 import { notFound } from "./not-found.ts";
 import { onError } from "./on-error.ts";
-import { expectErrorContract } from "./test-utils.ts";
+import { expectErrorContract } from "./testing.ts";
 
 function createApp(): Hono {
   const app = new Hono();
@@ -16,6 +16,9 @@ function createApp(): Hono {
   app.post("/any", jsonBody({ objectOnly: false }), async (c) =>
     c.json({ received: await c.req.json() }),
   );
+  app.post("/broken", jsonBody(), () => {
+    throw new TypeError("the route's own bug");
+  });
   return app;
 }
 
@@ -126,6 +129,57 @@ describe("jsonBody()", () => {
       expect(body.details).toEqual([{ issue: "invalid_type", expected: "object" }]);
     },
   );
+
+  test.each([
+    ['{"title":"\\ud800x"}', "title"],
+    ['{"a":{"b":["ok","\\udc00"]}}', "a.b.1"],
+    ['{"a":{"\\udbff":1}}', "a"],
+    ['{"\\ud800":1}', undefined],
+  ])("a lone surrogate in %s is 400 not_well_formed at %s", async (text, field) => {
+    const body = await expectErrorContract(await post(text), {
+      status: 400,
+      errorCode: "REQUEST_PARAMETER_INVALID",
+    });
+    expect(body.details).toEqual([{ ...(field && { field }), issue: "not_well_formed" }]);
+  });
+
+  test("a surrogate pair is well-formed, and any value may hold the lone one", async () => {
+    const pair = await post('{"title":"\\ud83d\\ude00"}');
+    expect(await pair.json()).toEqual({ received: { title: "😀" } });
+    const root = await post('"\\ud800"', JSON_TYPE, "/any");
+    const body = await expectErrorContract(root, {
+      status: 400,
+      errorCode: "REQUEST_PARAMETER_INVALID",
+    });
+    expect(body.details).toEqual([{ issue: "not_well_formed" }]);
+  });
+
+  test("a body stream that breaks off is 400 REQUEST_BODY_INVALID unreadable, never a 500", async () => {
+    for (const headers of [JSON_TYPE, { ...JSON_TYPE, "Content-Length": "40" }]) {
+      const stream = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"title":'));
+          controller.error(new Error("aborted"));
+        },
+      });
+      const response = await app.request("/echo", {
+        method: "POST",
+        body: stream,
+        headers,
+        duplex: "half",
+      } as RequestInit);
+      const body = await expectErrorContract(response, {
+        status: 400,
+        errorCode: "REQUEST_BODY_INVALID",
+      });
+      expect(body.details).toEqual([{ type: "body", issue: "unreadable" }]);
+    }
+  });
+
+  test("what fails once the body is read stays the route's own error", async () => {
+    const response = await post("{}", JSON_TYPE, "/broken");
+    await expectErrorContract(response, { status: 500, errorCode: "INTERNAL_ERROR" });
+  });
 
   test("objectOnly: false lets other JSON values through", async () => {
     const response = await post("[1,2]", JSON_TYPE, "/any");

@@ -1,11 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { AppError } from "./app-error.ts";
 import {
   InvalidParameterError,
   PayloadTooLargeError,
   RequestBodyInvalidError,
   UnsupportedMediaTypeError,
 } from "./error-classes.ts";
+import { findMalformedString } from "./malformed-string.ts";
 
 export interface JsonBodyOptions {
   /** Largest accepted body, in bytes. @default 1048576 (1 MiB) */
@@ -43,10 +46,32 @@ function parseJson(bytes: ArrayBuffer): unknown {
   }
 }
 
+// JSON.parse accepts `"\ud800"`, and the driver would store it as U+FFFD: refused instead.
+function refuseMalformedStrings(value: unknown): void {
+  const path = findMalformedString(value);
+  if (path === undefined) return;
+  const detail = path.length > 0 ? { field: path.join(".") } : {};
+  throw new InvalidParameterError([{ ...detail, issue: "not_well_formed" }], {
+    message: "JSON body holds a lone surrogate",
+  });
+}
+
+// A stream that broke off (the client aborted, or the server refused its chunked framing)
+// is the client's doing: not an INTERNAL_ERROR with a stack in the logs.
+function unreadableBody(error: unknown): unknown {
+  if (error instanceof AppError || error instanceof HTTPException) return error;
+  return new RequestBodyInvalidError({
+    cause: error,
+    details: [{ type: "body", issue: "unreadable" }],
+  });
+}
+
 /**
  * Guards a JSON route before validation: 415 UNSUPPORTED_MEDIA_TYPE for another content type,
  * 413 PAYLOAD_TOO_LARGE past `maxBytes` (hono/body-limit, declared or streamed length),
- * 400 REQUEST_BODY_INVALID for bytes that are not UTF-8 JSON. A request without a body passes.
+ * 400 REQUEST_BODY_INVALID for bytes that are not UTF-8 JSON or a body that cannot be read,
+ * 400 REQUEST_PARAMETER_INVALID (`not_well_formed`) for a string with a lone surrogate.
+ * A request without a body passes.
  */
 export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
   const { maxBytes = 1_048_576, objectOnly = true } = options;
@@ -61,18 +86,26 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
     const contentType = c.req.header("Content-Type");
     const declaredJson = contentType !== undefined && isJsonMediaType(contentType);
     if (contentType !== undefined && !declaredJson) throw new UnsupportedMediaTypeError();
-    await limit(c, async function readJsonBody() {
-      const bytes = await c.req.arrayBuffer();
-      // Servers hand every POST a body stream; an empty one without a type means "no body".
-      if (!declaredJson && bytes.byteLength === 0) return next();
-      if (!declaredJson) throw new UnsupportedMediaTypeError();
-      const value = parseJson(bytes);
-      if (objectOnly && (typeof value !== "object" || value === null || Array.isArray(value))) {
-        throw new InvalidParameterError([{ issue: "invalid_type", expected: "object" }], {
-          message: "JSON body is not an object",
-        });
-      }
-      await next();
-    });
+    let read = false;
+    try {
+      await limit(c, async function readJsonBody() {
+        const bytes = await c.req.arrayBuffer();
+        read = true;
+        // Servers hand every POST a body stream; an empty one without a type means "no body".
+        if (!declaredJson && bytes.byteLength === 0) return next();
+        if (!declaredJson) throw new UnsupportedMediaTypeError();
+        const value = parseJson(bytes);
+        if (objectOnly && (typeof value !== "object" || value === null || Array.isArray(value))) {
+          throw new InvalidParameterError([{ issue: "invalid_type", expected: "object" }], {
+            message: "JSON body is not an object",
+          });
+        }
+        refuseMalformedStrings(value);
+        await next();
+      });
+    } catch (error) {
+      // Once the body is read, what fails downstream is the route's own error.
+      throw read ? error : unreadableBody(error);
+    }
   };
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { describe, expect, test } from "vitest";
 import { notFound } from "./not-found.ts";
 import { onError } from "./on-error.ts";
-import { expectErrorContract } from "./test-utils.ts";
+import { expectErrorContract } from "./testing.ts";
 
 function createApp(): Hono {
   const app = new Hono();

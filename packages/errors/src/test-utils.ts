@@ -3,9 +3,6 @@ import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timeout } from "hono/timeout";
 import * as v from "valibot";
-import { expect } from "vitest";
-import { ERROR_CATALOG, type ErrorCode, type Language } from "./catalog.ts";
-import type { ErrorBody } from "./error-body.ts";
 import {
   ConflictError,
   DependencyError,
@@ -82,46 +79,4 @@ export function createTestApp(): Hono {
   });
   app.post("/raw-json", validate("json", CreateTodo), (c) => c.json(c.req.valid("json")));
   return app;
-}
-
-const CONTRACT_FIELDS = [
-  "errorCode",
-  "message",
-  "traceId",
-  "timestamp",
-  "path",
-  "method",
-  "retryable",
-];
-const PROBLEM_FIELDS = ["type", "title", "status", "detail", "instance"];
-const OPTIONAL_FIELDS = ["details", "hint"];
-
-/**
- * Reads an error response and checks what every client relies on: the status of its code,
- * the exact field set, a 32-hex traceId, the catalog message in the Content-Language, and
- * nothing of a stack or of the failure's own text. Returns the body for further checks.
- */
-export async function expectErrorContract(
-  response: Response,
-  expected: { status: number; errorCode: ErrorCode },
-): Promise<ErrorBody> {
-  const text = await response.text();
-  expect({ status: response.status, text }).toMatchObject({ status: expected.status });
-  const problem = response.headers.get("content-type") === "application/problem+json";
-  if (!problem) expect(response.headers.get("content-type")).toBe("application/json");
-  const body = JSON.parse(text) as ErrorBody;
-  expect(body.errorCode).toBe(expected.errorCode);
-  const fields = Object.keys(body).filter((key) => !OPTIONAL_FIELDS.includes(key));
-  const expectedFields = problem ? [...CONTRACT_FIELDS, ...PROBLEM_FIELDS] : CONTRACT_FIELDS;
-  expect(fields.sort()).toEqual([...expectedFields].sort());
-  expect(body.traceId).toMatch(/^[0-9a-f]{32}$/);
-  expect(body.traceId).not.toBe("0".repeat(32));
-  expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
-  expect(body.retryable).toBe(ERROR_CATALOG[expected.errorCode].retryable);
-  const language = response.headers.get("content-language") as Language;
-  expect(body.message).toBe(ERROR_CATALOG[expected.errorCode].messages[language]);
-  if (body.details !== undefined) expect(body.details.length).toBeGreaterThan(0);
-  expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-  for (const secret of SECRET_TEXT) expect(text).not.toContain(secret);
-  return body;
 }

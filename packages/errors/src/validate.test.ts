@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import type { ErrorDetail } from "./app-error.ts";
 import { jsonBody } from "./json-body.ts";
 import { onError } from "./on-error.ts";
-import { expectErrorContract } from "./test-utils.ts";
+import { expectErrorContract } from "./testing.ts";
 import { validate } from "./validate.ts";
 import { VALIDATION_ISSUES } from "./validation-issues.ts";
 

@@ -11,6 +11,10 @@ export const VALIDATION_ISSUES = {
   invalid_value: "The value does not satisfy the field's rule.",
   invalid_format:
     "The string is not a valid `format` (`email`, `uuid`, `url`, `iso_date`, `pattern`, ...).",
+  not_well_formed:
+    "The string is not well-formed Unicode: it holds a lone surrogate, such as the JSON escape `\\ud800` without its pair. Refused in every JSON body rather than stored as U+FFFD.",
+  control_character:
+    "The string holds a control character (U+0000–U+001F, U+007F–U+009F), which this one-line field does not allow.",
   too_short: "The string or list has fewer than `min` characters or items.",
   too_long: "The string or list has more than `max` characters or items.",
   wrong_length: "The string or list does not have exactly `length` characters or items.",

@@ -67,6 +67,22 @@ describe("createLogger", () => {
     expect(line?.error).toMatchObject({ name: "RangeError", message: "Division by zero" });
     expect(line?.error).toHaveProperty("stack", expect.stringContaining("create-logger.test.ts"));
   });
+
+  it("keeps stacks to error lines: a warn about a dependency has its error's name and message", async () => {
+    const { logger, lines, raw } = captureLogger();
+    const cause = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    const error = new Error("Connection terminated unexpectedly", { cause });
+    logger.warn("database.idle_connection_failed", { error });
+    logger.info("nats.reconnected", { lastError: new TypeError("socket hang up") });
+    const [warn, info] = await lines();
+    expect(warn?.error).toEqual({
+      name: "Error",
+      message: "Connection terminated unexpectedly",
+      cause: { name: "Error", message: "read ECONNRESET", code: "ECONNRESET" },
+    });
+    expect(info?.lastError).toEqual({ name: "TypeError", message: "socket hang up" });
+    expect(raw()).not.toMatch(/\bat |create-logger\.test\.ts/);
+  });
 });
 
 describe("createLogger inside an active span", () => {

@@ -24,7 +24,8 @@ interface TraceIds {
 
 /**
  * The object written for one winston record: timestamp, level, service, event (the message),
- * traceId, spanId, requestId, then the record's other fields, all redacted.
+ * traceId, spanId, requestId, then the record's other fields, all redacted. Errors keep their
+ * stack on `error` lines only (DESIGN §9): a warn about a dependency needs its name and message.
  */
 export function toLogLine(info: Record<string, unknown>, service: string): Record<string, unknown> {
   const line: Record<string, unknown> = {
@@ -38,7 +39,7 @@ export function toLogLine(info: Record<string, unknown>, service: string): Recor
   for (const [key, value] of Object.entries(info)) {
     if (!OWN_FIELDS.has(key)) line[key] = value;
   }
-  return redact(line) as Record<string, unknown>;
+  return redact(line, { stacks: info.level === "error" }) as Record<string, unknown>;
 }
 
 // The instrumentation's ids were taken when the record was written, the active span is read

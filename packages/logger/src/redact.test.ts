@@ -18,6 +18,10 @@ describe("redact: sensitive keys at any depth", () => {
     ["token", { token: "t0k3n" }],
     ["access_token", { access_token: "t0k3n" }],
     ["refreshToken", { refreshToken: "t0k3n" }],
+    ["tokens", { tokens: ["t1", "t2"] }],
+    ["accessTokens", { accessTokens: { a: "t1" } }],
+    ["refresh_tokens", { refresh_tokens: ["t1"] }],
+    ["X-Session-Tokens", { "X-Session-Tokens": "t1,t2" }],
     ["api key", { "api key": "k3y" }],
     ["api_key", { api_key: "k3y" }],
     ["apiKey", { apiKey: "k3y" }],
@@ -38,6 +42,7 @@ describe("redact: sensitive keys at any depth", () => {
         ],
       },
       tokenCount: 3,
+      tokensUsed: 12,
     };
     expect(redact(input)).toEqual({
       request: {
@@ -52,6 +57,7 @@ describe("redact: sensitive keys at any depth", () => {
         ],
       },
       tokenCount: 3,
+      tokensUsed: 12,
     });
   });
 
@@ -146,6 +152,19 @@ describe("redact: errors", () => {
       /^TypeError: upstream said no to Bearer \[REDACTED\]\n\s+at /,
     );
     expect(JSON.stringify(result)).not.toContain(JWT.slice(0, 20));
+  });
+
+  it("drops stacks, the error's and its causes', when asked to", () => {
+    const cause = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const error = new Error("Connection terminated unexpectedly", { cause });
+    const result = redact({ error }, { stacks: false });
+    expect(result).toEqual({
+      error: {
+        name: "Error",
+        message: "Connection terminated unexpectedly",
+        cause: { name: "Error", message: "connect ECONNREFUSED", code: "ECONNREFUSED" },
+      },
+    });
   });
 
   it("handles an error that is its own cause", () => {

@@ -10,10 +10,10 @@ const SENSITIVE_PARTS = [
   "privatekey",
 ] as const;
 
-/** True when a field of this name holds a credential whatever its value: `Authorization`, `set-cookie`, `client_secret`, `x-api-key`, `refreshToken`… */
+/** True when a field of this name holds a credential whatever its value: `Authorization`, `set-cookie`, `client_secret`, `x-api-key`, `refreshToken`, `tokens`… */
 export function isSensitiveKey(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-  // `token` only as a suffix: `accessToken` is a secret, `tokenCount` is not.
-  if (normalized.endsWith("token")) return true;
+  // `token(s)` only as a suffix: `accessTokens` are secrets, `tokenCount` is not.
+  if (/tokens?$/.test(normalized)) return true;
   return SENSITIVE_PARTS.some((part) => normalized.includes(part));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as v from "valibot";
+import { PermanentEventError } from "./permanent-event-error.ts";
 
 export const TODO_EVENT_TYPES = ["todo.created", "todo.updated", "todo.deleted"] as const;
 export type TodoEventType = (typeof TODO_EVENT_TYPES)[number];
@@ -38,8 +39,8 @@ export interface CreateCloudEventInput<TData> {
   time?: Date;
 }
 
-/** Thrown when bytes or a value are not a CloudEvent this package understands. */
-export class MalformedEventError extends Error {
+/** Thrown when bytes or a value are not a CloudEvent this package understands: permanent. */
+export class MalformedEventError extends PermanentEventError {
   readonly issues: string[];
 
   constructor(issues: string[], options?: ErrorOptions) {

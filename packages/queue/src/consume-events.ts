@@ -1,4 +1,5 @@
-import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import { randomUUID } from "node:crypto";
+import type { Consumer, JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { ClosedConnectionError, millis } from "@nats-io/nats-core";
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
@@ -28,12 +29,17 @@ export interface ConsumeEventsOptions {
   concurrency?: number;
   /** @default "todo.dlq" */
   deadLetterSubjectPrefix?: string;
-  /** When given, an event already processed is acked without running the handler again. */
+  /**
+   * When given, each event id is claimed before its handler runs: a copy of an event already
+   * delivered is acked without running the handler, one being handled elsewhere waits.
+   */
   processedEvents?: ProcessedEventStore;
   /** Pause before pulling again after the pull loop failed. @default 1000 */
   restartDelayMs?: number;
   /** How long one pull waits for messages; stop() may wait this long. @default 1000 (the least) */
   pullExpiresMs?: number;
+  /** How often the lag gauge asks the server, so that it moves while no message comes. @default 5000 */
+  lagRefreshMs?: number;
 }
 
 export interface EventConsumer {
@@ -41,6 +47,42 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** Settles when the loop has ended: after stop(), or when the connection closed. */
   readonly done: Promise<void>;
+}
+
+/**
+ * Asks the server for the consumer's pending count every `everyMs` (unref'd): the count that
+ * comes with each message stops with the messages, exactly when a stalled consumer's lag grows.
+ */
+function refreshLag(
+  consumer: Consumer,
+  everyMs: number,
+  logger: QueueLogger | undefined,
+  update: (pending: number) => void,
+): () => void {
+  let asking = false;
+  let failing = false;
+  const timer = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    consumer
+      .info()
+      .then(
+        (info) => {
+          failing = false;
+          update(info.num_pending);
+        },
+        (error: unknown) => {
+          // The gauge keeps its last value; one line per outage, not one per tick.
+          if (!failing) logger?.warn("queue.consumer.lag_unavailable", { error });
+          failing = true;
+        },
+      )
+      .finally(() => {
+        asking = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -64,11 +106,20 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
     },
     () => lag,
   );
+  const stopRefreshingLag = refreshLag(
+    consumer,
+    options.lagRefreshMs ?? 5000,
+    logger,
+    (pending) => {
+      lag = pending;
+    },
+  );
   const processOptions = {
     js,
     consumer: options.consumer,
     handler: options.handler,
     maxDeliver: options.maxDeliver ?? QUEUE_DEFAULTS.maxDeliver,
+    serverMaxDeliver: info.config.max_deliver ?? -1,
     backoffMs: options.backoffMs ?? QUEUE_DEFAULTS.backoffMs,
     deadLetterSubjectPrefix:
       options.deadLetterSubjectPrefix ?? QUEUE_DEFAULTS.deadLetterSubjectPrefix,
@@ -76,6 +127,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
     metrics,
     logger,
     processedEvents: options.processedEvents,
+    claimHolder: `${options.consumer}/${randomUUID()}`,
   };
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
@@ -142,6 +194,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
       if (!stopping) await pause(options.restartDelayMs ?? 1000);
     }
     await Promise.allSettled(inFlight);
+    stopRefreshingLag();
     stopObservingLag();
     logger?.info("queue.consumer.stopped", { stream: options.stream, consumer: options.consumer });
   }

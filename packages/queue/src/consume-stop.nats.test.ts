@@ -58,7 +58,7 @@ describe("consumer stop()", () => {
         finished.push(received.id);
       },
     });
-    await waitFor(() => started.length === 2, 10_000, "two handlers to start");
+    await waitFor(() => started.length === 2, "two handlers to start", 10_000);
     // The third slot's pull is open: what it brings after stop() must go back, unhandled.
     let stopped = false;
     const stopping = first.stop().then(() => {
@@ -82,7 +82,7 @@ describe("consumer stop()", () => {
       },
     });
     // Well under ack_wait (20 s): the message the first consumer got after stop() was naked.
-    await waitFor(() => later.length === 4, 5_000, "the four late events");
+    await waitFor(() => later.length === 4, "the four late events", 5_000);
     await second.stop();
     expect(later.map((each) => each.id).sort()).toEqual(late.map((each) => each.id).sort());
     expect(later.filter((each) => each.deliveryCount === 2)).toHaveLength(1);

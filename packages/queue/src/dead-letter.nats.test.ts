@@ -1,6 +1,7 @@
 import type { StoredMsg } from "@nats-io/jetstream";
 import { headers, type MsgHdrs } from "@nats-io/nats-core";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { captureLogger } from "@tracemesh/logger/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
@@ -13,7 +14,6 @@ import {
   deleteStreams,
   metricValue,
   type NatsTestContext,
-  recordingLogger,
   spansNamed,
   testTopology,
   useTestTelemetry,
@@ -76,7 +76,8 @@ describe("dead-lettering", () => {
 
     const attempts = new Map<string, number>();
     const order: string[] = [];
-    const { logger, lines } = recordingLogger();
+    const logs = captureLogger({ service: "queue-test" });
+    const { logger } = logs;
     const consumer = await consumeEvents({
       js: nats.js,
       stream: names.stream,
@@ -93,7 +94,7 @@ describe("dead-lettering", () => {
           throw new Error("no template for\nthis todo");
       },
     });
-    await waitFor(async () => (await deadLetters()).length === 2, 10_000, "two dead letters");
+    await waitFor(async () => (await deadLetters()).length === 2, "two dead letters", 10_000);
     await waitFor(async () => {
       const info = await nats.jsm.consumers.info(names.stream, names.consumer);
       return info.num_ack_pending === 0 && info.num_pending === 0;
@@ -160,6 +161,7 @@ describe("dead-lettering", () => {
       }),
     ).toBe(1);
     expect(await metricValue(telemetry.reader, "tracemesh.queue.messages.redelivered")).toBe(2);
+    const lines = await logs.lines();
     const logged = lines.find(
       (line) => line.event === "queue.message.dead_lettered" && line.eventId === poison.id,
     );
@@ -208,8 +210,8 @@ describe("dead-lettering", () => {
     const isOurs = (msg: { json<T>(): T }) => msg.json<CloudEvent>().id === event.id;
     await waitFor(
       async () => (await deadLetters()).some((msg) => msg.string().startsWith("{") && isOurs(msg)),
-      10_000,
       "the dead letter",
+      10_000,
     );
     await consumer.stop();
     const letter = (await deadLetters()).find((msg) => msg.string().startsWith("{") && isOurs(msg));

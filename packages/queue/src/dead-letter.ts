@@ -2,8 +2,16 @@ import { type JetStreamClient, type JsMsg, type PubAck, PubHeaders } from "@nats
 import { headers as createHeaders } from "@nats-io/nats-core";
 import { DependencyError } from "@tracemesh/errors";
 
-/** Why a message was moved to the dead-letter stream. */
-export type DeadLetterReason = "handler_failed" | "malformed" | "max_deliver_exceeded";
+/**
+ * Why a message was moved to the dead-letter stream: its handler failed at every attempt, its
+ * body is no CloudEvent, its handler said no retry can help (a PermanentEventError), or it came
+ * back more often than the handler may run (its consumer died while handling it).
+ */
+export type DeadLetterReason =
+  | "handler_failed"
+  | "malformed"
+  | "unprocessable"
+  | "max_deliver_exceeded";
 
 /** Headers a dead-lettered message carries besides the original ones (trace headers included). */
 export const DEAD_LETTER_HEADERS = {

@@ -22,6 +22,12 @@ export interface EventConsumerOptions {
   maxDeliver?: number;
   /** Redelivery delays, one per failed delivery (the last repeats). @default [1 s, 5 s, 30 s, 60 s] */
   backoffMs?: readonly number[];
+  /**
+   * Deliveries the server makes after the handler's last attempt: to dead-letter a message
+   * whose consumer died during that attempt, and to retry a failed dead-letter publish.
+   * @default 10
+   */
+  deadLetterRetries?: number;
   /** Messages handed out and not yet acknowledged, across all instances. @default 1000 */
   maxAckPending?: number;
 }
@@ -38,13 +44,18 @@ export async function ensureEventConsumer(
   const name = options.consumer ?? QUEUE_DEFAULTS.consumer;
   const maxDeliver = options.maxDeliver ?? QUEUE_DEFAULTS.maxDeliver;
   const backoffMs = options.backoffMs ?? QUEUE_DEFAULTS.backoffMs;
-  if (maxDeliver < 1 || backoffMs.length === 0) {
-    throw new RangeError("maxDeliver must be at least 1 and backoffMs must not be empty");
+  const deadLetterRetries = options.deadLetterRetries ?? QUEUE_DEFAULTS.deadLetterRetries;
+  if (maxDeliver < 1 || deadLetterRetries < 1 || backoffMs.length === 0) {
+    throw new RangeError(
+      "maxDeliver and deadLetterRetries must be at least 1 and backoffMs must not be empty",
+    );
   }
   const updatable: Partial<ConsumerUpdateConfig> = {
-    // One delivery more than the handler gets: a message whose consumer died during its last
-    // attempt comes back once more, to be dead-lettered instead of silently dropped.
-    max_deliver: maxDeliver + 1,
+    // More deliveries than the handler gets: a message whose consumer died during its last
+    // attempt comes back to be dead-lettered, and one whose dead-letter publish failed comes
+    // back to try again, instead of silently running out of deliveries. (An unlimited -1 is
+    // refused alongside backoff by NATS 2.9.)
+    max_deliver: maxDeliver + deadLetterRetries,
     // The server applies these when an ack never comes (a consumer that died); failures the
     // consumer sees are naked with the same delays. The server wants max_deliver > backoff.length.
     backoff: backoffMs.slice(0, maxDeliver).map((ms) => nanos(ms)),

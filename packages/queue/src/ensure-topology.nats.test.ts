@@ -34,7 +34,7 @@ describe("stream and consumer setup", () => {
     expect(again.stream.state.messages).toBe(0);
   });
 
-  it("creates the durable pull consumer with bounded redelivery, then updates it in place", async () => {
+  it("creates the durable pull consumer with bounded redelivery and room to dead-letter, then updates it in place", async () => {
     await ensureEventStreams(nats.jsm, names);
     const created = await ensureEventConsumer(nats.jsm, {
       ...names,
@@ -44,7 +44,8 @@ describe("stream and consumer setup", () => {
     expect(created.config).toMatchObject({
       durable_name: names.consumer,
       ack_policy: AckPolicy.Explicit,
-      max_deliver: 5,
+      // The handler's 4 attempts, then 10 more deliveries for dead-lettering (QUEUE_DEFAULTS).
+      max_deliver: 14,
       backoff: [nanos(100), nanos(500)],
     });
     expect(created.config.deliver_subject).toBeUndefined();
@@ -53,10 +54,14 @@ describe("stream and consumer setup", () => {
       ...names,
       maxDeliver: 2,
       backoffMs: [100, 200, 300],
+      deadLetterRetries: 3,
     });
-    expect(updated.config.max_deliver).toBe(3);
+    expect(updated.config.max_deliver).toBe(5);
     expect(updated.config.backoff).toEqual([nanos(100), nanos(200)]);
     await expect(ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 0 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(ensureEventConsumer(nats.jsm, { ...names, deadLetterRetries: 0 })).rejects.toThrow(
       RangeError,
     );
   });

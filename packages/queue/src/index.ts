@@ -22,6 +22,11 @@ export {
   ensureEventStreams,
 } from "./ensure-streams.ts";
 export {
+  type KeepNatsConnectedOptions,
+  keepNatsConnected,
+  type NatsLink,
+} from "./keep-nats-connected.ts";
+export {
   createOutboxRelay,
   type OutboxFlushResult,
   type OutboxPublish,
@@ -30,15 +35,32 @@ export {
   type OutboxRelayOptions,
   type OutboxSource,
 } from "./outbox-relay.ts";
+export { PermanentEventError } from "./permanent-event-error.ts";
 export type { Delivery, EventHandler, MessageOutcome } from "./process-message.ts";
 export {
   createProcessedEventStore,
+  type EventClaim,
   type ProcessedEventStore,
   type ProcessedEventStoreOptions,
 } from "./processed-event-store.ts";
 export { type PublishEventOptions, publishEvent } from "./publish-event.ts";
 export type { QueueLogger } from "./queue-logger.ts";
-export { eventSubject, QUEUE_DEFAULTS } from "./topology.ts";
+export {
+  type EventTopology,
+  eventSubject,
+  QUEUE_DEFAULTS,
+  type StreamTopology,
+} from "./topology.ts";
+export {
+  type EventTopologyEnv,
+  envNatsName,
+  envSubjectPrefix,
+  eventTopology,
+  eventTopologyEnvEntries,
+  type StreamTopologyEnv,
+  streamTopology,
+  streamTopologyEnvEntries,
+} from "./topology-env.ts";
 export {
   captureTraceCarrier,
   contextFromCarrier,
@@ -46,3 +68,4 @@ export {
   injectTraceHeaders,
   type TraceCarrier,
 } from "./trace-headers.ts";
+export { withoutTracing } from "./without-tracing.ts";

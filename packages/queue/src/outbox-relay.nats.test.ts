@@ -97,8 +97,8 @@ describe("outbox relay against a NATS server that goes away", () => {
     await server.start();
     await waitFor(
       () => outbox.published.size === records.length,
-      20_000,
       "every record to be published",
+      20_000,
     );
     await relay.stop();
 
@@ -119,5 +119,35 @@ describe("outbox relay against a NATS server that goes away", () => {
     expect(duplicates.map((span) => span.attributes["messaging.message.id"])).toEqual([
       first.event.id,
     ]);
+  });
+});
+
+describe("outbox relay and records no server will take", () => {
+  it("parks a malformed record and one over max_payload, and publishes the others", async () => {
+    const small = await privateNatsServer({ maxPayload: 4096 });
+    const own = await connectNats(small.url);
+    try {
+      await ensureEventStreams(own.jsm, names);
+      const [before, huge, after] = [storeInRequest(1), storeInRequest(2), storeInRequest(3)];
+      huge.event = { ...huge.event, data: { n: 2, note: "x".repeat(8192) } };
+      const malformed: OutboxRecord = { ...storeInRequest(4), id: "row-bad" };
+      malformed.event = { ...malformed.event, id: "not-a-uuid" };
+      const outbox = memoryOutbox([before, huge, malformed, after]);
+      const relay = createOutboxRelay({
+        source: outbox.source,
+        publish: (event, options) => publishEvent(own.js, event, { ...options, timeoutMs: 1000 }),
+      });
+      expect(await relay.flush()).toEqual({ published: 2, parked: 2 });
+      expect([...outbox.published]).toEqual([before.id, after.id]);
+      expect(outbox.failed.get(huge.id)).toMatch(/max_payload/);
+      expect(outbox.failed.get(malformed.id)).toMatch(/^malformed CloudEvent: id/);
+      const info = await own.jsm.streams.info(names.stream);
+      expect(info.state.messages).toBe(2);
+      // Refused by the client, so never sent: the connection the others use is still open.
+      expect(own.nc.isClosed()).toBe(false);
+    } finally {
+      await own.nc.close();
+      await small.dispose();
+    }
   });
 });

@@ -1,7 +1,10 @@
 import { context } from "@opentelemetry/api";
 import type { CloudEvent } from "./cloud-event.ts";
+import { errorMessage } from "./error-description.ts";
+import { PermanentEventError } from "./permanent-event-error.ts";
 import type { QueueLogger } from "./queue-logger.ts";
 import { contextFromCarrier, type TraceCarrier } from "./trace-headers.ts";
+import { withoutTracing } from "./without-tracing.ts";
 
 /** An event stored with its todo in one transaction, waiting to be published. */
 export interface OutboxRecord extends TraceCarrier {
@@ -15,9 +18,16 @@ export interface OutboxSource {
   /** Up to `limit` unpublished records, oldest first, not handed to another relay meanwhile. */
   claimPending(limit: number): Promise<OutboxRecord[]>;
   markPublished(ids: string[]): Promise<void>;
+  /** Parks a record no retry can publish: never claimed again, kept with the reason. */
+  markFailed(id: string, reason: string): Promise<void>;
+  /** Keeps why publishing a record failed this time (it stays pending), when the source can. */
+  recordFailure?(id: string, error: unknown): Promise<void>;
 }
 
-/** Publishes one event, e.g. `(event, options) => publishEvent(js, event, options)`. */
+/**
+ * Publishes one event, e.g. `(event, options) => publishEvent(js, event, options)`. A
+ * PermanentEventError (malformed, too large) parks the record; any other failure is retried.
+ */
 export type OutboxPublish = (event: CloudEvent, options: { subject: string }) => Promise<unknown>;
 
 export interface OutboxRelayOptions {
@@ -34,6 +44,8 @@ export interface OutboxRelayOptions {
 
 export interface OutboxFlushResult {
   published: number;
+  /** Records parked as failed: no retry could publish them. */
+  parked: number;
   /** Why relaying stopped early: the broker or the source failed. */
   error?: unknown;
 }
@@ -48,8 +60,10 @@ export interface OutboxRelay {
 
 /**
  * Publishes outbox records in order, each in the trace of the request that stored it, and
- * marks only what the broker acknowledged. A failure ends the batch; the next tick retries
- * with backoff. At-least-once here plus `Nats-Msg-Id` dedup gives one copy in the stream.
+ * marks only what the broker acknowledged. A transient failure (the broker away, a timeout)
+ * ends the batch and the next tick retries with backoff; a permanent one parks that record and
+ * the batch goes on, so one bad record never holds back the others. At-least-once here plus
+ * `Nats-Msg-Id` dedup gives one copy in the stream. The relay's own queries are not traced.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { source, publish, logger } = options;
@@ -61,9 +75,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
 
+  async function park(record: OutboxRecord, error: PermanentEventError): Promise<void> {
+    const reason = errorMessage(error);
+    await withoutTracing(() => source.markFailed(record.id, reason));
+    logger?.error("outbox.record.parked", {
+      recordId: record.id,
+      eventId: record.event.id,
+      subject: record.subject,
+      reason,
+    });
+  }
+
   async function relayBatch(): Promise<OutboxFlushResult & { more: boolean }> {
-    const records = await source.claimPending(batchSize);
+    const records = await withoutTracing(() => source.claimPending(batchSize));
     const published: string[] = [];
+    let parked = 0;
     let error: unknown;
     for (const record of records) {
       try {
@@ -75,27 +101,43 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await context.with(ctx, () => publish(record.event, { subject: record.subject }));
         published.push(record.id);
       } catch (publishError) {
-        error = publishError;
-        break;
+        if (!(publishError instanceof PermanentEventError)) {
+          // A note for whoever looks at a row that stays pending: its own failure must not
+          // hide the broker's.
+          await withoutTracing(async () => source.recordFailure?.(record.id, publishError)).catch(
+            () => undefined,
+          );
+          error = publishError;
+          break;
+        }
+        try {
+          await park(record, publishError);
+          parked += 1;
+        } catch (sourceError) {
+          error = sourceError;
+          break;
+        }
       }
     }
-    if (published.length > 0) await source.markPublished(published);
+    if (published.length > 0) await withoutTracing(() => source.markPublished(published));
     const more = error === undefined && records.length === batchSize;
     return error === undefined
-      ? { published: published.length, more }
-      : { published: published.length, more, error };
+      ? { published: published.length, parked, more }
+      : { published: published.length, parked, more, error };
   }
 
   async function drain(keepGoing: () => boolean): Promise<OutboxFlushResult> {
     let published = 0;
+    let parked = 0;
     for (;;) {
       try {
         const batch = await relayBatch();
         published += batch.published;
-        if (batch.error !== undefined) return { published, error: batch.error };
-        if (!batch.more || !keepGoing()) return { published };
+        parked += batch.parked;
+        if (batch.error !== undefined) return { published, parked, error: batch.error };
+        if (!batch.more || !keepGoing()) return { published, parked };
       } catch (error) {
-        return { published, error };
+        return { published, parked, error };
       }
     }
   }
@@ -125,8 +167,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         error: result.error,
       });
     }
-    if (result.published > 0)
-      logger?.info("outbox.relay.published", { published: result.published });
+    if (result.published > 0 || result.parked > 0) {
+      logger?.info("outbox.relay.published", {
+        published: result.published,
+        parked: result.parked,
+      });
+    }
     if (running) schedule(Math.min(intervalMs * 2 ** failures, maxBackoffMs));
   }
 

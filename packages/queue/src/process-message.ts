@@ -11,7 +11,8 @@ import {
   ATTR_MESSAGE_OUTCOME,
   QUEUE_SCOPE,
 } from "./messaging-attributes.ts";
-import type { ProcessedEventStore } from "./processed-event-store.ts";
+import { PermanentEventError } from "./permanent-event-error.ts";
+import type { EventClaim, ProcessedEventStore } from "./processed-event-store.ts";
 import type { QueueLogger } from "./queue-logger.ts";
 import type { QueueMetrics } from "./queue-metrics.ts";
 import { redeliveryDelay, withAckHeartbeat } from "./redelivery.ts";
@@ -24,16 +25,31 @@ export interface Delivery {
   headers: MsgHdrs | undefined;
 }
 
-/** Handles one event; throwing asks for a redelivery (with backoff) or, at the end, the DLQ. */
+/**
+ * Handles one event. Throwing asks for a redelivery (with backoff) or, at the last attempt,
+ * the dead-letter stream; throwing a PermanentEventError dead-letters the event at once.
+ */
 export type EventHandler = (event: CloudEvent, delivery: Delivery) => Promise<void>;
 
-export type MessageOutcome = "ack" | "duplicate" | "retry" | "dead_letter";
+/**
+ * How a delivery ended: `deferred` when another delivery of the same event held its claim,
+ * `stranded` when the server will not deliver it again and the dead-letter stream refused it.
+ */
+export type MessageOutcome =
+  | "ack"
+  | "duplicate"
+  | "deferred"
+  | "retry"
+  | "dead_letter"
+  | "stranded";
 
 export interface ProcessMessageOptions {
   js: JetStreamClient;
   consumer: string;
   handler: EventHandler;
   maxDeliver: number;
+  /** The consumer's max_deliver on the server: no delivery comes after this one (-1: none). */
+  serverMaxDeliver: number;
   backoffMs: readonly number[];
   deadLetterSubjectPrefix: string;
   /** How often to tell the server the handler is still working (ack_wait / 2). */
@@ -41,6 +57,8 @@ export interface ProcessMessageOptions {
   metrics: QueueMetrics;
   logger?: QueueLogger | undefined;
   processedEvents?: ProcessedEventStore | undefined;
+  /** Whose claims this consumer's are: unique per consumer instance. */
+  claimHolder: string;
 }
 
 interface Processing {
@@ -51,6 +69,8 @@ interface Processing {
   metricAttributes: Attributes;
 }
 
+type Claimed = Extract<EventClaim, { status: "claimed" }> | undefined;
+
 function recordFailure(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
   span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
@@ -60,12 +80,13 @@ function recordFailure(span: Span, error: unknown): void {
 function retry(p: Processing, error: unknown): MessageOutcome {
   const delayMs = redeliveryDelay(p.options.backoffMs, p.msg.info.deliveryCount);
   p.msg.nak(delayMs);
-  p.options.logger?.warn("queue.message.retry", {
-    ...p.fields,
-    retryInMs: delayMs,
-    error,
-  });
+  p.options.logger?.warn("queue.message.retry", { ...p.fields, retryInMs: delayMs, error });
   return "retry";
+}
+
+function isLastServerDelivery(p: Processing): boolean {
+  const { serverMaxDeliver } = p.options;
+  return serverMaxDeliver > 0 && p.msg.info.deliveryCount >= serverMaxDeliver;
 }
 
 async function deadLetter(
@@ -82,11 +103,20 @@ async function deadLetter(
       error: errorMessage(error),
     });
   } catch (publishError) {
-    logger?.error("queue.dead_letter.failed", {
-      ...p.fields,
-      reason,
-      error: publishError,
-    });
+    metrics.deadLetterFailures.add(1, p.metricAttributes);
+    if (isLastServerDelivery(p)) {
+      // Neither acked nor dead-lettered, and never delivered again: it stays in the stream
+      // (until max_age) and only this line and the metric say where.
+      metrics.stranded.add(1, p.metricAttributes);
+      logger?.error("queue.message.stranded", {
+        ...p.fields,
+        stream: p.msg.info.stream,
+        reason,
+        error: publishError,
+      });
+      return "stranded";
+    }
+    logger?.error("queue.dead_letter.failed", { ...p.fields, reason, error: publishError });
     return retry(p, publishError);
   }
   p.msg.term();
@@ -96,36 +126,66 @@ async function deadLetter(
   return "dead_letter";
 }
 
-async function handle(p: Processing, event: CloudEvent): Promise<MessageOutcome> {
+function ack(p: Processing, outcome: "ack" | "duplicate"): MessageOutcome {
+  p.msg.ack();
+  p.options.metrics.acked.add(1, p.metricAttributes);
+  if (outcome === "duplicate") p.options.logger?.info("queue.message.duplicate", p.fields);
+  return outcome;
+}
+
+function defer(p: Processing, held: Extract<EventClaim, { status: "held" }>): MessageOutcome {
+  // Not a failure of this delivery: the holder settles the event, or its claim goes stale.
+  p.msg.nak(held.retryInMs);
+  p.options.logger?.info("queue.message.deferred", {
+    ...p.fields,
+    holder: held.holder,
+    retryInMs: held.retryInMs,
+  });
+  return "deferred";
+}
+
+async function release(p: Processing, event: CloudEvent, claim: Claimed): Promise<void> {
+  if (claim === undefined) return;
+  try {
+    await p.options.processedEvents?.release(event.id, claim.revision);
+  } catch (error) {
+    // The claim stays until it goes stale: the retry waits for that, nothing is lost.
+    p.options.logger?.warn("queue.idempotency.release_failed", { ...p.fields, error });
+  }
+}
+
+async function recordDelivered(p: Processing, event: CloudEvent, claim: Claimed): Promise<void> {
+  if (claim === undefined) return;
+  try {
+    const kept = await p.options.processedEvents?.markDelivered(event.id, claim.revision);
+    if (kept === false) p.options.logger?.warn("queue.idempotency.claim_lost", p.fields);
+  } catch (error) {
+    // Delivered, yet unrecorded: the claim goes stale and another copy of the event, should one
+    // come, is delivered again. The sink's Idempotency-Key (the event id) lets a receiver drop it.
+    p.options.logger?.warn("queue.idempotency.mark_failed", { ...p.fields, error });
+  }
+}
+
+async function deliver(p: Processing, event: CloudEvent, claim: Claimed): Promise<MessageOutcome> {
   const { msg, options } = p;
   const { deliveryCount } = msg.info;
+  const delivery = {
+    subject: msg.subject,
+    deliveryCount,
+    streamSequence: msg.info.streamSequence,
+    headers: msg.headers,
+  };
   try {
-    if (await options.processedEvents?.has(event.id)) {
-      msg.ack();
-      options.metrics.acked.add(1, p.metricAttributes);
-      options.logger?.info("queue.message.duplicate", p.fields);
-      return "duplicate";
-    }
-    const delivery = {
-      subject: msg.subject,
-      deliveryCount,
-      streamSequence: msg.info.streamSequence,
-      headers: msg.headers,
-    };
     await withAckHeartbeat(msg, options.heartbeatMs, () => options.handler(event, delivery));
   } catch (error) {
+    await release(p, event, claim);
+    if (error instanceof PermanentEventError) return deadLetter(p, "unprocessable", error);
     if (deliveryCount >= options.maxDeliver) return deadLetter(p, "handler_failed", error);
     recordFailure(p.span, error);
     return retry(p, error);
   }
-  try {
-    await options.processedEvents?.markProcessed(event.id);
-  } catch (error) {
-    options.logger?.warn("queue.idempotency.mark_failed", { ...p.fields, error });
-  }
-  msg.ack();
-  options.metrics.acked.add(1, p.metricAttributes);
-  return "ack";
+  await recordDelivered(p, event, claim);
+  return ack(p, "ack");
 }
 
 async function settle(
@@ -133,19 +193,31 @@ async function settle(
   event: CloudEvent | undefined,
   malformed: unknown,
 ): Promise<MessageOutcome> {
-  const { deliveryCount } = p.msg.info;
   if (event === undefined) return deadLetter(p, "malformed", malformed);
-  if (deliveryCount > p.options.maxDeliver) {
+  const { processedEvents, claimHolder, maxDeliver } = p.options;
+  let claim: EventClaim | undefined;
+  try {
+    // Claimed before the handler runs, atomically: of two copies handled at once, one waits.
+    claim = await processedEvents?.claim(event.id, claimHolder);
+  } catch (error) {
+    recordFailure(p.span, error);
+    return retry(p, error);
+  }
+  if (claim?.status === "delivered") return ack(p, "duplicate");
+  if (claim?.status === "held") return defer(p, claim);
+  const { deliveryCount } = p.msg.info;
+  if (deliveryCount > maxDeliver) {
+    await release(p, event, claim);
     const error = new Error(`delivered ${deliveryCount} times without acknowledgement`);
     return deadLetter(p, "max_deliver_exceeded", error);
   }
-  return handle(p, event);
+  return deliver(p, event, claim);
 }
 
 /**
  * Processes one delivered message in a CONSUMER span that is the child of the producer's span
- * and links to it: parse, skip if already processed, run the handler, then ack, nak with
- * backoff, or dead-letter (malformed, or failing at the last allowed delivery) and term.
+ * and links to it: parse, claim the event id, run the handler, then ack, nak with backoff, or
+ * dead-letter (malformed, unprocessable, or failing at the last allowed delivery) and term.
  */
 export async function processMessage(
   msg: JsMsg,

@@ -2,6 +2,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { DependencyError } from "@tracemesh/errors";
+import { captureLogger } from "@tracemesh/logger/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
@@ -14,7 +15,6 @@ import {
   metricValue,
   NATS_URL,
   type NatsTestContext,
-  recordingLogger,
   spansNamed,
   testTopology,
   useTestTelemetry,
@@ -47,7 +47,8 @@ function todoEvent(type: CloudEvent["type"] = "todo.created"): CloudEvent {
 
 describe("publish → consume over JetStream", () => {
   it("continues the request's trace: the process span is the send span's child and links to it", async () => {
-    const { logger, lines } = recordingLogger();
+    const logs = captureLogger({ service: "queue-test" });
+    const { logger } = logs;
     const received: {
       event: CloudEvent;
       spanId?: string;
@@ -83,7 +84,7 @@ describe("publish → consume over JetStream", () => {
         return { ack, ids: span.spanContext() };
       },
     );
-    await waitFor(() => received.length === 1, 10_000, "the event to be handled");
+    await waitFor(() => received.length === 1, "the event to be handled", 10_000);
     await consumer.stop();
 
     expect(request.ack).toMatchObject({ stream: names.stream, duplicate: false });
@@ -120,6 +121,7 @@ describe("publish → consume over JetStream", () => {
       ...event,
       traceparent: `00-${sendIds.traceId}-${sendIds.spanId}-01`,
     });
+    const lines = await logs.lines();
     const line = lines.find((entry) => entry.event === "notifier.delivered");
     expect(line).toMatchObject({
       traceId: request.ids.traceId,
@@ -159,7 +161,7 @@ describe("publish → consume over JetStream", () => {
         handled.push(received.id);
       },
     });
-    await waitFor(() => handled.includes(sentinel.id), 10_000, "the sentinel event");
+    await waitFor(() => handled.includes(sentinel.id), "the sentinel event", 10_000);
     await consumer.stop();
     expect(handled).toEqual([event.id, sentinel.id]);
   });
@@ -186,9 +188,9 @@ describe("publish → consume over JetStream", () => {
       metricValue(telemetry.reader, "tracemesh.queue.consumer.lag", {
         "messaging.consumer.group.name": names.consumer,
       });
-    await waitFor(async () => (await lag()) === 2, 5_000, "a lag of two");
+    await waitFor(async () => (await lag()) === 2, "a lag of two", 5_000);
     release();
-    await waitFor(() => handled.length === 3, 10_000, "all three events");
+    await waitFor(() => handled.length === 3, "all three events", 10_000);
     expect(await lag()).toBe(0);
     await consumer.stop();
     const { resourceMetrics } = await telemetry.reader.collect();
@@ -200,6 +202,46 @@ describe("publish → consume over JetStream", () => {
       (point) => point.attributes["tracemesh.message.outcome"] === "ack",
     );
     expect(acked?.value).toMatchObject({ count: expect.any(Number) });
+  });
+
+  it("keeps the lag gauge moving while the consumer is stalled and no message arrives", async () => {
+    const consumerName = `${names.consumer}_stalled`;
+    const subject = `${names.subjectPrefix}.stalled`;
+    await ensureEventConsumer(nats.jsm, {
+      stream: names.stream,
+      consumer: consumerName,
+      filterSubject: subject,
+      maxDeliver: 3,
+      backoffMs: [100],
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let handled = 0;
+    const consumer = await consumeEvents({
+      js: nats.js,
+      stream: names.stream,
+      consumer: consumerName,
+      lagRefreshMs: 100,
+      handler: async () => {
+        await gate;
+        handled += 1;
+      },
+    });
+    const lag = () =>
+      metricValue(telemetry.reader, "tracemesh.queue.consumer.lag", {
+        "messaging.consumer.group.name": consumerName,
+      });
+    await publishEvent(nats.js, todoEvent(), { subject });
+    await waitFor(async () => (await lag()) === 0 && handled === 0, "the first event in hand");
+    // The handler is stuck on the first event: nothing is pulled, yet the backlog grows.
+    for (let n = 0; n < 3; n++) await publishEvent(nats.js, todoEvent(), { subject });
+    await waitFor(async () => (await lag()) === 3, "a lag of three while stalled", 5_000);
+    release();
+    await waitFor(() => handled === 4, "the backlog");
+    await waitFor(async () => (await lag()) === 0, "the lag back to zero", 5_000);
+    await consumer.stop();
   });
 
   it("turns broker failures into DependencyError and an ERROR send span", async () => {

@@ -1,9 +1,14 @@
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
-import { headers as createHeaders } from "@nats-io/nats-core";
+import {
+  headers as createHeaders,
+  InvalidArgumentError,
+  InvalidSubjectError,
+} from "@nats-io/nats-core";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { DependencyError } from "@tracemesh/errors";
 import { assertCloudEvent, type CloudEvent } from "./cloud-event.ts";
-import { errorType } from "./error-description.ts";
+import { errorMessage, errorType } from "./error-description.ts";
+import { isJetStreamApiError } from "./jetstream-api-error.ts";
 import {
   ATTR_CLOUDEVENTS_EVENT_ID,
   ATTR_CLOUDEVENTS_EVENT_TYPE,
@@ -20,7 +25,25 @@ import {
   MESSAGING_SYSTEM_NATS,
   QUEUE_SCOPE,
 } from "./messaging-attributes.ts";
+import { PermanentEventError } from "./permanent-event-error.ts";
 import { injectTraceHeaders } from "./trace-headers.ts";
+
+// JSStreamMessageExceedsMaximumErr: larger than the stream's max_msg_size.
+const STREAM_MESSAGE_EXCEEDS_MAXIMUM = 10054;
+
+/** A failure sending the same event again cannot fix, or else the broker's (retryable). */
+function publishFailure(cause: unknown): Error {
+  // The client refuses what no server would take (larger than max_payload, a bad subject);
+  // the stream refuses what is larger than it keeps.
+  if (
+    cause instanceof InvalidArgumentError ||
+    cause instanceof InvalidSubjectError ||
+    isJetStreamApiError(cause, STREAM_MESSAGE_EXCEEDS_MAXIMUM)
+  ) {
+    return new PermanentEventError(`event refused: ${errorMessage(cause)}`, { cause });
+  }
+  return new DependencyError({ dependency: "nats", cause });
+}
 
 export interface PublishEventOptions {
   /** The NATS subject, e.g. `todo.events.created` (see `eventSubject`). */
@@ -32,7 +55,8 @@ export interface PublishEventOptions {
 /**
  * Publishes a CloudEvent to JetStream in a PRODUCER span, with `Nats-Msg-Id` = event id
  * (the stream drops duplicates) and the trace context in the headers and the event.
- * Broker failures (no responders, timeout, closed connection) throw DependencyError "nats".
+ * Broker failures (no responders, timeout, closed connection) throw DependencyError "nats";
+ * an event no broker will take (malformed, too large) throws a PermanentEventError.
  */
 export async function publishEvent(
   js: JetStreamClient,
@@ -68,7 +92,7 @@ export async function publishEvent(
             ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
           });
         } catch (cause) {
-          throw new DependencyError({ dependency: "nats", cause });
+          throw publishFailure(cause);
         }
         span.setAttributes({
           [ATTR_NATS_STREAM]: ack.stream,
@@ -77,7 +101,8 @@ export async function publishEvent(
         });
         return ack;
       } catch (error) {
-        const cause = error instanceof DependencyError ? error.cause : error;
+        const wrapped = error instanceof DependencyError || error instanceof PermanentEventError;
+        const cause = wrapped && error.cause !== undefined ? error.cause : error;
         span.recordException(cause instanceof Error ? cause : String(cause));
         span.setAttribute(ATTR_ERROR_TYPE, errorType(cause));
         span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(cause) });

@@ -14,6 +14,8 @@ export interface QueueMetrics {
   acked: Counter;
   redelivered: Counter;
   deadLettered: Counter;
+  deadLetterFailures: Counter;
+  stranded: Counter;
   processDuration: Histogram;
   lag: ObservableGauge;
 }
@@ -38,6 +40,15 @@ export function createQueueMetrics(meter: Meter = metrics.getMeter(QUEUE_SCOPE))
     }),
     deadLettered: meter.createCounter("tracemesh.queue.messages.dead_lettered", {
       description: "Messages moved to the dead-letter stream, by reason.",
+      unit: "{message}",
+    }),
+    deadLetterFailures: meter.createCounter("tracemesh.queue.dead_letter.failures", {
+      description: "Publishes to the dead-letter stream that failed; the message is retried.",
+      unit: "{message}",
+    }),
+    stranded: meter.createCounter("tracemesh.queue.messages.stranded", {
+      description:
+        "Messages the server will not deliver again that could not be dead-lettered either.",
       unit: "{message}",
     }),
     processDuration: meter.createHistogram("messaging.process.duration", {

@@ -1,5 +1,23 @@
 import type { TodoEventType } from "./cloud-event.ts";
 
+/** The streams and subjects events travel on: what a publisher and a consumer must agree on. */
+export interface StreamTopology {
+  /** e.g. "TODO_EVENTS" */
+  stream: string;
+  /** The stream takes `<subjectPrefix>.>`, e.g. "todo.events". */
+  subjectPrefix: string;
+  /** e.g. "TODO_EVENTS_DLQ" */
+  deadLetterStream: string;
+  /** The dead-letter stream takes `<deadLetterSubjectPrefix>.>`, e.g. "todo.dlq". */
+  deadLetterSubjectPrefix: string;
+}
+
+/** The stream topology plus what only the consumer needs: its durable name and its claims bucket. */
+export interface EventTopology extends StreamTopology {
+  consumer: string;
+  processedEventsBucket: string;
+}
+
 /** Names and limits of the todo event topology (DESIGN §7); every one can be overridden. */
 export const QUEUE_DEFAULTS = {
   stream: "TODO_EVENTS",
@@ -7,8 +25,12 @@ export const QUEUE_DEFAULTS = {
   deadLetterStream: "TODO_EVENTS_DLQ",
   deadLetterSubjectPrefix: "todo.dlq",
   consumer: "notifier",
+  processedEventsBucket: "notifier_processed_events",
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 30_000, 60_000],
+  // Deliveries the server makes beyond the handler's attempts, so that a failing publish to the
+  // dead-letter stream is retried (at the last backoff) instead of leaving the message stuck.
+  deadLetterRetries: 10,
   // Longer than the relay's longest retry backoff and a database blip, so an outbox record
   // published twice (published, then not marked) is still recognised as a duplicate.
   duplicateWindowMs: 15 * 60_000,

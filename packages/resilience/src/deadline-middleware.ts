@@ -15,17 +15,30 @@ export interface DeadlineOptions {
   headerName?: string;
 }
 
-const POSITIVE_INTEGER = /^[1-9][0-9]{0,9}$/;
+// Whole milliseconds without sign, exponent or leading zeros; ten digits are already 115 days.
+const MILLISECONDS = /^(0|[1-9][0-9]{0,9})$/;
 
-/** The caller's remaining budget from the timeout header; undefined unless a positive integer. */
+/**
+ * The caller's remaining budget from the timeout header: 0 means it has none left. A repeated
+ * header (`300, 200`, as fetch joins them) counts its smallest valid value: a budget only
+ * shrinks along the way, so the smallest is the one still true. Undefined when no value is a
+ * whole number of milliseconds.
+ */
 export function parseTimeoutHeader(value: string | undefined): number | undefined {
-  const trimmed = value?.trim();
-  return trimmed !== undefined && POSITIVE_INTEGER.test(trimmed) ? Number(trimmed) : undefined;
+  if (value === undefined) return undefined;
+  let smallest: number | undefined;
+  for (const each of value.split(",")) {
+    const trimmed = each.trim();
+    if (!MILLISECONDS.test(trimmed)) continue;
+    smallest = Math.min(smallest ?? Number.POSITIVE_INFINITY, Number(trimmed));
+  }
+  return smallest;
 }
 
 /**
  * Gives each request a deadline (`c.var.deadline`): the service's budget, or less when the
- * caller says less time is left. A caller can never lengthen it; invalid values are ignored.
+ * caller says less time is left (0: already expired, so no outbound call starts). A caller can
+ * never lengthen it; values that are not whole milliseconds are ignored.
  */
 export function deadline(options: DeadlineOptions = {}): MiddlewareHandler {
   const { budgetMs = 10_000, headerName = "X-Request-Timeout-Ms" } = options;

@@ -59,7 +59,13 @@ function announce(
   }
 }
 
-/** The dependency's circuit breaker: only attempts the dependency is to blame for count as failures. */
+/**
+ * The dependency's circuit breaker. Only attempts the dependency is to blame for count as
+ * failures (UpstreamFailure: attempt timeout, no connection, 5xx). An attempt its caller cut short
+ * (cockatiel's TaskCancelledError) says nothing about the dependency and is not handled; during a
+ * half-open trial cockatiel then lets the breaker close, the safer mistake: real failures open it
+ * again, while counting it would let any client with a short deadline hold the breaker open.
+ */
 export function createDependencyBreaker(
   dependency: string,
   options: BreakerOptions = {},

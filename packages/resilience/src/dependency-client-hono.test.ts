@@ -71,6 +71,26 @@ describe("through a Hono service with the errors package's onError", () => {
     expect(forwarded).toBeGreaterThan(0);
   });
 
+  test("X-Request-Timeout-Ms: 0 means no time left: 503 at once, the dependency never called", async () => {
+    const started = performance.now();
+    const res = await app.request("/v1/todos", { headers: { "X-Request-Timeout-Ms": "0" } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ errorCode: "SERVICE_UNAVAILABLE" });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(upstream.hits).toHaveLength(0);
+  });
+
+  test("a repeated X-Request-Timeout-Ms: the smallest valid value is the budget", async () => {
+    upstream.behave(reply(200, { allowed: true }));
+    const headers = new Headers({ "X-Request-Timeout-Ms": "2000" });
+    headers.append("X-Request-Timeout-Ms", "soon");
+    headers.append("X-Request-Timeout-Ms", "400");
+    expect((await app.request("/v1/todos", { headers })).status).toBe(200);
+    const forwarded = Number(upstream.hits[0]?.headers["x-request-timeout-ms"]);
+    expect(forwarded).toBeLessThanOrEqual(350);
+    expect(forwarded).toBeGreaterThan(0);
+  });
+
   test("a hanging dependency is answered within the caller's budget", async () => {
     upstream.behave(hang);
     const started = performance.now();

@@ -2,6 +2,7 @@ import { AppError, DependencyError } from "@tracemesh/errors";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
+import { MAX_RETRY_AFTER_SECONDS } from "./retry-after.ts";
 import {
   type Behaviour,
   failureOf,
@@ -91,13 +92,13 @@ describe("failure mapping", () => {
       "AUTH_TOKEN_INVALID",
       401,
     ],
+    ["401 plain text", reply(401, "no"), "AUTH_REQUIRED", 401],
     ["403 contract body", reply(403, { errorCode: "FORBIDDEN" }), "FORBIDDEN", 403],
-    ["404 plain text", reply(404, "no such thing"), "RESOURCE_NOT_FOUND", 404],
     [
-      "409 body whose code disagrees with the status",
-      reply(409, { errorCode: "FORBIDDEN" }),
-      "RESOURCE_CONFLICT",
-      409,
+      "403 body whose code disagrees with the status",
+      reply(403, { errorCode: "RESOURCE_NOT_FOUND" }),
+      "FORBIDDEN",
+      403,
     ],
     [
       "429 contract body",
@@ -105,7 +106,6 @@ describe("failure mapping", () => {
       "RATE_LIMITED",
       429,
     ],
-    ["418, a status the contract does not know", reply(418, "teapot"), "INTERNAL_ERROR", 500],
   ];
 
   test.each(keepMeaning)("%s → AppError %s (%d)", async (_, behaviour, code, status) => {
@@ -120,33 +120,105 @@ describe("failure mapping", () => {
     expectNoUpstreamAddress(error);
   });
 
-  test("an upstream 400 keeps its details; 401 and 429 keep their challenge and Retry-After", async () => {
-    const details = [{ field: "token", issue: "required" }];
-    upstream.behave(reply(400, { errorCode: "REQUEST_PARAMETER_INVALID", details }));
-    const deadline = createDeadline(3_000);
-    const invalid = (await failureOf(
-      client().request({ method: "GET", path: "/", deadline }),
-    )) as AppError;
-    expect(invalid.details).toEqual(details);
+  // What auth's 400 on an over-long token looked like when it reached todo-api's client.
+  const tokenTooLong = {
+    errorCode: "REQUEST_PARAMETER_INVALID",
+    details: [{ field: "token", issue: "too_long", max: 8192 }],
+  };
+  const integrationFaults: [string, Behaviour, number][] = [
+    ["400 with the upstream's own field names", reply(400, tokenTooLong), 400],
+    ["404, as a wrong base URL answers", reply(404, { errorCode: "RESOURCE_NOT_FOUND" }), 404],
+    ["405 with its Allow", reply(405, { errorCode: "METHOD_NOT_ALLOWED" }, { allow: "GET" }), 405],
+    ["409", reply(409, { errorCode: "RESOURCE_CONFLICT" }), 409],
+    ["413", reply(413, { errorCode: "PAYLOAD_TOO_LARGE" }), 413],
+    ["415", reply(415, { errorCode: "UNSUPPORTED_MEDIA_TYPE" }), 415],
+    ["422", reply(422, "unprocessable"), 422],
+    ["418, a status the contract does not know", reply(418, "teapot"), 418],
+  ];
 
+  test.each(integrationFaults)(
+    "%s the call did not declare meaningful → INTERNAL_ERROR, nothing of the upstream's answer relayed",
+    async (_, behaviour, status) => {
+      upstream.behave(behaviour);
+      const error = (await failureOf(
+        client().request({ method: "POST", path: "/", deadline: createDeadline(3_000) }),
+      )) as AppError;
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).not.toBeInstanceOf(DependencyError);
+      expect(error.code).toBe("INTERNAL_ERROR");
+      expect(error.status).toBe(500);
+      expect(error.details).toBeUndefined();
+      expect(error.headers).toEqual({});
+      // Server-side only (logs, spans): which dependency answered what.
+      expect(error.message).toMatch(new RegExp(`^auth answered ${status}\\b`));
+      expectNoUpstreamAddress(error);
+    },
+  );
+
+  test("a status the call declares meaningful keeps its meaning, without the upstream's details", async () => {
+    upstream.behave(reply(404, { errorCode: "RESOURCE_NOT_FOUND", details: [{ field: "id" }] }));
+    const deadline = createDeadline(3_000);
+    const notFound = (await failureOf(
+      client().request({ method: "GET", path: "/", deadline, meaningfulStatuses: [404] }),
+    )) as AppError;
+    expect(notFound.code).toBe("RESOURCE_NOT_FOUND");
+    expect(notFound.details).toBeUndefined();
+
+    upstream.behave(reply(409, { errorCode: "FORBIDDEN" }));
+    const conflict = (await failureOf(
+      client().request({ method: "GET", path: "/", deadline, meaningfulStatuses: [404, 409] }),
+    )) as AppError;
+    // A body code that disagrees with the status gives way to the status's generic code.
+    expect(conflict.code).toBe("RESOURCE_CONFLICT");
+    // Declaring one status changes nothing for the others.
+    upstream.behave(reply(400, tokenTooLong));
+    const invalid = (await failureOf(
+      client().request({ method: "GET", path: "/", deadline, meaningfulStatuses: [404] }),
+    )) as AppError;
+    expect(invalid.code).toBe("INTERNAL_ERROR");
+  });
+
+  test("401 keeps its challenge and 403 loses its details; nothing else of the answer is relayed", async () => {
+    const deadline = createDeadline(3_000);
     upstream.behave(
       reply(
         401,
-        { errorCode: "AUTH_TOKEN_INVALID" },
-        { "www-authenticate": 'Bearer error="invalid_token"' },
+        { errorCode: "AUTH_TOKEN_INVALID", details: [{ field: "token", issue: "expired" }] },
+        { "www-authenticate": 'Bearer error="invalid_token"', location: "http://x" },
       ),
     );
     const unauthenticated = (await failureOf(
       client().request({ method: "GET", path: "/", deadline }),
     )) as AppError;
     expect(unauthenticated.headers).toEqual({ "WWW-Authenticate": 'Bearer error="invalid_token"' });
+    expect(unauthenticated.details).toBeUndefined();
 
     upstream.behave(
-      reply(429, { errorCode: "RATE_LIMITED" }, { "retry-after": "9", location: "http://x" }),
+      reply(403, { errorCode: "FORBIDDEN", details: [{ field: "action", issue: "role" }] }),
     );
-    const limited = (await failureOf(
+    const forbidden = (await failureOf(
       client().request({ method: "GET", path: "/", deadline }),
     )) as AppError;
-    expect(limited.headers).toEqual({ "Retry-After": "9" });
+    expect(forbidden.details).toBeUndefined();
+    expect(forbidden.headers).toEqual({});
+  });
+
+  test.each([
+    ["9", "9"],
+    ["86400", String(MAX_RETRY_AFTER_SECONDS)],
+    [new Date(Date.now() + 86_400_000).toUTCString(), String(MAX_RETRY_AFTER_SECONDS)],
+    ["Wed, 25 Nov 2020 10:00:00 GMT", "1"],
+    ["soon", "1"],
+    [undefined, "1"],
+  ])("a 429's Retry-After %j is relayed as %j seconds", async (value, relayed) => {
+    const headers: Record<string, string> = value === undefined ? {} : { "retry-after": value };
+    upstream.behave(
+      reply(429, { errorCode: "RATE_LIMITED" }, { ...headers, location: "http://x" }),
+    );
+    const limited = (await failureOf(
+      client().request({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
+    )) as AppError;
+    expect(limited.code).toBe("RATE_LIMITED");
+    expect(limited.headers).toEqual({ "Retry-After": relayed });
   });
 });

@@ -2,7 +2,16 @@ import { DependencyError } from "@tracemesh/errors";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
-import { failureOf, hang, reply, sequence, startUpstream, type Upstream } from "./test-utils.ts";
+import { MAX_RETRY_AFTER_SECONDS } from "./retry-after.ts";
+import {
+  failureOf,
+  hang,
+  reply,
+  sequence,
+  slow,
+  startUpstream,
+  type Upstream,
+} from "./test-utils.ts";
 
 let upstream: Upstream;
 beforeEach(async () => {
@@ -108,6 +117,51 @@ describe("retries", () => {
   });
 });
 
+describe("retries within the total timeout", () => {
+  test("retries stop at totalMs, well before the caller's deadline", async () => {
+    upstream.behave(slow(100, reply(500)));
+    const started = performance.now();
+    const error = await failureOf(
+      client({
+        timeouts: { attemptMs: 1_000, totalMs: 450 },
+        retry: { maxAttempts: 10, initialDelayMs: 10, maxDelayMs: 20 },
+        minBudgetMs: 100,
+      }).request({ method: "GET", path: "/", deadline: createDeadline(5_000) }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    // ~120 ms per failed attempt and its wait: three fit in 450 ms with 100 ms to spare, not ten.
+    expect(upstream.hits.length).toBeGreaterThanOrEqual(2);
+    expect(upstream.hits.length).toBeLessThanOrEqual(4);
+  });
+
+  test("the attempt the total timeout cuts is told what is left, and is no failure for the breaker", async () => {
+    upstream.behave(hang);
+    const c = client({
+      timeouts: { attemptMs: 300, totalMs: 500 },
+      retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20 },
+      breaker: { consecutiveFailures: 2 },
+      minBudgetMs: 50,
+      marginMs: 50,
+    });
+    const started = performance.now();
+    const error = await failureOf(
+      c.request({ method: "GET", path: "/", deadline: createDeadline(5_000) }),
+    );
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(elapsed).toBeGreaterThanOrEqual(450);
+    expect(elapsed).toBeLessThan(1_000);
+    // The first attempt timed out after its own 300 ms; the retry had ~190 ms left of the 500.
+    expect(upstream.hits).toHaveLength(2);
+    const [first, second] = upstream.hits.map((hit) => Number(hit.headers["x-request-timeout-ms"]));
+    expect(first).toBe(250);
+    expect(second).toBeLessThanOrEqual(150);
+    // Only the first counts: two failures would have opened it.
+    expect(c.breakerState()).toBe("closed");
+  });
+});
+
 describe("Retry-After", () => {
   test("the next attempt waits at least as long as the upstream asked", async () => {
     upstream.behave(sequence(reply(503, {}, { "retry-after": "1" }), reply(200, { ok: true })));
@@ -131,5 +185,17 @@ describe("Retry-After", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
     expect(upstream.hits).toHaveLength(1);
     expect((error as DependencyError).retryAfterSeconds).toBe(30);
+  });
+
+  test("a day-long Retry-After: no retry, and clients are told at most the cap", async () => {
+    upstream.behave(reply(503, {}, { "retry-after": "86400" }));
+    const started = performance.now();
+    const error = (await failureOf(
+      client().request({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
+    )) as DependencyError;
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(upstream.hits).toHaveLength(1);
+    expect(error.retryAfterSeconds).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(error.headers["Retry-After"]).toBe(String(MAX_RETRY_AFTER_SECONDS));
   });
 });

@@ -13,7 +13,7 @@ import { type BreakerStateName, createDependencyMetrics } from "./dependency-met
 import { runAttempt } from "./http-attempt.ts";
 import { prepareRequest } from "./prepared-request.ts";
 import { untilAbortedWhileQueued } from "./queue-deadline.ts";
-import { toRetryAfterSeconds } from "./retry-after.ts";
+import { relayedRetryAfterSeconds, toRetryAfterSeconds } from "./retry-after.ts";
 import { BudgetExhaustedError, UpstreamFailure } from "./upstream-failure.ts";
 
 export interface DependencyClientOptions {
@@ -49,11 +49,17 @@ export interface DependencyRequest {
   deadline: Deadline;
   /** Whether a failed attempt may be repeated. @default true for GET, HEAD, OPTIONS, PUT, DELETE */
   idempotent?: boolean;
+  /**
+   * Upstream 4xx this call gives a meaning of its own (404 for "no such user"): thrown as the
+   * contract error of that status, for the caller to catch. 401, 403 and 429 always keep their
+   * meaning; any other 4xx is an integration fault of ours, INTERNAL_ERROR. @default []
+   */
+  meaningfulStatuses?: readonly number[];
 }
 
 export interface DependencyClient {
   readonly name: string;
-  /** The 2xx/3xx response, its body already read; throws DependencyError or the upstream 4xx's AppError. */
+  /** The 2xx/3xx response, its body already read; throws DependencyError or the AppError an upstream 4xx means. */
   request(request: DependencyRequest): Promise<Response>;
   /** Like `request`, with the body parsed as JSON (undefined when empty); validate it before use. */
   requestJson(request: DependencyRequest): Promise<unknown>;
@@ -108,6 +114,9 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
               dependency: name,
               fetch: send,
               signal,
+              callSignal: retrySignal,
+              attemptMs,
+              meaningfulStatuses: input.meaningfulStatuses ?? [],
               budgetHeader,
               budgetMs: Math.max(1, Math.floor(Math.min(leftMs, attemptMs) - marginMs)),
               metrics: instruments,
@@ -130,12 +139,13 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     const reason = rejectionReason(error);
     if (reason !== undefined) instruments.countRejection(reason);
     if (!isDependencyFailure(error)) return error;
-    const retryAfterMs = breaker.remainingOpenMs() ?? call.lastRetryAfterMs ?? 1_000;
-    return new DependencyError({
-      dependency: name,
-      retryAfterSeconds: toRetryAfterSeconds(retryAfterMs),
-      cause: error,
-    });
+    const openMs = breaker.remainingOpenMs();
+    // The breaker's wait is our own setting; an upstream's Retry-After is capped before we relay it.
+    const retryAfterSeconds =
+      openMs === undefined
+        ? relayedRetryAfterSeconds(call.lastRetryAfterMs ?? 1_000)
+        : toRetryAfterSeconds(openMs);
+    return new DependencyError({ dependency: name, retryAfterSeconds, cause: error });
   }
 
   async function request(input: DependencyRequest): Promise<Response> {

@@ -5,7 +5,9 @@ export type AttemptOutcome =
   | "client_error"
   | "server_error"
   | "timeout"
-  | "connection_error";
+  | "connection_error"
+  /** Cut short by the caller's deadline or the call's total timeout: not the dependency's fault. */
+  | "cancelled";
 export type RejectionReason = "breaker_open" | "bulkhead_full" | "budget_exhausted";
 export type BreakerStateName = "closed" | "half-open" | "open";
 

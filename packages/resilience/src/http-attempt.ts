@@ -1,3 +1,4 @@
+import { TaskCancelledError } from "cockatiel";
 import type { DependencyMetrics } from "./dependency-metrics.ts";
 import { parseRetryAfterMs } from "./retry-after.ts";
 import { upstreamClientError } from "./upstream-client-error.ts";
@@ -12,6 +13,12 @@ export interface AttemptInput {
   body: string | undefined;
   /** Aborts at the attempt timeout, the call's total timeout or the deadline, whichever is first. */
   signal: AbortSignal;
+  /** Aborts when the call as a whole ends: the caller's deadline or the call's total timeout. */
+  callSignal: AbortSignal;
+  /** The dependency's own limit on one attempt: the only timeout that is the dependency's fault. */
+  attemptMs: number;
+  /** 4xx statuses this call interprets itself (see DependencyRequest). */
+  meaningfulStatuses: readonly number[];
   /** Header that tells the dependency its budget (X-Request-Timeout-Ms). */
   budgetHeader: string;
   /** The budget the dependency is told it has, already minus the safety margin. */
@@ -33,8 +40,19 @@ function bufferedResponse(response: Response, payload: ArrayBuffer): Response {
 }
 
 /**
+ * Whether an aborted attempt was cut short by its caller rather than timed out: the call ended
+ * (deadline, total timeout) before the attempt had used its own limit. A dependency that answers
+ * within its limit is healthy, however little time the caller gave it.
+ */
+function cutShortByCaller(input: AttemptInput, elapsedMs: number): boolean {
+  return input.callSignal.aborted && elapsedMs < input.attemptMs;
+}
+
+/**
  * One HTTP exchange, body included, so the attempt timeout bounds all of it. Failures the
- * dependency is to blame for become UpstreamFailure; a 4xx becomes the AppError it means.
+ * dependency is to blame for become UpstreamFailure; an attempt the caller cut short becomes
+ * cockatiel's TaskCancelledError, which neither the breaker nor the retry policy handles;
+ * a 4xx becomes the AppError it means.
  */
 export async function runAttempt(input: AttemptInput): Promise<Response> {
   const { dependency, metrics, signal } = input;
@@ -53,6 +71,12 @@ export async function runAttempt(input: AttemptInput): Promise<Response> {
     });
     payload = await response.arrayBuffer();
   } catch (error) {
+    if (signal.aborted && cutShortByCaller(input, elapsed())) {
+      metrics.recordAttempt("cancelled", elapsed());
+      throw new TaskCancelledError(
+        `${dependency}: attempt cut short by the call's deadline or total timeout`,
+      );
+    }
     const kind = signal.aborted ? "timeout" : "connection_error";
     metrics.recordAttempt(kind, elapsed());
     throw new UpstreamFailure(dependency, kind, { cause: error });
@@ -66,7 +90,7 @@ export async function runAttempt(input: AttemptInput): Promise<Response> {
   }
   if (response.status >= 400) {
     metrics.recordAttempt("client_error", elapsed());
-    throw upstreamClientError(dependency, response, payload);
+    throw upstreamClientError(dependency, response, payload, input.meaningfulStatuses);
   }
   metrics.recordAttempt("success", elapsed());
   return bufferedResponse(response, payload);

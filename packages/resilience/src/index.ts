@@ -1,3 +1,10 @@
+export {
+  MAX_BEARER_TOKEN_LENGTH,
+  parseBearerToken,
+  type RequireBearerSecretOptions,
+  requireBearerSecret,
+  secretsEqual,
+} from "./bearer-credentials.ts";
 export type { RetryOptions } from "./call-retry.ts";
 export { createDeadline, type Deadline } from "./deadline.ts";
 export { type DeadlineOptions, deadline, parseTimeoutHeader } from "./deadline-middleware.ts";
@@ -9,4 +16,9 @@ export {
   type DependencyRequest,
 } from "./dependency-client.ts";
 export type { AttemptOutcome, BreakerStateName, RejectionReason } from "./dependency-metrics.ts";
-export { parseRetryAfterMs, toRetryAfterSeconds } from "./retry-after.ts";
+export {
+  MAX_RETRY_AFTER_SECONDS,
+  parseRetryAfterMs,
+  relayedRetryAfterSeconds,
+  toRetryAfterSeconds,
+} from "./retry-after.ts";

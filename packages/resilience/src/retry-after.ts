@@ -4,6 +4,14 @@ const DELAY_SECONDS = /^[0-9]{1,9}$/;
 const IMF_FIXDATE =
   /^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/;
 
+/**
+ * The longest Retry-After we pass on to our own clients, in seconds. An upstream may ask for a
+ * day (by mistake or not): relayed as is, it would park every client of ours that long for one
+ * bad header. A minute outlasts our breakers' and throttles' usual waits; a client that comes
+ * back early costs one cheap 503. Retry decisions still use the upstream's own value.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
 /** Milliseconds to wait from a Retry-After value (delay-seconds or HTTP-date); undefined when absent or invalid. */
 export function parseRetryAfterMs(
   value: string | null | undefined,
@@ -20,4 +28,9 @@ export function parseRetryAfterMs(
 /** Whole seconds for a Retry-After header: rounded up, at least 1 so clients never retry at once. */
 export function toRetryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** toRetryAfterSeconds for a wait we relay to our clients: at most MAX_RETRY_AFTER_SECONDS. */
+export function relayedRetryAfterSeconds(ms: number): number {
+  return Math.min(MAX_RETRY_AFTER_SECONDS, toRetryAfterSeconds(ms));
 }

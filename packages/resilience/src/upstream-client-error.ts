@@ -2,57 +2,64 @@ import {
   AppError,
   codeForStatus,
   ERROR_CATALOG,
-  type ErrorDetail,
+  type ErrorCode,
   isErrorCode,
 } from "@tracemesh/errors";
+import { parseRetryAfterMs, relayedRetryAfterSeconds } from "./retry-after.ts";
 
-/** Upstream headers whose meaning survives the hop; everything else (Allow, Location…) is about the upstream. */
-const FORWARDED_HEADERS: Readonly<Record<number, string>> = {
-  401: "WWW-Authenticate",
-  429: "Retry-After",
-};
+/**
+ * Upstream 4xx that mean the same to our client as to us, whatever the call: the credentials it
+ * gave us were refused (401), what it asked is not allowed (403), or it must slow down (429).
+ */
+const RELAYED_STATUSES: ReadonlySet<number> = new Set([401, 403, 429]);
 
-interface ContractBody {
-  errorCode?: unknown;
-  details?: unknown;
-}
-
-function parseContractBody(payload: ArrayBuffer): ContractBody | undefined {
+function declaredCode(payload: ArrayBuffer): ErrorCode | undefined {
   try {
     const body: unknown = JSON.parse(new TextDecoder().decode(payload));
-    return typeof body === "object" && body !== null && !Array.isArray(body) ? body : undefined;
+    if (typeof body !== "object" || body === null || !("errorCode" in body)) return undefined;
+    return isErrorCode(body.errorCode) ? body.errorCode : undefined;
   } catch {
     return undefined;
   }
 }
 
-function contractDetails(details: unknown): ErrorDetail[] | undefined {
-  if (!Array.isArray(details)) return undefined;
-  return details.filter(
-    (detail): detail is ErrorDetail =>
-      typeof detail === "object" && detail !== null && !Array.isArray(detail),
-  );
+// Only what keeps its meaning after the hop; Allow, Location… are about the upstream.
+function relayedHeaders(response: Response): Record<string, string> {
+  if (response.status === 429) {
+    const waitMs = parseRetryAfterMs(response.headers.get("retry-after")) ?? 1_000;
+    return { "Retry-After": String(relayedRetryAfterSeconds(waitMs)) };
+  }
+  const challenge = response.status === 401 ? response.headers.get("www-authenticate") : null;
+  return challenge === null ? {} : { "WWW-Authenticate": challenge };
 }
 
 /**
- * Rethrows an upstream 4xx with its meaning: the contract body's errorCode when it agrees
- * with the status (so 401 stays 401, 403 stays 403), else the status's generic code; an
- * unknown 4xx is our integration bug, hence INTERNAL_ERROR. Never carries the upstream's URL.
+ * The AppError an upstream 4xx becomes. 401, 403, 429 and the statuses the call declares
+ * meaningful (`meaningfulStatuses`, e.g. 404 for "no such user") keep their meaning: the
+ * contract body's errorCode when it agrees with the status, else the status's generic code.
+ * Any other 4xx says our request was wrong, an integration fault of ours: INTERNAL_ERROR.
+ * The upstream's details are never relayed (they describe its request, not our client's);
+ * its status and code stay in the server-side message.
  */
 export function upstreamClientError(
   dependency: string,
   response: Response,
   payload: ArrayBuffer,
+  meaningfulStatuses: readonly number[],
 ): AppError {
-  const body = parseContractBody(payload);
-  const declared = body?.errorCode;
-  const fromBody = isErrorCode(declared) && ERROR_CATALOG[declared].status === response.status;
-  const code = fromBody ? declared : (codeForStatus(response.status) ?? "INTERNAL_ERROR");
-  const headerName = FORWARDED_HEADERS[response.status];
-  const headerValue = headerName === undefined ? null : response.headers.get(headerName);
-  return new AppError(code, {
-    message: `${dependency} answered ${response.status} ${code}`,
-    details: fromBody ? contractDetails(body?.details) : undefined,
-    headers: headerName !== undefined && headerValue !== null ? { [headerName]: headerValue } : {},
-  });
+  const { status } = response;
+  const declared = declaredCode(payload);
+  const answered = `${dependency} answered ${status}${declared === undefined ? "" : ` ${declared}`}`;
+  const generic = codeForStatus(status);
+  if (
+    generic === undefined ||
+    !(RELAYED_STATUSES.has(status) || meaningfulStatuses.includes(status))
+  ) {
+    return new AppError("INTERNAL_ERROR", {
+      message: `${answered}, which this call does not expect`,
+    });
+  }
+  const code =
+    declared !== undefined && ERROR_CATALOG[declared].status === status ? declared : generic;
+  return new AppError(code, { message: answered, headers: relayedHeaders(response) });
 }

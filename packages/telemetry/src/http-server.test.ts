@@ -10,6 +10,7 @@ function recordingLogger(): ServerLogger & { events: string[] } {
   return {
     events,
     info: (event) => events.push(event),
+    warn: (event) => events.push(event),
     error: (event) => events.push(event),
   };
 }

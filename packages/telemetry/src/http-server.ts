@@ -1,14 +1,17 @@
-import { Server, type ServerResponse } from "node:http";
+import { createServer, maxHeaderSize, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { describeError, type LogFields, writeLogLine } from "./log-line.ts";
+import { rejectedRequests } from "./rejected-requests.ts";
+import type { RejectionResponder } from "./request-rejection.ts";
 import { shutdownTelemetry } from "./telemetry-shutdown.ts";
 
-type FetchCallback = Parameters<typeof serve>[0]["fetch"];
+type FetchCallback = Parameters<typeof getRequestListener>[0];
 
 /** The part of `@tracemesh/logger`'s Logger the server writes to. */
 export interface ServerLogger {
   info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
 }
 
@@ -27,6 +30,13 @@ export interface HttpServerOptions {
   drainTimeoutMs?: number;
   /** @default ["SIGTERM", "SIGINT"] */
   signals?: NodeJS.Signals[];
+  /**
+   * Answers the requests the app never sees (Node's parser refused them, or the Host is
+   * invalid) on behalf of the error contract: pass `rejectionResponse` of @tracemesh/errors,
+   * which this package cannot import (it depends on this one).
+   * @default Node's and @hono/node-server's bare answers (no body, no trace headers)
+   */
+  respondToRejection?: RejectionResponder;
 }
 
 export interface RunningHttpServer {
@@ -38,6 +48,7 @@ export interface RunningHttpServer {
 
 const defaultLogger: ServerLogger = {
   info: (event, fields) => writeLogLine("info", event, fields),
+  warn: (event, fields) => writeLogLine("warn", event, fields),
   error: (event, fields) => writeLogLine("error", event, fields),
 };
 
@@ -55,9 +66,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     onShutdown,
     drainTimeoutMs = 10_000,
     signals = ["SIGTERM", "SIGINT"],
+    respondToRejection,
   } = options;
-  const server = await listen(app.fetch, port, hostname);
-  const inFlight = trackInFlight(server);
+  const inFlight = new Set<ServerResponse>();
+  const server = createHttpServer(app.fetch, { respondToRejection, logger, inFlight });
+  trackInFlight(server, inFlight);
+  await listen(server, port, hostname);
   const boundPort = (server.address() as AddressInfo).port;
   logger.info("server.listening", { port: boundPort });
 
@@ -88,29 +102,47 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-function listen(fetch: FetchCallback, port: number, hostname?: string): Promise<Server> {
+interface CreateOptions {
+  respondToRejection: RejectionResponder | undefined;
+  logger: ServerLogger;
+  inFlight: Set<ServerResponse>;
+}
+
+// @hono/node-server's serve() without its wrapper, which has no way to pass an errorHandler.
+function createHttpServer(fetch: FetchCallback, options: CreateOptions): Server {
+  const { respondToRejection, logger, inFlight } = options;
+  if (respondToRejection === undefined) return createServer(getRequestListener(fetch));
+  // Node would answer a missing Host itself, bare; @hono/node-server refuses it anyway.
+  const server = createServer({ requireHostHeader: false });
+  const rejections = rejectedRequests({
+    respond: respondToRejection,
+    logger,
+    inFlight,
+    maxHeaderBytes: maxHeaderSize,
+  });
+  const listener = getRequestListener(fetch, { errorHandler: rejections.onRequestError });
+  server.on("request", (incoming, outgoing) =>
+    rejections.track(incoming, () => listener(incoming, outgoing)),
+  );
+  server.on("clientError", rejections.onClientError);
+  return server;
+}
+
+function listen(server: Server, port: number, hostname?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, ...(hostname === undefined ? {} : { hostname }) }, () => {
-      server.off("error", reject);
-      resolve(asHttpServer(server));
-    });
     server.once("error", reject);
+    server.listen(port, hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
 }
 
-function trackInFlight(server: Server): Set<ServerResponse> {
-  const inFlight = new Set<ServerResponse>();
+function trackInFlight(server: Server, inFlight: Set<ServerResponse>): void {
   server.on("request", (_request, response: ServerResponse) => {
     inFlight.add(response);
     response.once("close", () => inFlight.delete(response));
   });
-  return inFlight;
-}
-
-// serve() returns an http.Server unless given http2/https options, which this function never passes.
-function asHttpServer(server: ServerType): Server {
-  if (server instanceof Server) return server;
-  throw new TypeError("startHttpServer expects @hono/node-server to create an http.Server");
 }
 
 interface DrainOptions {

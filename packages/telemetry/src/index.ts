@@ -15,5 +15,10 @@ export {
   safeRequestId,
   traceIdOf,
 } from "./request-context.ts";
+export type {
+  RejectionReason,
+  RejectionResponder,
+  RequestRejection,
+} from "./request-rejection.ts";
 export { routeName } from "./route-name.ts";
 export { type ShutdownTelemetryOptions, shutdownTelemetry } from "./telemetry-shutdown.ts";

@@ -2,11 +2,14 @@ import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 
 /**
- * The route template of the handler that answered (`/v1/todos/:id`), read after `await next()`;
- * undefined when only middleware ran (unknown routes), so 404s never mint new route labels.
+ * The route template of the request (`/v1/todos/:id`), read after `await next()`: the handler's
+ * that answered or, when a middleware answered first (a 401 from `app.use("/v1/*", auth)`),
+ * the handler's the request was matched to. Undefined when no handler matched (unknown routes,
+ * 405), so those never mint new route labels.
  */
 export function matchedRoute(c: Context): string | undefined {
-  const route = matchedRoutes(c)[c.req.routeIndex];
-  if (!route || route.method === "ALL") return undefined;
-  return route.path;
+  const routes = matchedRoutes(c);
+  // Hono runs the matched routes in order: middleware (`ALL`) and handlers interleaved.
+  const route = routes.slice(c.req.routeIndex).find((candidate) => candidate.method !== "ALL");
+  return route?.path;
 }

@@ -1,12 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import {
-  type Context,
-  type ContextManager,
-  context,
-  ROOT_CONTEXT,
-  SpanKind,
-  trace,
-} from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { type RPCMetadata, RPCType, setRPCMetadata } from "@opentelemetry/core";
 import {
   InMemorySpanExporter,
@@ -16,34 +8,10 @@ import {
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeName } from "./route-name.ts";
+import { AsyncLocalStorageContextManager } from "./test-utils.ts";
 
 // Stands in for the http instrumentation: a server span and its RPC metadata on the request's
 // context, as instrumentation-http sets them. The full path runs in preload.process.test.ts.
-
-class AsyncLocalStorageContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.#storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.#storage.run(ctx, () => fn.apply(thisArg, args));
-  }
-  bind<T>(_ctx: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.#storage.disable();
-    return this;
-  }
-}
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
@@ -54,6 +22,9 @@ function createTestApp(): Hono {
   app.use(routeName());
   app.use("/items/*", async (_c, next) => next());
   app.get("/items/:id", (c) => c.text(c.req.param("id")));
+  // Answers before any handler, as todo-api's bearer check does for every /v1 path.
+  app.use("/guarded/*", async (c) => c.text("no token", 401));
+  app.get("/guarded/:id", (c) => c.text("never reached"));
   app.get("/boom/:id", () => {
     throw new Error("handler failed");
   });
@@ -93,6 +64,21 @@ describe("routeName", () => {
     expect(response.status).toBe(500);
     expect(metadata.route).toBe("/boom/:id");
     expect(exported?.name).toBe("GET /boom/:id");
+  });
+
+  it("names the route a middleware stopped the request on (a 401 before the handler)", async () => {
+    const { response, metadata, exported } = await requestAsInstrumented("/guarded/7");
+    expect(response.status).toBe(401);
+    expect(metadata.route).toBe("/guarded/:id");
+    expect(exported?.name).toBe("GET /guarded/:id");
+    expect(exported?.attributes["http.route"]).toBe("/guarded/:id");
+  });
+
+  it("leaves a request a middleware stopped unnamed when no handler would have taken it", async () => {
+    const { response, metadata, exported } = await requestAsInstrumented("/guarded/7/deeper");
+    expect(response.status).toBe(401);
+    expect(metadata.route).toBeUndefined();
+    expect(exported?.name).toBe("GET");
   });
 
   it("leaves unmatched requests unnamed, so unknown paths mint no route label", async () => {

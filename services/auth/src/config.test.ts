@@ -2,11 +2,10 @@ import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
-  test("defaults follow DESIGN §3: auth on 8081, metrics on 9465, chaos off", () => {
+  test("defaults follow DESIGN §3: auth on 8081, chaos off", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 8081,
-      metricsPort: 9465,
       logLevel: "info",
       chaos: undefined,
       serviceToken: undefined,
@@ -36,6 +35,10 @@ describe("loadConfig", () => {
     expect(config.requestBudgetMs).toBe(1500);
   });
 
+  test("CHAOS_ENABLED=true without CHAOS_TOKEN starts, with no fault controls to mount", () => {
+    expect(loadConfig({ CHAOS_ENABLED: "true" }).chaos).toEqual({ token: undefined });
+  });
+
   test("an empty variable means its default", () => {
     expect(loadConfig({ PORT: "", CHAOS_TOKEN: "" }).port).toBe(8081);
   });
@@ -45,7 +48,7 @@ describe("loadConfig", () => {
     [{ PORT: "70000" }, "PORT"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ CHAOS_ENABLED: "yes" }, "CHAOS_ENABLED"],
-    [{ CHAOS_ENABLED: "true" }, "CHAOS_TOKEN"],
+    [{ CHAOS_ENABLED: "true", CHAOS_TOKEN: "short-token" }, "CHAOS_TOKEN"],
     [{ SERVICE_TOKEN: "short" }, "SERVICE_TOKEN"],
     [{ TOKEN_TTL_SECONDS: "5" }, "TOKEN_TTL_SECONDS"],
     [{ JWT_PRIVATE_KEY: "not a pem" }, "JWT_PRIVATE_KEY"],

@@ -1,38 +1,34 @@
-import { chaosEnvEntries, chaosSettings, requireChaosToken } from "@tracemesh/chaos";
+import { chaosEnvEntries, chaosSettings } from "@tracemesh/chaos";
 import { envChoice, envInteger, envPort, envSecret, envText, parseEnv } from "@tracemesh/config";
 import { LOG_LEVELS } from "@tracemesh/logger";
 import * as v from "valibot";
 
-const EnvSchema = v.pipe(
-  v.object({
-    PORT: envPort(8081),
-    METRICS_PORT: envPort(9465),
-    LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
-    ...chaosEnvEntries,
-    SERVICE_TOKEN: envSecret,
-    TOKEN_TTL_SECONDS: envInteger(900, 30, 86_400),
-    TOKEN_ISSUER: envText("tracemesh-auth"),
-    TOKEN_AUDIENCE: envText("tracemesh"),
-    JWT_PRIVATE_KEY: v.optional(
-      v.pipe(v.string(), v.includes("-----BEGIN PRIVATE KEY-----", "must be a PKCS#8 PEM")),
-    ),
-    LOGIN_RATE_LIMIT_WINDOW_SECONDS: envInteger(60, 1, 86_400),
-    LOGIN_RATE_LIMIT_PER_CLIENT: envInteger(30, 1, 100_000),
-    LOGIN_RATE_LIMIT_PER_USERNAME: envInteger(10, 1, 100_000),
-    TRUSTED_PROXY_HOPS: envInteger(0, 0, 10),
-    REQUEST_BUDGET_MS: envInteger(3000, 50, 120_000),
-    SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
-  }),
-  requireChaosToken(),
-);
+const EnvSchema = v.object({
+  PORT: envPort(8081),
+  // METRICS_PORT is the telemetry preload's, which reads and checks it before this runs.
+  LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
+  ...chaosEnvEntries,
+  SERVICE_TOKEN: envSecret,
+  TOKEN_TTL_SECONDS: envInteger(900, 30, 86_400),
+  TOKEN_ISSUER: envText("tracemesh-auth"),
+  TOKEN_AUDIENCE: envText("tracemesh"),
+  JWT_PRIVATE_KEY: v.optional(
+    v.pipe(v.string(), v.includes("-----BEGIN PRIVATE KEY-----", "must be a PKCS#8 PEM")),
+  ),
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: envInteger(60, 1, 86_400),
+  LOGIN_RATE_LIMIT_PER_CLIENT: envInteger(30, 1, 100_000),
+  LOGIN_RATE_LIMIT_PER_USERNAME: envInteger(10, 1, 100_000),
+  TRUSTED_PROXY_HOPS: envInteger(0, 0, 10),
+  REQUEST_BUDGET_MS: envInteger(3000, 50, 120_000),
+  SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
+});
 
 export const ConfigSchema = v.pipe(
   EnvSchema,
   v.transform((env) => ({
     port: env.PORT,
-    metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
-    /** undefined when chaos is off: the /chaos routes are then not mounted at all. */
+    /** undefined when chaos is off; without CHAOS_TOKEN auth has no chaos routes to mount either. */
     chaos: chaosSettings(env),
     /** Bearer secret of service-to-service calls (GET /v1/users/:id); unset refuses them all. */
     serviceToken: env.SERVICE_TOKEN,

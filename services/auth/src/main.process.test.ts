@@ -109,16 +109,81 @@ describe("auth main", () => {
     );
   });
 
-  test("a bad variable: one line naming it, exit 1", async () => {
-    const { child, lines } = startAuth({ OTEL_SDK_DISABLED: "true", TOKEN_TTL_SECONDS: "forever" });
-    const [code] = await once(child, "exit");
-    expect(code).toBe(1);
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: "error",
-        event: "config.invalid",
-        variable: "TOKEN_TTL_SECONDS",
-      }),
-    ]);
+  test.each([
+    [{ TOKEN_TTL_SECONDS: "forever" }, "TOKEN_TTL_SECONDS"],
+    [{ CHAOS_ENABLED: "true", CHAOS_TOKEN: "short-token" }, "CHAOS_TOKEN"],
+  ])(
+    "a bad variable (%j): one fatal line naming it, never its value, exit 1",
+    async (env, variable) => {
+      const { child, lines } = startAuth({ OTEL_SDK_DISABLED: "true", ...env });
+      const [code] = await once(child, "exit");
+      expect(code).toBe(1);
+      expect(lines).toEqual([
+        {
+          timestamp: expect.any(String),
+          level: "fatal",
+          service: "auth",
+          event: "config.invalid",
+          variable,
+          issue: expect.stringMatching(new RegExp(`^${variable} `)),
+        },
+      ]);
+      expect(JSON.stringify(lines)).not.toMatch(/forever|short-token/);
+    },
+  );
+
+  test("CHAOS_ENABLED=true without CHAOS_TOKEN: serves, without fault controls, and says why", async () => {
+    const { lines, waitForLine } = startAuth({
+      PORT: "0",
+      OTEL_SDK_DISABLED: "true",
+      CHAOS_ENABLED: "true",
+    });
+    const listening = await waitForLine("server.listening");
+    const base = `http://127.0.0.1:${String(listening.port)}`;
+    expect((await fetch(`${base}/chaos`)).status).toBe(404);
+    expect((await fetch(`${base}/.well-known/jwks.json`)).status).toBe(200);
+    expect(lines.find((line) => line.event === "chaos.controls_unavailable")).toMatchObject({
+      level: "warn",
+      variable: "CHAOS_TOKEN",
+    });
+  });
+
+  test("login rate limit: 429 with Retry-After, even for the right password, then served again", async () => {
+    const { lines, waitForLine } = startAuth({
+      PORT: "0",
+      OTEL_SDK_DISABLED: "true",
+      // Long enough that two scrypt checks on a slow machine still fit in the window.
+      LOGIN_RATE_LIMIT_WINDOW_SECONDS: "2",
+      LOGIN_RATE_LIMIT_PER_USERNAME: "2",
+      LOGIN_RATE_LIMIT_PER_CLIENT: "100",
+    });
+    const listening = await waitForLine("server.listening");
+    const login = (username: string, password: string) =>
+      fetch(`http://127.0.0.1:${String(listening.port)}/v1/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username, password }),
+      });
+    expect((await login("alice", "guess-1")).status).toBe(401);
+    expect((await login("alice", "guess-2")).status).toBe(401);
+    const limited = await login("alice", "alice-demo-password");
+    expect(limited.status).toBe(429);
+    const retryAfter = limited.headers.get("Retry-After");
+    expect(retryAfter).toMatch(/^[12]$/);
+    expect(await limited.json()).toMatchObject({ errorCode: "RATE_LIMITED", retryable: true });
+    // Another user is not held back by alice's window.
+    expect((await login("bob", "bob-demo-password")).status).toBe(200);
+
+    // Waiting what Retry-After says is enough.
+    await new Promise((resolve) => setTimeout(resolve, Number(retryAfter) * 1000 + 50));
+    const served = await login("alice", "alice-demo-password");
+    expect(served.status).toBe(200);
+    expect(await served.json()).toMatchObject({ accessToken: expect.any(String) });
+    expect(lines.find((line) => line.event === "auth.login_throttled")).toMatchObject({
+      level: "warn",
+      limitedBy: "username",
+      cause: "limit",
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/guess-\d|demo-password/);
   });
 });

@@ -1,8 +1,10 @@
 import { createChaosControls } from "@tracemesh/chaos";
+import { configOrExit } from "@tracemesh/config";
+import { rejectionResponse } from "@tracemesh/errors";
 import { createLogger } from "@tracemesh/logger";
 import { startHttpServer } from "@tracemesh/telemetry";
 import { createApp } from "./app.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Config, loadConfig } from "./config.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
 import { generateSigningKey, importSigningKey } from "./tokens/signing-key.ts";
 import { DEMO_USERS } from "./users/demo-users.ts";
@@ -36,21 +38,16 @@ async function start(config: Config): Promise<void> {
     trustedProxyHops: config.trustedProxyHops,
     serviceToken: config.serviceToken,
     requestBudgetMs: config.requestBudgetMs,
-    chaos: config.chaos ? createChaosControls({ token: config.chaos.token }) : undefined,
+    chaos: config.chaos ? createChaosControls({ token: config.chaos.token, logger }) : undefined,
   });
   // Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, flush telemetry, exit.
-  await startHttpServer({ app, port: config.port, logger, drainTimeoutMs: config.shutdownDrainMs });
+  await startHttpServer({
+    app,
+    port: config.port,
+    logger,
+    drainTimeoutMs: config.shutdownDrainMs,
+    respondToRejection: rejectionResponse,
+  });
 }
 
-try {
-  await start(loadConfig());
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  // One fatal line naming the variable (never its value: it may be a secret), then exit 1 once
-  // the line is written: setting exitCode instead of calling exit() lets the stream flush.
-  createLogger({ service: SERVICE }).error("config.invalid", {
-    variable: error.variable,
-    issue: error.message,
-  });
-  process.exitCode = 1;
-}
+await start(configOrExit(SERVICE, loadConfig));

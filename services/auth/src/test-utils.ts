@@ -30,7 +30,7 @@ export interface TestAppOptions {
   random?: () => number;
   serviceToken?: string | undefined;
   trustedProxyHops?: number;
-  loginLimits?: { perClient: number; perUsername: number; windowMs: number };
+  loginLimits?: { perClient: number; perUsername: number; windowMs: number; maxKeys?: number };
   requestBudgetMs?: number;
 }
 

@@ -1,7 +1,7 @@
 import { createChaosControls } from "@tracemesh/chaos";
 import { describe, expect, test } from "vitest";
 import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
-import { ALERTS_TOKEN, createTestApp, postJson } from "./testing/test-app.ts";
+import { ALERTS_TOKEN, createTestApp, postJson } from "./test-utils.ts";
 
 const CHAOS_TOKEN = "notifier-chaos-token-0123";
 

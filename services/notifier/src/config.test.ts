@@ -1,11 +1,11 @@
+import { ConfigError } from "@tracemesh/config";
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
   test("defaults follow DESIGN §3 and the queue's topology", () => {
     expect(loadConfig({})).toEqual({
       port: 8082,
-      metricsPort: 9466,
       logLevel: "info",
       chaos: undefined,
       natsUrl: "nats://127.0.0.1:4222",
@@ -33,7 +33,6 @@ describe("loadConfig", () => {
   test("reads every setting from its variable", () => {
     const config = loadConfig({
       PORT: "9000",
-      METRICS_PORT: "9999",
       LOG_LEVEL: "debug",
       CHAOS_ENABLED: "true",
       CHAOS_TOKEN: "chaos-token-0123456789",
@@ -57,7 +56,6 @@ describe("loadConfig", () => {
     });
     expect(config).toMatchObject({
       port: 9000,
-      metricsPort: 9999,
       logLevel: "debug",
       chaos: { token: "chaos-token-0123456789" },
       natsUrl: "nats://nats:4222",
@@ -82,6 +80,10 @@ describe("loadConfig", () => {
     });
   });
 
+  test("METRICS_PORT is the telemetry preload's: not read here", () => {
+    expect(loadConfig({ METRICS_PORT: "9999" })).not.toHaveProperty("metricsPort");
+  });
+
   test("an empty variable means its default", () => {
     const config = loadConfig({ PORT: "", NOTIFY_WEBHOOK_URL: "", BACKOFF_MS: "" });
     expect(config.port).toBe(8082);
@@ -91,10 +93,11 @@ describe("loadConfig", () => {
 
   test.each([
     [{ PORT: "80a" }, "PORT"],
-    [{ METRICS_PORT: "70000" }, "METRICS_PORT"],
+    [{ DEAD_LETTER_SUBJECT_PREFIX: "todo dlq" }, "DEAD_LETTER_SUBJECT_PREFIX"],
+    [{ PROCESSED_EVENTS_BUCKET: "a.b" }, "PROCESSED_EVENTS_BUCKET"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ CHAOS_ENABLED: "yes" }, "CHAOS_ENABLED"],
-    [{ CHAOS_ENABLED: "true" }, "CHAOS_TOKEN"],
+    [{ CHAOS_ENABLED: "true", CHAOS_TOKEN: "short-token" }, "CHAOS_TOKEN"],
     [{ AUTH_URL: "auth:8081" }, "AUTH_URL"],
     [{ NOTIFY_WEBHOOK_URL: "ftp://files.example.com/drop" }, "NOTIFY_WEBHOOK_URL"],
     [{ SERVICE_TOKEN: "short" }, "SERVICE_TOKEN"],

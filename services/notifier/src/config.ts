@@ -1,4 +1,4 @@
-import { chaosEnvEntries, chaosSettings, requireChaosToken } from "@tracemesh/chaos";
+import { chaosEnvEntries, chaosSettings } from "@tracemesh/chaos";
 import {
   envChoice,
   envInteger,
@@ -9,24 +9,8 @@ import {
   parseEnv,
 } from "@tracemesh/config";
 import { LOG_LEVELS } from "@tracemesh/logger";
-import { QUEUE_DEFAULTS } from "@tracemesh/queue";
+import { eventTopology, eventTopologyEnvEntries, QUEUE_DEFAULTS } from "@tracemesh/queue";
 import * as v from "valibot";
-
-// JetStream stream, consumer and KV bucket names: no dots, wildcards or spaces.
-const natsName = (fallback: string) =>
-  v.pipe(
-    v.optional(v.string(), fallback),
-    v.trim(),
-    v.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, _ or - (at most 64)"),
-  );
-
-// A subject prefix: dot-separated tokens without wildcards (the stream takes `<prefix>.>`).
-const subjectPrefix = (fallback: string) =>
-  v.pipe(
-    v.optional(v.string(), fallback),
-    v.trim(),
-    v.regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "must be dot-separated tokens, no wildcards"),
-  );
 
 const backoffList = v.pipe(
   v.optional(v.string(), QUEUE_DEFAULTS.backoffMs.join(",")),
@@ -39,38 +23,30 @@ const backoffList = v.pipe(
   ),
 );
 
-const EnvSchema = v.pipe(
-  v.object({
-    PORT: envPort(8082),
-    METRICS_PORT: envPort(9466),
-    LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
-    ...chaosEnvEntries,
-    NATS_URL: envText("nats://127.0.0.1:4222"),
-    AUTH_URL: envUrl("http://127.0.0.1:8081"),
-    SERVICE_TOKEN: envSecret,
-    ALERTS_TOKEN: envSecret,
-    NOTIFY_WEBHOOK_URL: envUrl(),
-    EVENTS_STREAM: natsName(QUEUE_DEFAULTS.stream),
-    EVENTS_SUBJECT_PREFIX: subjectPrefix(QUEUE_DEFAULTS.subjectPrefix),
-    DEAD_LETTER_STREAM: natsName(QUEUE_DEFAULTS.deadLetterStream),
-    DEAD_LETTER_SUBJECT_PREFIX: subjectPrefix(QUEUE_DEFAULTS.deadLetterSubjectPrefix),
-    CONSUMER_NAME: natsName(QUEUE_DEFAULTS.consumer),
-    PROCESSED_EVENTS_BUCKET: natsName("notifier_processed_events"),
-    MAX_DELIVER: envInteger(QUEUE_DEFAULTS.maxDeliver, 1, 100),
-    BACKOFF_MS: backoffList,
-    CONSUMER_CONCURRENCY: envInteger(1, 1, 256),
-    MESSAGE_BUDGET_MS: envInteger(10_000, 100, 300_000),
-    REQUEST_BUDGET_MS: envInteger(5_000, 50, 120_000),
-    SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
-  }),
-  requireChaosToken(),
-);
+const EnvSchema = v.object({
+  // METRICS_PORT is the telemetry preload's, which reads and checks it before this runs.
+  PORT: envPort(8082),
+  LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
+  ...chaosEnvEntries,
+  NATS_URL: envText("nats://127.0.0.1:4222"),
+  AUTH_URL: envUrl("http://127.0.0.1:8081"),
+  SERVICE_TOKEN: envSecret,
+  ALERTS_TOKEN: envSecret,
+  NOTIFY_WEBHOOK_URL: envUrl(),
+  // The same variables, names and checks as todo-api's: one topology (@tracemesh/queue).
+  ...eventTopologyEnvEntries,
+  MAX_DELIVER: envInteger(QUEUE_DEFAULTS.maxDeliver, 1, 100),
+  BACKOFF_MS: backoffList,
+  CONSUMER_CONCURRENCY: envInteger(1, 1, 256),
+  MESSAGE_BUDGET_MS: envInteger(10_000, 100, 300_000),
+  REQUEST_BUDGET_MS: envInteger(5_000, 50, 120_000),
+  SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
+});
 
 export const ConfigSchema = v.pipe(
   EnvSchema,
   v.transform((env) => ({
     port: env.PORT,
-    metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     /** undefined when chaos is off: its controls must then not exist at all (DESIGN §8). */
     chaos: chaosSettings(env),
@@ -82,14 +58,7 @@ export const ConfigSchema = v.pipe(
     alertsToken: env.ALERTS_TOKEN,
     /** undefined: notifications are delivered as `notification.delivered` log lines. */
     webhookUrl: env.NOTIFY_WEBHOOK_URL,
-    topology: {
-      stream: env.EVENTS_STREAM,
-      subjectPrefix: env.EVENTS_SUBJECT_PREFIX,
-      deadLetterStream: env.DEAD_LETTER_STREAM,
-      deadLetterSubjectPrefix: env.DEAD_LETTER_SUBJECT_PREFIX,
-      consumer: env.CONSUMER_NAME,
-      processedEventsBucket: env.PROCESSED_EVENTS_BUCKET,
-    },
+    topology: eventTopology(env),
     maxDeliver: env.MAX_DELIVER,
     backoffMs: env.BACKOFF_MS,
     concurrency: env.CONSUMER_CONCURRENCY,
@@ -100,8 +69,6 @@ export const ConfigSchema = v.pipe(
 );
 
 export type Config = v.InferOutput<typeof ConfigSchema>;
-
-export { ConfigError } from "@tracemesh/config";
 
 /** Parses the environment once at start-up; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -1,19 +1,23 @@
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { createChaosControls } from "@tracemesh/chaos";
+import { configOrExit } from "@tracemesh/config";
+import { rejectionResponse } from "@tracemesh/errors";
 import { createLogger, type Logger } from "@tracemesh/logger";
+import { keepNatsConnected } from "@tracemesh/queue";
 import { createDependencyClient } from "@tracemesh/resilience";
 import { shutdownTelemetry, startHttpServer } from "@tracemesh/telemetry";
 import { createApp } from "./app.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Config, loadConfig } from "./config.ts";
 import { createNotificationSink } from "./delivery/create-sink.ts";
 import { withDeliveryMetrics } from "./delivery/delivery-metrics.ts";
-import { startTodoConsumer } from "./events/todo-consumer.ts";
+import { superviseTodoConsumer } from "./events/todo-consumer-supervisor.ts";
 import { createTodoEventHandler } from "./events/todo-event-handler.ts";
-import { watchConnection } from "./nats/connection-state.ts";
 import { createProfileLookup } from "./profiles/profile-lookup.ts";
 
 const SERVICE = "notifier";
+const SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
+// A claim outlives the longest handling (the message budget) by this much: the KV round trips,
+// a GC pause, the clocks of two replicas. Only an older claim is taken for its holder's crash.
+const CLAIM_TTL_MARGIN_MS = 5_000;
 
 function warnAboutMissingSecrets(config: Config, logger: Logger): void {
   if (config.serviceToken === undefined) {
@@ -26,29 +30,66 @@ function warnAboutMissingSecrets(config: Config, logger: Logger): void {
   }
 }
 
-async function serve(config: Config, logger: Logger, nc: NatsConnection): Promise<void> {
-  const natsOpen = watchConnection(nc, logger);
-  const js = jetstream(nc);
+async function start(config: Config): Promise<void> {
+  const logger = createLogger({ service: SERVICE, level: config.logLevel });
+  warnAboutMissingSecrets(config, logger);
   const sink = withDeliveryMetrics(
     createNotificationSink({ webhookUrl: config.webhookUrl, logger }),
   );
   const auth = createDependencyClient({ name: "auth", baseUrl: config.authUrl, logger });
-  const handler = createTodoEventHandler({
-    findProfile: createProfileLookup({ client: auth, serviceToken: config.serviceToken }),
-    sink,
-    logger,
-    messageBudgetMs: config.messageBudgetMs,
-  });
-  const consumer = await startTodoConsumer({
-    js,
-    jsm: await jetstreamManager(nc),
+  const consumer = superviseTodoConsumer({
     topology: config.topology,
-    handler,
+    handler: createTodoEventHandler({
+      findProfile: createProfileLookup({ client: auth, serviceToken: config.serviceToken }),
+      sink,
+      logger,
+      messageBudgetMs: config.messageBudgetMs,
+    }),
     maxDeliver: config.maxDeliver,
     backoffMs: config.backoffMs,
+    claimTtlMs: config.messageBudgetMs + CLAIM_TTL_MARGIN_MS,
     concurrency: config.concurrency,
     logger,
   });
+  // In the background: HTTP answers (live, and ready = "nats" failing) while NATS is not up
+  // yet, which compose and a restarting broker both cause; the consumer starts once it is.
+  const nats = keepNatsConnected({
+    servers: config.natsUrl,
+    name: SERVICE,
+    logger,
+    onConnected: consumer.onConnected,
+  });
+  const app = createApp({
+    logger,
+    sink,
+    alertsToken: config.alertsToken,
+    readiness: { nats: nats.isConnected, consumer: consumer.running },
+    requestBudgetMs: config.requestBudgetMs,
+    chaos: config.chaos ? createChaosControls({ token: config.chaos.token, logger }) : undefined,
+  });
+  try {
+    // SIGTERM: stop accepting HTTP and finish the requests; meanwhile (see below) stop pulling
+    // and let the events being handled finish (acked only once delivered); then drain NATS, or
+    // close it when it is away, flush telemetry, exit 0.
+    await startHttpServer({
+      app,
+      port: config.port,
+      logger,
+      signals: SIGNALS,
+      drainTimeoutMs: config.shutdownDrainMs,
+      respondToRejection: rejectionResponse,
+      async onShutdown() {
+        await consumer.stop();
+        await nats.close();
+      },
+    });
+  } catch (error) {
+    await consumer.stop();
+    await nats.close();
+    throw error;
+  }
+  // Not after the HTTP drain, which may take SHUTDOWN_DRAIN_MS: no event is pulled meanwhile.
+  for (const signal of SIGNALS) process.once(signal, () => void consumer.stop());
   logger.info("notifier.initialized", {
     channel: sink.channel,
     stream: config.topology.stream,
@@ -56,64 +97,16 @@ async function serve(config: Config, logger: Logger, nc: NatsConnection): Promis
     maxDeliver: config.maxDeliver,
     chaosEnabled: config.chaos !== undefined,
   });
-  const app = createApp({
-    logger,
-    sink,
-    alertsToken: config.alertsToken,
-    readiness: { nats: natsOpen, consumer: consumer.running },
-    requestBudgetMs: config.requestBudgetMs,
-    chaos: config.chaos ? createChaosControls({ token: config.chaos.token }) : undefined,
-  });
-  // SIGTERM: stop accepting HTTP, finish requests, then stop pulling and let the events being
-  // handled finish (acked only once delivered), drain NATS, flush telemetry, exit 0.
-  try {
-    await startHttpServer({
-      app,
-      port: config.port,
-      logger,
-      drainTimeoutMs: config.shutdownDrainMs,
-      async onShutdown() {
-        await consumer.stop();
-        await nc.drain();
-      },
-    });
-  } catch (error) {
-    await consumer.stop();
-    throw error;
-  }
 }
 
-async function start(config: Config): Promise<void> {
-  const logger = createLogger({ service: SERVICE, level: config.logLevel });
-  warnAboutMissingSecrets(config, logger);
-  let nc: NatsConnection | undefined;
+async function run(config: Config): Promise<void> {
   try {
-    // Waits for a NATS that is not up yet instead of failing: compose starts everything at once.
-    nc = await connect({
-      servers: config.natsUrl.split(","),
-      name: SERVICE,
-      waitOnFirstConnect: true,
-      maxReconnectAttempts: -1,
-    });
-    await serve(config, logger, nc);
+    await start(config);
   } catch (error) {
-    logger.error("notifier.start_failed", { error });
-    await nc?.close();
+    createLogger({ service: SERVICE }).error("notifier.start_failed", { error });
     await shutdownTelemetry();
     process.exitCode = 1;
   }
 }
 
-try {
-  await start(loadConfig());
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  // One fatal line naming the variable (never its value: it may be a secret), then exit 1 once
-  // the line is written and telemetry stopped: exitCode instead of exit() lets the stream flush.
-  createLogger({ service: SERVICE }).error("config.invalid", {
-    variable: error.variable,
-    issue: error.message,
-  });
-  await shutdownTelemetry();
-  process.exitCode = 1;
-}
+await run(configOrExit(SERVICE, loadConfig));

@@ -1,25 +1,25 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
 import { type FlatSpan, type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
-import { QUEUE_DEFAULTS } from "@tracemesh/queue";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type EventTopology, QUEUE_DEFAULTS } from "@tracemesh/queue";
 import {
+  connectNats,
+  consumerSettled,
+  type NatsTestContext,
   type PrivateNatsServer,
   privateNatsServer,
-} from "../../../packages/queue/src/test-utils.ts";
+  waitFor,
+} from "@tracemesh/queue/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   descendants,
   loginTo,
   type RunningService,
   startTracedService,
 } from "../../todo-api/src/test-processes.ts";
-import type { TodoTopology } from "./events/todo-consumer.ts";
-import { consumerSettled, type NatsTestContext, waitFor } from "./testing/nats.ts";
-import { freePort, killAll, type ServiceProcess, startService } from "./testing/service-process.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./testing/webhook-receiver.ts";
+import { freePort, killAll, type ServiceProcess, startService } from "./test-processes.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
 // The whole path of DESIGN §1 as real processes: auth, todo-api (outbox + relay) and the
 // notifier, on a broker of this file's own that the outage test stops and starts again.
@@ -55,7 +55,7 @@ beforeAll(async () => {
     SERVICE_TOKEN,
     NOTIFY_WEBHOOK_URL: receiver.url,
   });
-  await notifier.waitForLine("server.listening");
+  await notifier.waitForLine("queue.consumer.started");
   token = await loginTo(auth.base, "alice");
 }, 60_000);
 
@@ -81,20 +81,12 @@ async function readiness(): Promise<unknown> {
   return (await fetch(`${api.base}/health/ready`)).json();
 }
 
-async function connectBroker(): Promise<NatsTestContext> {
-  const nc = await connect({ servers: broker.url });
-  return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
+function connectBroker(): Promise<NatsTestContext> {
+  return connectNats(broker.url);
 }
 
 // The defaults of both services: the broker is this file's alone.
-const topology: TodoTopology = {
-  stream: QUEUE_DEFAULTS.stream,
-  subjectPrefix: QUEUE_DEFAULTS.subjectPrefix,
-  deadLetterStream: QUEUE_DEFAULTS.deadLetterStream,
-  deadLetterSubjectPrefix: QUEUE_DEFAULTS.deadLetterSubjectPrefix,
-  consumer: QUEUE_DEFAULTS.consumer,
-  processedEventsBucket: "notifier_processed_events",
-};
+const topology: EventTopology = QUEUE_DEFAULTS;
 
 describe("todo-api → outbox → NATS → notifier → auth, as processes", () => {
   test("one trace from POST /v1/todos to the notifier's delivery and its call to auth", async () => {

@@ -97,3 +97,17 @@ test("every request writes one access line with the route template, never the ra
   });
   expect(JSON.stringify(access.at(-1))).not.toContain(id);
 });
+
+test("a 401 from the /v1 bearer check is logged under the route it stopped, unknown paths under none", async () => {
+  await t.app.request("/v1/todos/6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c");
+  await t.app.request("/v1/nothing-here");
+  const [known, unknown] = (await t.logLines())
+    .filter((line) => line.event === "http.request")
+    .slice(-2);
+  expect(known).toMatchObject({
+    errorCode: "AUTH_REQUIRED",
+    http: { method: "GET", route: "/v1/todos/:id", status: 401 },
+  });
+  expect(unknown).toMatchObject({ errorCode: "AUTH_REQUIRED", http: { status: 401 } });
+  expect(unknown?.http).not.toHaveProperty("route");
+});

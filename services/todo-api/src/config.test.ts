@@ -1,9 +1,10 @@
+import { ConfigError } from "@tracemesh/config";
 import { describe, expect, test } from "vitest";
-import { ConfigError, parseConfig } from "./config.ts";
+import { loadConfig } from "./config.ts";
 
 function failure(env: Record<string, string>): ConfigError {
   try {
-    parseConfig(env);
+    loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -11,17 +12,22 @@ function failure(env: Record<string, string>): ConfigError {
   throw new Error("expected a ConfigError");
 }
 
-describe("parseConfig", () => {
+describe("loadConfig", () => {
   test("defaults follow DESIGN §3: PGlite in .data/todo-api, chaos off", () => {
-    expect(parseConfig({})).toEqual({
+    expect(loadConfig({})).toEqual({
       port: 8080,
-      metricsPort: 9464,
       databaseUrl: undefined,
       dataDir: ".data/todo-api",
       databaseConnectTimeoutMs: 2000,
       databaseStatementTimeoutMs: 5000,
       chaos: undefined,
       natsUrl: "nats://127.0.0.1:4222",
+      topology: {
+        stream: "TODO_EVENTS",
+        subjectPrefix: "todo.events",
+        deadLetterStream: "TODO_EVENTS_DLQ",
+        deadLetterSubjectPrefix: "todo.dlq",
+      },
       requestBodyLimitBytes: 65536,
       requestBudgetMs: 5000,
       auth: {
@@ -37,14 +43,17 @@ describe("parseConfig", () => {
   });
 
   test("reads every variable", () => {
-    const config = parseConfig({
+    const config = loadConfig({
       PORT: "3000",
-      METRICS_PORT: "3001",
       DATABASE_URL: "postgresql://app:pw@db:5432/todos",
       DATA_DIR: "memory://",
       CHAOS_ENABLED: "TRUE",
       CHAOS_TOKEN: "chaos-token-for-tests-0123",
       NATS_URL: "nats://nats-1:4222, nats-2:4222",
+      EVENTS_STREAM: "EVENTS",
+      EVENTS_SUBJECT_PREFIX: "app.events",
+      DEAD_LETTER_STREAM: "EVENTS_DLQ",
+      DEAD_LETTER_SUBJECT_PREFIX: "app.dlq",
       REQUEST_BODY_LIMIT_BYTES: "1024",
       REQUEST_BUDGET_MS: "2500",
       AUTH_URL: "https://auth.internal:8443",
@@ -60,11 +69,16 @@ describe("parseConfig", () => {
     });
     expect(config).toMatchObject({
       port: 3000,
-      metricsPort: 3001,
       databaseUrl: "postgresql://app:pw@db:5432/todos",
       dataDir: "memory://",
       chaos: { token: "chaos-token-for-tests-0123" },
       natsUrl: "nats://nats-1:4222, nats-2:4222",
+      topology: {
+        stream: "EVENTS",
+        subjectPrefix: "app.events",
+        deadLetterStream: "EVENTS_DLQ",
+        deadLetterSubjectPrefix: "app.dlq",
+      },
       requestBodyLimitBytes: 1024,
       requestBudgetMs: 2500,
       auth: {
@@ -80,7 +94,7 @@ describe("parseConfig", () => {
   });
 
   test("an empty variable counts as unset", () => {
-    expect(parseConfig({ DATABASE_URL: "", PORT: "" })).toMatchObject({
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" })).toMatchObject({
       databaseUrl: undefined,
       port: 8080,
     });
@@ -89,10 +103,10 @@ describe("parseConfig", () => {
   test.each([
     ["PORT", "eighty"],
     ["PORT", "70000"],
-    ["METRICS_PORT", "65536"],
     ["CHAOS_ENABLED", "yes"],
     ["CHAOS_TOKEN", "short"],
     ["NATS_URL", "http://user:hunter2@nats:4222"],
+    ["EVENTS_SUBJECT_PREFIX", "todo.>"],
     ["REQUEST_BODY_LIMIT_BYTES", "-1"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://root:hunter2@db/x"],
@@ -109,15 +123,24 @@ describe("parseConfig", () => {
   });
 
   test("port 0 lets the system pick one; the message names the variable and the bound", () => {
-    expect(parseConfig({ PORT: "0", METRICS_PORT: "0" })).toMatchObject({
-      port: 0,
-      metricsPort: 0,
-    });
+    expect(loadConfig({ PORT: "0" })).toMatchObject({ port: 0 });
     expect(failure({ PORT: "70000" }).message).toBe("PORT must be at most 65535");
   });
 
-  test("CHAOS_ENABLED=true without CHAOS_TOKEN names CHAOS_TOKEN", () => {
-    expect(failure({ CHAOS_ENABLED: "true" }).variable).toBe("CHAOS_TOKEN");
-    expect(parseConfig({ CHAOS_TOKEN: "chaos-token-for-tests-0123" }).chaos).toBeUndefined();
+  test("CHAOS_ENABLED=true without CHAOS_TOKEN is chaos without fault controls", () => {
+    expect(loadConfig({ CHAOS_ENABLED: "true" }).chaos).toEqual({ token: undefined });
+    expect(loadConfig({ CHAOS_TOKEN: "chaos-token-for-tests-0123" }).chaos).toBeUndefined();
+  });
+
+  test("a CHAOS_TOKEN shorter than 16 characters names CHAOS_TOKEN, chaos on or off", () => {
+    const envs: Record<string, string>[] = [
+      { CHAOS_ENABLED: "true", CHAOS_TOKEN: "short-token" },
+      { CHAOS_TOKEN: "x" },
+    ];
+    for (const env of envs) {
+      const error = failure(env);
+      expect(error.variable).toBe("CHAOS_TOKEN");
+      expect(error.message).toBe("CHAOS_TOKEN must be at least 16 characters");
+    }
   });
 });

@@ -1,14 +1,7 @@
-import { chaosEnvEntries, chaosSettings, requireChaosToken } from "@tracemesh/chaos";
-import {
-  ConfigError,
-  envChoice,
-  envInteger,
-  envPort,
-  envText,
-  envUrl,
-  parseEnv,
-} from "@tracemesh/config";
+import { chaosEnvEntries, chaosSettings } from "@tracemesh/chaos";
+import { envChoice, envInteger, envPort, envText, envUrl, parseEnv } from "@tracemesh/config";
 import { LOG_LEVELS } from "@tracemesh/logger";
+import { streamTopology, streamTopologyEnvEntries } from "@tracemesh/queue";
 import * as v from "valibot";
 
 // Messages never echo the value: a bad DATABASE_URL may hold a password.
@@ -25,7 +18,7 @@ function isNatsServer(value: string): boolean {
 
 const EnvFields = v.object({
   PORT: envPort(8080),
-  METRICS_PORT: envPort(9464),
+  // METRICS_PORT is the telemetry preload's, which reads and checks it before this runs.
   DATABASE_URL: v.optional(
     v.pipe(v.string(), v.trim(), v.check(isPostgresUrl, "must be a postgres:// URL")),
   ),
@@ -45,6 +38,8 @@ const EnvFields = v.object({
     ),
     "nats://127.0.0.1:4222",
   ),
+  // The same variables, names and checks as the notifier's: one topology (@tracemesh/queue).
+  ...streamTopologyEnvEntries,
   REQUEST_BODY_LIMIT_BYTES: envInteger(65_536, 1, 10 * 1024 * 1024),
   // The time one request may take, an incoming X-Request-Timeout-Ms may only shorten it (DESIGN §6).
   REQUEST_BUDGET_MS: envInteger(5000, 100, 120_000),
@@ -61,23 +56,24 @@ const EnvFields = v.object({
   LOG_LEVEL: envChoice(LOG_LEVELS, "info"),
 });
 
-const EnvSchema = v.pipe(EnvFields, requireChaosToken());
-
 export const ConfigSchema = v.pipe(
-  EnvSchema,
+  EnvFields,
   v.transform((env) => ({
     port: env.PORT,
-    /** Served by the telemetry preload (which reads METRICS_PORT itself); checked here too. */
-    metricsPort: env.METRICS_PORT,
     /** PostgreSQL when set; embedded PGlite in `dataDir` otherwise. */
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    /** undefined when chaos is off: `/error` and `/chaos` are then not mounted at all (DESIGN §8). */
+    /**
+     * undefined when chaos is off: `/error` and `/chaos` are then not mounted at all (DESIGN §8).
+     * Without CHAOS_TOKEN, `/error` (which needs no token) is mounted and `/chaos` is not.
+     */
     chaos: chaosSettings(env),
     /** Where the outbox relay publishes the todo events. */
     natsUrl: env.NATS_URL,
+    /** The streams the relay ensures and publishes to. */
+    topology: streamTopology(env),
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,
     requestBudgetMs: env.REQUEST_BUDGET_MS,
     /** How todo-api reaches auth (DESIGN §6 policies, outermost first in the client). */
@@ -99,31 +95,7 @@ export const ConfigSchema = v.pipe(
 
 export type Config = v.InferOutput<typeof ConfigSchema>;
 
-export { ConfigError };
-
-/** Parses the service's settings; an empty variable counts as unset. @throws ConfigError */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/** Parses the environment once at start-up; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   return parseEnv(ConfigSchema, env);
-}
-
-/**
- * The configuration from `process.env` (the only place the service reads it). A bad value
- * ends the process: one fatal JSON line naming the variable, exit code 1.
- */
-export function loadConfig(): Config {
-  try {
-    return parseConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const line = {
-      timestamp: new Date().toISOString(),
-      level: "fatal",
-      service: "todo-api",
-      event: "config.invalid",
-      variable: error.variable,
-      issue: error.message,
-    };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-    process.exit(1);
-  }
 }

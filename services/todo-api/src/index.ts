@@ -10,7 +10,7 @@ export {
 export { DEGRADED_ATTRIBUTE, DEGRADED_HEADER, type Principal } from "./auth/authorize.ts";
 export { type Authorization, type Authorizer, createAuthorizer } from "./auth/authorizer.ts";
 export { createDecisionCache, type DecisionCache } from "./auth/decision-cache.ts";
-export { type Config, ConfigError, parseConfig } from "./config.ts";
+export { type Config, loadConfig } from "./config.ts";
 export { loadMigrations, runMigrations } from "./storage/migrate.ts";
 export { createPgClient, type PgClientOptions } from "./storage/pg-client.ts";
 export { createPgliteClient, type PgliteClientOptions } from "./storage/pglite-client.ts";

@@ -1,5 +1,6 @@
 import { createChaosControls } from "@tracemesh/chaos";
-import { DependencyError } from "@tracemesh/errors";
+import { configOrExit } from "@tracemesh/config";
+import { DependencyError, rejectionResponse } from "@tracemesh/errors";
 import { createLogger, type Logger } from "@tracemesh/logger";
 import { startHttpServer } from "@tracemesh/telemetry";
 import { createApp } from "./app.ts";
@@ -30,7 +31,7 @@ async function migrate(database: SqlClient, logger: Logger): Promise<void> {
   }
 }
 
-const config = loadConfig();
+const config = configOrExit("todo-api", loadConfig);
 const logger = createLogger({ service: "todo-api", level: config.logLevel });
 let database: SqlClient | undefined;
 let relay: EventRelay | undefined;
@@ -38,27 +39,36 @@ try {
   database = await openDatabase(config, logger);
   await migrate(database, logger);
   // Returns at once: with NATS down the events wait in the outbox until it is back.
-  relay = startEventRelay({ natsUrl: config.natsUrl, client: database, logger });
+  relay = startEventRelay({
+    natsUrl: config.natsUrl,
+    topology: config.topology,
+    client: database,
+    logger,
+  });
   const authorizer = createAuthorizer({
     client: createAuthClient({ ...config.auth, logger }),
     cache: createDecisionCache({ ttlMs: config.decisionCacheTtlSeconds * 1000 }),
   });
   const app = createApp({
-    store: createTodoStore(database),
+    store: createTodoStore(database, { subjectPrefix: config.topology.subjectPrefix }),
     database,
     natsConnected: relay.isConnected,
     logger,
     authorizer,
     requestBudgetMs: config.requestBudgetMs,
-    chaos: config.chaos ? createChaosControls({ token: config.chaos.token }) : undefined,
+    chaos: config.chaos ? createChaosControls({ token: config.chaos.token, logger }) : undefined,
     requestBodyLimitBytes: config.requestBodyLimitBytes,
   });
-  if (config.chaos) logger.warn("chaos.enabled", { routes: ["GET /error", "/chaos"] });
+  if (config.chaos) {
+    const routes = config.chaos.token === undefined ? ["GET /error"] : ["GET /error", "/chaos"];
+    logger.warn("chaos.enabled", { routes });
+  }
   const [db, events] = [database, relay];
   await startHttpServer({
     app,
     port: config.port,
     logger,
+    respondToRejection: rejectionResponse,
     // The relay finishes the batch it is publishing while the database is still open.
     async onShutdown() {
       await events.stop();

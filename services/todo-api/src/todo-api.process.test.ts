@@ -45,6 +45,8 @@ function databaseSpans(spans: FlatSpan[]): FlatSpan[] {
   return spans.filter((span) => span.kind === "CLIENT" && span.attributes["db.system.name"]);
 }
 
+const UNKNOWN_ID = "6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c";
+
 async function stop(child: ChildProcess): Promise<unknown[]> {
   const exited = once(child, "exit");
   child.kill("SIGTERM");
@@ -105,6 +107,41 @@ describe("todo-api as a process", () => {
         "db.system.name": "postgresql",
         "db.query.text": expect.stringMatching(/todos/),
       });
+    }
+
+    // Errors of several categories, no traceparent sent: the trace is the server's own, and
+    // the body, the traceresponse header and the exported server span all name it.
+    const json = { "Content-Type": "application/json", Authorization: api.authorization };
+    const categories = [
+      [400, "GET /v1/todos", "/v1/todos?limit=0", { headers: json }],
+      [401, "GET /v1/todos", "/v1/todos", {}],
+      [404, "GET /v1/todos/:id", `/v1/todos/${UNKNOWN_ID}`, { headers: json }],
+      [405, "PUT", `/v1/todos/${id}`, { method: "PUT", headers: json }],
+      [
+        409,
+        "PATCH /v1/todos/:id",
+        `/v1/todos/${id}`,
+        { method: "PATCH", headers: { ...json, "If-Match": '"7"' }, body: '{"title":"x"}' },
+      ],
+    ] as const;
+    const answered = await Promise.all(
+      categories.map(async ([status, spanName, path, init]) => {
+        const response = await fetch(`${api.base}${path}`, init);
+        expect(response.status).toBe(status);
+        const { traceId } = (await response.json()) as { traceId: string };
+        const [, headerTraceId, headerSpanId] =
+          response.headers.get("traceresponse")?.split("-") ?? [];
+        expect(headerTraceId).toBe(traceId);
+        return { traceId, spanId: headerSpanId, spanName };
+      }),
+    );
+    for (const { traceId, spanId, spanName } of answered) {
+      const [server] = await api.sink.waitForSpans(
+        (span) => span.traceId === traceId && span.kind === "SERVER",
+        10_000,
+      );
+      expect(server).toMatchObject({ spanId, name: spanName, serviceName: "todo-api" });
+      expect(server?.attributes["http.route"]).toBe(spanName.split(" ")[1]);
     }
 
     const failed = await fetch(`${api.base}/error`);

@@ -10,9 +10,9 @@ describe("createFixedWindowLimiter", () => {
     clock.advance(10_000);
     expect(limiter.hit("k")).toEqual({ allowed: true, remaining: 0 });
     clock.advance(500);
-    expect(limiter.hit("k")).toEqual({ allowed: false, retryAfterSeconds: 50 });
+    expect(limiter.hit("k")).toEqual({ allowed: false, retryAfterMs: 49_500, cause: "limit" });
     clock.advance(49_499);
-    expect(limiter.hit("k")).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.hit("k")).toEqual({ allowed: false, retryAfterMs: 1, cause: "limit" });
     clock.advance(1);
     expect(limiter.hit("k")).toEqual({ allowed: true, remaining: 1 });
   });
@@ -24,7 +24,19 @@ describe("createFixedWindowLimiter", () => {
     expect(limiter.hit("b").allowed).toBe(true);
   });
 
-  test("memory stays bounded: expired windows go first, then the oldest", () => {
+  test("expired windows are dropped as time passes, so memory follows the live keys", () => {
+    const clock = createTestClock();
+    const limiter = createFixedWindowLimiter({ limit: 1, windowMs: 1000, now: clock.now });
+    for (const key of ["a", "b", "c"]) limiter.hit(key);
+    clock.advance(500);
+    limiter.hit("d");
+    expect(limiter.size()).toBe(4);
+    clock.advance(500);
+    limiter.hit("e");
+    expect(limiter.size()).toBe(2);
+  });
+
+  test("full of live windows, it refuses new keys rather than drop one: no count can be reset", () => {
     const clock = createTestClock();
     const limiter = createFixedWindowLimiter({
       limit: 1,
@@ -32,13 +44,32 @@ describe("createFixedWindowLimiter", () => {
       now: clock.now,
       maxKeys: 2,
     });
-    limiter.hit("old");
-    clock.advance(1000);
-    limiter.hit("a");
-    limiter.hit("b"); // "old" expired: dropped to make room
-    expect(limiter.hit("a").allowed).toBe(false);
-    limiter.hit("c"); // full of live windows: the oldest ("a") is dropped
-    expect(limiter.hit("b").allowed).toBe(false);
-    expect(limiter.hit("a").allowed).toBe(true);
+    limiter.hit("victim");
+    expect(limiter.hit("victim").allowed).toBe(false);
+    clock.advance(400);
+    limiter.hit("flood-1");
+    for (let i = 2; i < 100; i += 1) {
+      expect(limiter.hit(`flood-${i}`)).toEqual({
+        allowed: false,
+        retryAfterMs: 600,
+        cause: "capacity",
+      });
+    }
+    expect(limiter.hit("victim")).toMatchObject({ allowed: false, cause: "limit" });
+    expect(limiter.size()).toBe(2);
+    // Once the oldest window ends, its slot is free again.
+    clock.advance(600);
+    expect(limiter.hit("newcomer").allowed).toBe(true);
+    expect(limiter.hit("victim").allowed).toBe(false);
+  });
+
+  test("a hit on a full table costs O(1), not a scan of every key", () => {
+    const maxKeys = 100_000;
+    const limiter = createFixedWindowLimiter({ limit: 1, windowMs: 60_000, maxKeys, now: () => 0 });
+    for (let i = 0; i < maxKeys; i += 1) limiter.hit(`key-${i}`);
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i += 1) limiter.hit(`new-${i}`);
+    // A scan per hit would be 10^9 steps (tens of seconds); the bound is generous for slow CI.
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

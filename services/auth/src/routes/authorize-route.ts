@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
-import { bearerToken } from "@tracemesh/chaos";
 import { ForbiddenError, jsonBody, UnauthenticatedError, validate } from "@tracemesh/errors";
+import { MAX_BEARER_TOKEN_LENGTH, parseBearerToken } from "@tracemesh/resilience";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { decide } from "../authorization/policy.ts";
@@ -9,7 +9,7 @@ import type { UserDirectory } from "../users/user-directory.ts";
 
 const AuthorizeRequest = v.object({
   /** The access token, bare or as the client's whole `Bearer <token>` header value. */
-  token: v.pipe(v.string(), v.maxLength(8192)),
+  token: v.pipe(v.string(), v.maxLength(MAX_BEARER_TOKEN_LENGTH)),
   /** `<namespace>:<verb>`, e.g. `todos:write`. */
   action: v.pipe(v.string(), v.maxLength(64), v.regex(/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/)),
   /** `<namespace>` or `<namespace>/<id>`, e.g. `todos/42`. */
@@ -38,7 +38,7 @@ export function authorizeRoute(deps: AuthorizeRouteDeps): Hono {
     validate("json", AuthorizeRequest),
     async function authorize(c) {
       const { token, action, resource } = c.req.valid("json");
-      const verification = await verifier.verify(bearerToken(token) ?? token);
+      const verification = await verifier.verify(parseBearerToken(token) ?? token);
       const user = verification.valid ? users.findById(verification.token.subject) : undefined;
       if (!verification.valid || !user) {
         const reason = verification.valid ? "unknown_subject" : verification.reason;

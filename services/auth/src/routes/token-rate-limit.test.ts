@@ -23,7 +23,7 @@ describe("POST /v1/token rate limits", () => {
     clock.advance(40_000);
     expect((await postJson(app, "/v1/token", right, { peer: "10.0.0.4" })).status).toBe(200);
     const throttled = (await logs.lines()).filter((line) => line.event === "auth.login_throttled");
-    expect(throttled).toEqual([expect.objectContaining({ limitedBy: "username" })]);
+    expect(throttled).toEqual([expect.objectContaining({ limitedBy: "username", cause: "limit" })]);
   });
 
   test("per client: one address spraying usernames is stopped, others are not", async () => {
@@ -43,6 +43,26 @@ describe("POST /v1/token rate limits", () => {
     expect((await postJson(app, "/v1/token", right, { peer: "10.1.1.1" })).status).toBe(200);
     clock.advance(60_000);
     expect((await postJson(app, "/v1/token", right, { peer: "10.9.9.9" })).status).toBe(200);
+  });
+
+  test("a throttled client's flood of made-up usernames does not reopen alice to guessing", async () => {
+    const { app, logs } = await createTestApp({ loginLimits: { ...loginLimits, maxKeys: 20 } });
+    for (const peer of ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) {
+      expect((await postJson(app, "/v1/token", wrong, { peer })).status).toBe(401);
+    }
+    // Ten times the username table: each 429 is cheap, and once throttled none is counted.
+    for (let i = 0; i < 200; i += 1) {
+      const guess = { username: `nobody-${i}`, password: "x" };
+      const response = await postJson(app, "/v1/token", guess, { peer: "10.6.6.6" });
+      expect(response.status).toBe(i < loginLimits.perClient ? 401 : 429);
+    }
+    const stillLimited = await postJson(app, "/v1/token", right, { peer: "10.0.0.4" });
+    expect(stillLimited.status).toBe(429);
+    expect(stillLimited.headers.get("Retry-After")).toBe("60");
+    const causes = (await logs.lines())
+      .filter((line) => line.event === "auth.login_throttled")
+      .map((line) => `${String(line.limitedBy)}:${String(line.cause)}`);
+    expect(new Set(causes)).toEqual(new Set(["client:limit", "username:limit"]));
   });
 
   test("an unknown username is throttled exactly like a known one (no enumeration via 429)", async () => {

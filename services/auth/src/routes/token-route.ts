@@ -1,4 +1,5 @@
 import { jsonBody, RateLimitedError, UnauthenticatedError, validate } from "@tracemesh/errors";
+import { toRetryAfterSeconds } from "@tracemesh/resilience";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { clientAddress } from "../http/client-address.ts";
@@ -35,8 +36,11 @@ export function tokenRoute(deps: TokenRouteDeps): Hono {
       const { username, password } = c.req.valid("json");
       const throttle = loginThrottle.attempt(clientAddress(c, trustedProxyHops), username);
       if (!throttle.allowed) {
-        c.var.logger.warn("auth.login_throttled", { limitedBy: throttle.limitedBy });
-        throw new RateLimitedError({ retryAfterSeconds: throttle.retryAfterSeconds });
+        const { limitedBy, cause } = throttle;
+        c.var.logger.warn("auth.login_throttled", { limitedBy, cause });
+        throw new RateLimitedError({
+          retryAfterSeconds: toRetryAfterSeconds(throttle.retryAfterMs),
+        });
       }
       const user = await users.authenticate(username, password);
       if (!user) {

@@ -1,5 +1,5 @@
-import { requireBearerSecret } from "@tracemesh/chaos";
 import { NotFoundError, validate } from "@tracemesh/errors";
+import { requireBearerSecret } from "@tracemesh/resilience";
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { UserDirectory } from "../users/user-directory.ts";

@@ -1,7 +1,6 @@
 import { createDeadline } from "@tracemesh/resilience";
 import { describe, expect, test } from "vitest";
-import { captureSink } from "../testing/capture.ts";
-import { recordingMeter } from "../testing/recording-meter.ts";
+import { captureSink, recordingMeter } from "../test-utils.ts";
 import { withDeliveryMetrics } from "./delivery-metrics.ts";
 import type { TodoNotification } from "./notification.ts";
 

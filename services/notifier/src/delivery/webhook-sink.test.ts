@@ -2,7 +2,7 @@ import { DependencyError } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { createDeadline, createDependencyClient } from "@tracemesh/resilience";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../test-webhook-receiver.ts";
 import type { TodoNotification } from "./notification.ts";
 import { createWebhookSink, webhookTarget } from "./webhook-sink.ts";
 

@@ -2,14 +2,10 @@ import { captureLogger } from "@tracemesh/logger/testing";
 import {
   createCloudEvent,
   DEAD_LETTER_HEADERS,
+  type EventTopology,
   eventSubject,
   publishEvent,
 } from "@tracemesh/queue";
-import { createDependencyClient } from "@tracemesh/resilience";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { createNotificationSink } from "../delivery/create-sink.ts";
-import type { TodoNotification } from "../delivery/notification.ts";
-import { createProfileLookup } from "../profiles/profile-lookup.ts";
 import {
   connectNats,
   consumerSettled,
@@ -20,17 +16,22 @@ import {
   storedMessages,
   testTopology,
   waitFor,
-} from "../testing/nats.ts";
-import { ALICE, killAll, startAuth } from "../testing/service-process.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver.ts";
-import { startTodoConsumer, type TodoConsumer, type TodoTopology } from "./todo-consumer.ts";
+} from "@tracemesh/queue/testing";
+import { createDependencyClient } from "@tracemesh/resilience";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { createNotificationSink } from "../delivery/create-sink.ts";
+import type { TodoNotification } from "../delivery/notification.ts";
+import { createProfileLookup } from "../profiles/profile-lookup.ts";
+import { ALICE, killAll, startAuth } from "../test-processes.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../test-webhook-receiver.ts";
+import { startTodoConsumer, type TodoConsumer } from "./todo-consumer.ts";
 import { createTodoEventHandler } from "./todo-event-handler.ts";
 
 const SERVICE_TOKEN = "nats-test-service-token-0123456789";
 let nats: NatsTestContext;
 let authUrl: string;
 let receiver: WebhookReceiver;
-const topologies: TodoTopology[] = [];
+const topologies: EventTopology[] = [];
 const consumers: TodoConsumer[] = [];
 
 beforeAll(async () => {
@@ -48,7 +49,7 @@ afterEach(async () => {
 });
 
 interface PipelineOptions {
-  topology: TodoTopology;
+  topology: EventTopology;
   webhook?: boolean;
   maxDeliver?: number;
   backoffMs?: number[];
@@ -77,6 +78,7 @@ async function startPipeline(options: PipelineOptions) {
     }),
     maxDeliver: options.maxDeliver ?? 5,
     backoffMs: options.backoffMs ?? [50, 100],
+    claimTtlMs: 10_000,
     logger: logs.logger,
   });
   consumers.push(consumer);
@@ -219,5 +221,28 @@ describe("todo events → notifications (real NATS and auth)", () => {
     expect(letter?.header.get(DEAD_LETTER_HEADERS.reason)).toBe("handler_failed");
     expect(letter?.header.get(DEAD_LETTER_HEADERS.attempts)).toBe("3");
     expect(letter?.header.get(DEAD_LETTER_HEADERS.error)).toMatch(/webhook/);
+  });
+
+  test("an event whose data can never be a todo is dead-lettered at its first delivery", async () => {
+    const { topology, created } = await setup();
+    const { logs } = await startPipeline({ topology, maxDeliver: 5 });
+    const unusable = todoEvent({ id: "6", title: "Bad owner", ownerId: "../../admin" });
+    const good = todoEvent({ id: "7", title: "Fine", ownerId: ALICE.id });
+    await publishEvent(nats.js, unusable, { subject: created });
+    await publishEvent(nats.js, good, { subject: created });
+
+    await receiver.waitForAccepted(1);
+    await waitFor(() => consumerSettled(nats, topology), "both settled");
+    const [letter] = await storedMessages(nats.jsm, topology.deadLetterStream);
+    expect(letter?.json<{ id: string }>().id).toBe(unusable.id);
+    expect(letter?.header.get(DEAD_LETTER_HEADERS.reason)).toBe("unprocessable");
+    expect(letter?.header.get(DEAD_LETTER_HEADERS.attempts)).toBe("1");
+    expect(letter?.header.get(DEAD_LETTER_HEADERS.error)).toMatch(
+      /^todo event data unusable: ownerId/,
+    );
+    expect(receiver.received.map((request) => request.key)).toEqual([good.id]);
+    // Never retried: no MAX_DELIVER attempts on an event no attempt can help.
+    const lines = await logs.lines();
+    expect(lines.filter((line) => line.event === "queue.message.retry")).toEqual([]);
   });
 });

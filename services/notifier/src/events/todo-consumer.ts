@@ -3,30 +3,30 @@ import {
   consumeEvents,
   createProcessedEventStore,
   type EventHandler,
+  type EventTopology,
   ensureEventConsumer,
   ensureEventStreams,
+  type ProcessedEventStore,
   type QueueLogger,
 } from "@tracemesh/queue";
 
-/** Names of the streams, the durable consumer and the idempotency bucket. */
-export interface TodoTopology {
-  stream: string;
-  subjectPrefix: string;
-  deadLetterStream: string;
-  deadLetterSubjectPrefix: string;
-  consumer: string;
-  processedEventsBucket: string;
-}
-
-export interface TodoConsumerOptions {
-  js: JetStreamClient;
-  jsm: JetStreamManager;
-  topology: TodoTopology;
-  handler: EventHandler;
+export interface TodoTopologyOptions {
+  topology: EventTopology;
   /** Deliveries an event gets before it is dead-lettered. */
   maxDeliver: number;
   /** Redelivery delays after each failed delivery (the last repeats). */
   backoffMs: readonly number[];
+  /**
+   * How long a claim on an event keeps its other copies waiting: longer than one handling can
+   * take (the message budget), since an older claim is taken for its holder's crash.
+   */
+  claimTtlMs: number;
+}
+
+export interface TodoConsumerOptions extends TodoTopologyOptions {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  handler: EventHandler;
   /** Events handled at once. @default 1 */
   concurrency?: number;
   logger?: QueueLogger;
@@ -40,12 +40,15 @@ export interface TodoConsumer {
 }
 
 /**
- * Brings the todo event streams and the durable consumer to this configuration (safe at every
- * start), opens the processed-events bucket, and consumes: each event handled once by id,
- * acknowledged only after its handler succeeded, retried with backoff, then dead-lettered.
+ * Brings the event streams, the durable consumer and the claims bucket to this configuration:
+ * safe at every start, and after a reconnection to a server that lost its store.
  */
-export async function startTodoConsumer(options: TodoConsumerOptions): Promise<TodoConsumer> {
-  const { js, jsm, topology, maxDeliver, backoffMs } = options;
+export async function ensureTodoTopology(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  options: TodoTopologyOptions,
+): Promise<ProcessedEventStore> {
+  const { topology, maxDeliver, backoffMs, claimTtlMs } = options;
   await ensureEventStreams(jsm, topology);
   await ensureEventConsumer(jsm, {
     stream: topology.stream,
@@ -53,7 +56,17 @@ export async function startTodoConsumer(options: TodoConsumerOptions): Promise<T
     maxDeliver,
     backoffMs,
   });
-  const processedEvents = await createProcessedEventStore(js, topology.processedEventsBucket);
+  return createProcessedEventStore(js, topology.processedEventsBucket, { claimTtlMs });
+}
+
+/**
+ * Ensures the topology, then consumes: each event claimed by id before it is handled (so it is
+ * delivered once), acknowledged only after its handler succeeded, retried with backoff, then
+ * dead-lettered (at once when its data can never be notified).
+ */
+export async function startTodoConsumer(options: TodoConsumerOptions): Promise<TodoConsumer> {
+  const { js, jsm, topology, maxDeliver, backoffMs } = options;
+  const processedEvents = await ensureTodoTopology(js, jsm, options);
   const consumer = await consumeEvents({
     js,
     stream: topology.stream,

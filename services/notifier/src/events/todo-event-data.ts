@@ -1,3 +1,4 @@
+import { PermanentEventError } from "@tracemesh/queue";
 import * as v from "valibot";
 import { USER_ID } from "../profiles/user-profile.ts";
 
@@ -9,8 +10,11 @@ export const TodoEventDataSchema = v.looseObject({
   ownerId: v.optional(v.pipe(v.string(), v.regex(USER_ID))),
 });
 
-/** The event's data cannot be notified: no retry will change that, the dead letter keeps it. */
-export class TodoEventDataError extends Error {
+/**
+ * The event's data cannot be notified: no retry will change that, so the consumer dead-letters
+ * it at its first delivery (a PermanentEventError), and the dead letter keeps it.
+ */
+export class TodoEventDataError extends PermanentEventError {
   constructor(issues: string[]) {
     super(`todo event data unusable: ${issues.join("; ")}`);
     this.name = "TodoEventDataError";

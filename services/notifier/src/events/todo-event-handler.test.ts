@@ -5,7 +5,7 @@ import type { Deadline } from "@tracemesh/resilience";
 import { describe, expect, test } from "vitest";
 import type { ProfileLookup } from "../profiles/profile-lookup.ts";
 import type { UserProfile } from "../profiles/user-profile.ts";
-import { captureSink } from "../testing/capture.ts";
+import { captureSink } from "../test-utils.ts";
 import { TodoEventDataError } from "./todo-event-data.ts";
 import { createTodoEventHandler } from "./todo-event-handler.ts";
 

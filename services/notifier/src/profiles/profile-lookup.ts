@@ -31,6 +31,8 @@ export function createProfileLookup(options: ProfileLookupOptions): ProfileLooku
         method: "GET",
         path: `/v1/users/${encodeURIComponent(userId)}`,
         headers,
+        // "No such user" is an answer of this call, not an integration fault.
+        meaningfulStatuses: [404],
         deadline,
       });
     } catch (error) {

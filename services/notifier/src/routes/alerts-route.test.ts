@@ -1,7 +1,7 @@
 import { DependencyError } from "@tracemesh/errors";
 import { describe, expect, test } from "vitest";
 import { alertmanagerPayload } from "../alerts/alertmanager-payload.fixture.ts";
-import { ALERTS_TOKEN, createTestApp, postJson } from "../testing/test-app.ts";
+import { ALERTS_TOKEN, createTestApp, postJson } from "../test-utils.ts";
 
 const authorized = { Authorization: `Bearer ${ALERTS_TOKEN}` };
 

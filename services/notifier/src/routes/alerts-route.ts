@@ -1,5 +1,5 @@
-import { requireBearerSecret } from "@tracemesh/chaos";
 import { jsonBody, validate } from "@tracemesh/errors";
+import { requireBearerSecret } from "@tracemesh/resilience";
 import { Hono } from "hono";
 import { toAlertNotification } from "../alerts/alert-notification.ts";
 import { AlertmanagerPayloadSchema } from "../alerts/alertmanager-payload.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createTestApp } from "../testing/test-app.ts";
+import { createTestApp } from "../test-utils.ts";
 
 describe("health", () => {
   test("live answers 200 with trace headers whatever the dependencies", async () => {

@@ -18,10 +18,11 @@ import {
 
 let auth: TestAuth;
 let token: string;
+let bobToken: string;
 const apps: TestApp[] = [];
 beforeAll(async () => {
   auth = await startTestAuth();
-  token = await auth.login("alice");
+  [token, bobToken] = await Promise.all([auth.login("alice"), auth.login("bob")]);
 });
 afterEach(() => {
   auth.behave(passThrough);
@@ -40,9 +41,13 @@ async function appWith(options: TestAppOptions = {}): Promise<TestApp> {
   return app;
 }
 
-async function timed(app: TestApp, init: RequestInit = {}): Promise<[Response, number]> {
+async function timed(
+  app: TestApp,
+  init: RequestInit = {},
+  as = token,
+): Promise<[Response, number]> {
   const started = performance.now();
-  const response = await app.app.request("/v1/todos", withBearer(token, init));
+  const response = await app.app.request("/v1/todos", withBearer(as, init));
   return [response, performance.now() - started];
 }
 
@@ -134,4 +139,30 @@ test("a full bulkhead is 503 at once, not a growing queue", async () => {
   expect(auth.hits.length).toBeLessThanOrEqual(2);
   // Once the slot is free again, calls go through.
   expect((await timed(t))[0].status).toBe(200);
+});
+
+test("impatient callers cannot open the breaker everyone shares: auth answering in 150 ms stays closed", async () => {
+  const t = await appWith({
+    auth: { breaker: { consecutiveFailures: 5, halfOpenAfterMs: 10_000 } },
+  });
+  auth.behave(delayed(150));
+  const impatient = { headers: { "X-Request-Timeout-Ms": "150" } };
+  for (let i = 0; i < 5; i++) await expectAuthUnavailable((await timed(t, impatient))[0]);
+  expect(auth.hits).toHaveLength(5);
+  // Another user, with the whole budget, is answered by the same slow but healthy auth.
+  const [response] = await timed(t, {}, bobToken);
+  expect(response.status).toBe(200);
+  expect(auth.hits).toHaveLength(6);
+  const changes = (await t.logLines()).filter(
+    (line) => line.event === "dependency.breaker.state_change",
+  );
+  expect(changes).toEqual([]);
+});
+
+test("X-Request-Timeout-Ms: 0 leaves no time to ask auth: 503 at once, auth never called", async () => {
+  const t = await appWith();
+  const [response, elapsed] = await timed(t, { headers: { "X-Request-Timeout-Ms": "0" } });
+  await expectAuthUnavailable(response);
+  expect(elapsed).toBeLessThan(200);
+  expect(auth.hits).toHaveLength(0);
 });

@@ -1,12 +1,15 @@
 import { UnauthenticatedError } from "@tracemesh/errors";
+import { parseBearerToken } from "@tracemesh/resilience";
 import type { Context, MiddlewareHandler } from "hono";
 
-// RFC 6750 §2.1: the scheme (any case), then a b64token; bounded like auth's own check.
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]{1,8192}=*) *$/i;
+// auth issues compact JWS only (three base64url parts, signed): it refuses anything else with
+// the same neutral 401, so such a token is refused here without asking it.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** The token of an `Authorization: Bearer <token>` header; undefined when missing or malformed. */
-export function parseBearerToken(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : BEARER.exec(header)?.[1];
+/** The access token of an `Authorization: Bearer <token>` header; undefined unless auth could accept it. */
+export function parseAccessToken(header: string | undefined): string | undefined {
+  const token = parseBearerToken(header);
+  return token !== undefined && COMPACT_JWS.test(token) ? token : undefined;
 }
 
 /**
@@ -14,7 +17,7 @@ export function parseBearerToken(header: string | undefined): string | undefined
  * `WWW-Authenticate: Bearer`): the same neutral answer auth gives for a token that fails.
  */
 export function accessTokenOf(c: Context): string {
-  const token = parseBearerToken(c.req.header("Authorization"));
+  const token = parseAccessToken(c.req.header("Authorization"));
   if (token === undefined) {
     throw new UnauthenticatedError({ message: "missing or malformed bearer token" });
   }

@@ -1,20 +1,20 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { SpanKind, trace } from "@opentelemetry/api";
-import { type CloudEvent, QUEUE_DEFAULTS } from "@tracemesh/queue";
+import { captureLogger } from "@tracemesh/logger/testing";
+import { type CloudEvent, QUEUE_DEFAULTS, withoutTracing } from "@tracemesh/queue";
+import {
+  type PrivateNatsServer,
+  privateNatsServer,
+  spansNamed,
+  useTestTelemetry,
+  waitFor,
+} from "@tracemesh/queue/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appendOutboxEvent } from "../storage/outbox.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
 import { openPgliteTestDatabase, type TestDatabase } from "../test-utils.ts";
 import { type EventRelay, startEventRelay } from "./event-relay.ts";
-import {
-  type PrivateNatsServer,
-  privateNatsServer,
-  recordingLogger,
-  spansNamed,
-  useTestTelemetry,
-  waitFor,
-} from "./queue-test-utils.ts";
 import { todoEvent } from "./todo-event.ts";
 
 const telemetry = useTestTelemetry();
@@ -24,8 +24,7 @@ let relay: EventRelay | undefined;
 
 beforeAll(async () => {
   // A broker of this test's own, stopped and started at will; it starts out down.
-  server = await privateNatsServer();
-  await server.stop();
+  server = await privateNatsServer({ started: false });
   database = await openPgliteTestDatabase();
 });
 
@@ -108,7 +107,8 @@ function expectExactlyOnceInTheirTraces(copies: StreamCopy[], stored: Stored[]):
 describe("event relay with a broker that comes and goes", () => {
   test("events wait in the outbox while NATS is down, then stream exactly once", async () => {
     const { client } = database;
-    const { logger, lines } = recordingLogger();
+    const logs = captureLogger({ service: "todo-api" });
+    const { logger } = logs;
     const started = performance.now();
     relay = startEventRelay({
       natsUrl: server.url,
@@ -131,13 +131,13 @@ describe("event relay with a broker that comes and goes", () => {
     expect(await publishedCount(client)).toBe(0);
 
     await server.start();
-    await waitFor(async () => (await publishedCount(client)) === 200, 20_000, "200 published");
+    await waitFor(async () => (await publishedCount(client)) === 200, "200 published", 20_000);
     expect(relay.isConnected()).toBe(true);
     expectExactlyOnceInTheirTraces(await readStream(server.url), stored);
 
     // The broker goes away under a connected relay: new events wait, failed tries are kept.
     await server.stop();
-    await waitFor(() => relay?.isConnected() === false, 10_000, "the disconnection");
+    await waitFor(() => relay?.isConnected() === false, "the disconnection", 10_000);
     const later: Stored[] = [];
     for (let n = 200; n < 250; n++) later.push(await storeInRequest(client, n));
     await waitFor(
@@ -148,21 +148,108 @@ describe("event relay with a broker that comes and goes", () => {
         );
         return failed.rowCount > 0;
       },
-      10_000,
       "a failed attempt to be recorded",
+      10_000,
     );
     expect(await publishedCount(client)).toBe(200);
 
     await server.start();
-    await waitFor(async () => (await publishedCount(client)) === 250, 20_000, "250 published");
+    await waitFor(async () => (await publishedCount(client)) === 250, "250 published", 20_000);
     expectExactlyOnceInTheirTraces(await readStream(server.url), [...stored, ...later]);
 
     await relay.stop();
     expect(relay.isConnected()).toBe(false);
-    const events = lines.map((line) => line.event);
+    const events = (await logs.lines()).map((line) => line.event);
     expect(events).toEqual(
       expect.arrayContaining(["nats.connect_failed", "nats.connected", "nats.disconnected"]),
     );
     expect(events).toContain("nats.reconnected");
   }, 90_000);
+});
+
+describe("event relay with a broker that stays up", () => {
+  let steady: PrivateNatsServer;
+  let own: TestDatabase;
+  beforeAll(async () => {
+    steady = await privateNatsServer();
+    own = await openPgliteTestDatabase();
+  });
+  afterAll(async () => {
+    await own?.dispose();
+    await steady?.dispose();
+  });
+
+  function startRelay(): EventRelay {
+    return startEventRelay({
+      natsUrl: steady.url,
+      client: own.client,
+      logger: captureLogger({ service: "todo-api" }).logger,
+      intervalMs: 25,
+      reconnectWaitMs: 100,
+    });
+  }
+
+  test("its polls start no traces; a relayed event's send span is in its request's trace", async () => {
+    const quiet = startRelay();
+    try {
+      await waitFor(() => quiet.isConnected(), "the connection");
+      telemetry.spans.reset();
+      // Some forty polls of an empty outbox, each a claim query.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(telemetry.spans.getFinishedSpans().map((span) => span.name)).toEqual([]);
+
+      const stored = await storeInRequest(own.client, 1);
+      // The test's own polls must not count either.
+      const published = () => withoutTracing(() => publishedCount(own.client));
+      await waitFor(async () => (await published()) === 1, "the event relayed");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [, traceId, requestSpanId] = stored.traceparent.split("-");
+      const spans = telemetry.spans.getFinishedSpans();
+      // The request and its INSERT, and the send: no claim, no mark, no poll of its own.
+      expect(spans.every((span) => span.spanContext().traceId === traceId)).toBe(true);
+      const [send] = spansNamed(telemetry.spans, "send todo.events.created");
+      expect(send?.kind).toBe(SpanKind.PRODUCER);
+      expect(send?.parentSpanContext?.spanId).toBe(requestSpanId);
+      expect(spans.filter((span) => span.name.includes("outbox"))).toHaveLength(1);
+    } finally {
+      await quiet.stop();
+    }
+  });
+
+  test("a row no broker will take is parked with its reason; the rows behind it go out", async () => {
+    const before = await storeInRequest(own.client, 2);
+    const now = new Date();
+    const record = todoEvent("todo.created", {
+      id: crypto.randomUUID(),
+      title: "broken",
+      completed: false,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // An event that is no CloudEvent (as a bug or a hand-edited row would leave it).
+    await appendOutboxEvent(own.client, { ...record, event: { ...record.event, id: "42" } });
+    const after = await storeInRequest(own.client, 3);
+    const relay = startRelay();
+    try {
+      await waitFor(async () => (await publishedCount(own.client)) === 3, "the others relayed");
+    } finally {
+      await relay.stop();
+    }
+    const rows = await own.client.query<{
+      id: string;
+      published_at: Date | null;
+      failed_at: Date | null;
+      failed_reason: string | null;
+    }>("SELECT id, published_at, failed_at, failed_reason FROM outbox WHERE id = ANY($1::uuid[])", [
+      [before.id, record.id, after.id],
+    ]);
+    const byId = new Map(rows.rows.map((row) => [row.id, row]));
+    expect(byId.get(record.id)).toMatchObject({ published_at: null, failed_at: expect.any(Date) });
+    expect(byId.get(record.id)?.failed_reason).toMatch(/^malformed CloudEvent: id/);
+    expect(byId.get(after.id)?.published_at).toBeInstanceOf(Date);
+    const streamed = (await readStream(steady.url)).map((copy) => copy.msgId);
+    expect(streamed).toContain(after.id);
+    expect(streamed).not.toContain(record.id);
+  });
 });

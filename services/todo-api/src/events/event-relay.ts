@@ -3,16 +3,18 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { DependencyError } from "@tracemesh/errors";
 import {
   createOutboxRelay,
-  type EventStreamsOptions,
   ensureEventStreams,
+  keepNatsConnected,
   type OutboxFlushResult,
   type OutboxPublish,
   publishEvent,
+  QUEUE_DEFAULTS,
   type QueueLogger,
+  type StreamTopology,
+  withoutTracing,
 } from "@tracemesh/queue";
 import { createSqlOutboxSource } from "../storage/outbox.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
-import { keepNatsConnected } from "./keep-nats-connected.ts";
 
 const NOT_CONNECTED = new Error("no connection to NATS yet");
 
@@ -37,8 +39,11 @@ export interface EventRelayOptions {
   retainPublishedMs?: number;
   /** @default 1 hour */
   pruneIntervalMs?: number;
-  /** Stream names and subjects; `subjectPrefix` must be the one `todoEvent` was given. */
-  streamOptions?: EventStreamsOptions;
+  /**
+   * The streams to ensure, as the notifier reads them (`streamTopologyEnvEntries`);
+   * `subjectPrefix` must be the one `todoEvent` was given. @default QUEUE_DEFAULTS
+   */
+  topology?: StreamTopology;
 }
 
 export interface EventRelay {
@@ -56,23 +61,19 @@ export interface EventRelay {
  * up as soon as the connection (and the streams) are back.
  */
 export function startEventRelay(options: EventRelayOptions): EventRelay {
-  const { natsUrl, client, logger, streamOptions = {} } = options;
+  const { natsUrl, client, logger, topology = QUEUE_DEFAULTS } = options;
   const { publishTimeoutMs = 5000, retainPublishedMs = 24 * 3_600_000 } = options;
   const source = createSqlOutboxSource(client, { leaseMs: options.leaseMs ?? 30_000 });
   let stopping = false;
   let started = false;
   let js: { nc: NatsConnection; client: JetStreamClient } | undefined;
 
+  // Failures are noted on the row (or the row parked) by the relay, outside the event's trace.
   const publish: OutboxPublish = async (event, { subject }) => {
-    try {
-      const nc = link.connection();
-      if (nc === undefined) throw new DependencyError({ dependency: "nats", cause: NOT_CONNECTED });
-      if (js?.nc !== nc) js = { nc, client: jetstream(nc) };
-      return await publishEvent(js.client, event, { subject, timeoutMs: publishTimeoutMs });
-    } catch (error) {
-      await source.recordFailure(event.id, error).catch(() => undefined);
-      throw error;
-    }
+    const nc = link.connection();
+    if (nc === undefined) throw new DependencyError({ dependency: "nats", cause: NOT_CONNECTED });
+    if (js?.nc !== nc) js = { nc, client: jetstream(nc) };
+    return publishEvent(js.client, event, { subject, timeoutMs: publishTimeoutMs });
   };
 
   const relay = createOutboxRelay({
@@ -86,10 +87,11 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
 
   const link = keepNatsConnected({
     servers: natsUrl,
+    name: "todo-api",
     logger,
     ...(options.reconnectWaitMs === undefined ? {} : { retryMs: options.reconnectWaitMs }),
     async onConnected(nc) {
-      await ensureEventStreams(await jetstreamManager(nc), streamOptions);
+      await ensureEventStreams(await jetstreamManager(nc), topology);
       if (stopping) return;
       if (!started) {
         started = true;
@@ -103,7 +105,7 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
 
   async function prune(): Promise<void> {
     try {
-      const deleted = await source.prunePublished(retainPublishedMs);
+      const deleted = await withoutTracing(() => source.prunePublished(retainPublishedMs));
       if (deleted > 0) logger.info("outbox.pruned", { deleted });
     } catch (error) {
       logger.warn("outbox.prune_failed", { error });

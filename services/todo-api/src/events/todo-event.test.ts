@@ -1,7 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { parseCloudEvent } from "@tracemesh/queue";
+import { useTestTelemetry } from "@tracemesh/queue/testing";
 import { describe, expect, test } from "vitest";
-import { useTestTelemetry } from "./queue-test-utils.ts";
 import { todoEvent } from "./todo-event.ts";
 
 useTestTelemetry();

@@ -1,16 +1,22 @@
+import { noControlCharacters } from "@tracemesh/errors";
 import * as v from "valibot";
 import { MAX_VERSION } from "./todo-version.ts";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Trimmed, 1–200 characters; NUL is refused because PostgreSQL text cannot hold it. */
+/**
+ * One line of text, trimmed, 1–200 characters counted as the database's CHECK counts them
+ * (char_length: code points, so 200 emoji fit). Control characters left after trimming are
+ * refused: a tab, newline or terminal escape inside a title is never meant, and NUL cannot
+ * be stored at all. Lone surrogates never get here: jsonBody() refuses them in any body.
+ */
 export const TitleSchema = v.pipe(
   v.string(),
   v.trim(),
-  v.minLength(1),
-  v.maxLength(200),
-  v.check((title) => !title.includes("\u0000")),
+  noControlCharacters(),
+  v.minCodePoints(1),
+  v.maxCodePoints(200),
 );
 
 export const VersionSchema = v.pipe(

@@ -57,7 +57,7 @@ describe("POST /v1/todos", () => {
     [{ title: "   " }, { field: "title", issue: "too_short", min: 1 }],
     [{ title: "x".repeat(201) }, { field: "title", issue: "too_long", max: 200 }],
     [{ title: 42 }, { field: "title", issue: "invalid_type" }],
-    [{ title: "nul\u0000byte" }, { field: "title", issue: "invalid_value" }],
+    [{ title: "nul\u0000byte" }, { field: "title", issue: "control_character" }],
     [
       { title: "ok", completed: "yes" },
       { field: "completed", issue: "invalid_type" },

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { DependencyError } from "@tracemesh/errors";
-import { createCloudEvent, type OutboxRecord } from "@tracemesh/queue";
+import {
+  createCloudEvent,
+  createOutboxRelay,
+  type OutboxRecord,
+  PermanentEventError,
+} from "@tracemesh/queue";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { todoEvent } from "../events/todo-event.ts";
 import type { TestDatabase } from "../test-utils.ts";
@@ -32,8 +37,14 @@ function outboxRecord(overrides: Partial<OutboxRecord> = {}): OutboxRecord {
 }
 
 async function outboxRow(client: SqlClient, id: string) {
-  const result = await client.query<{ attempts: number; last_error: string | null }>(
-    "SELECT attempts, last_error, published_at FROM outbox WHERE id = $1",
+  const result = await client.query<{
+    attempts: number;
+    last_error: string | null;
+    published_at: Date | null;
+    failed_at: Date | null;
+    failed_reason: string | null;
+  }>(
+    "SELECT attempts, last_error, published_at, failed_at, failed_reason FROM outbox WHERE id = $1",
     [id],
   );
   return result.rows[0];
@@ -195,6 +206,51 @@ export function describeOutbox(backend: string, open: () => Promise<TestDatabase
       expect((await outboxRow(client, record.id))?.last_error).toBe("Error: TIMEOUT");
       await source.markPublished([record.id]);
       expect((await outboxRow(client, record.id))?.last_error).toBeNull();
+    });
+
+    test("a parked row is never claimed again, keeps its reason, and outlives pruning", async () => {
+      const [published, parked, pending] = [outboxRecord(), outboxRecord(), outboxRecord()];
+      for (const record of [published, parked, pending]) await appendOutboxEvent(client, record);
+      const source = createSqlOutboxSource(client);
+      expect(await source.claimPending(10)).toEqual([published, parked, pending]);
+      await source.markPublished([published.id]);
+      await source.markFailed(
+        parked.id,
+        `event refused: max_payload size exceeded ${"!".repeat(600)}`,
+      );
+      // Its holder retries what it claimed: all but the parked row.
+      expect(await source.claimPending(10)).toEqual([pending]);
+      expect(await createSqlOutboxSource(client).claimPending(10)).toEqual([]);
+      const row = await outboxRow(client, parked.id);
+      expect(row).toMatchObject({ published_at: null, failed_at: expect.any(Date) });
+      expect(row?.failed_reason).toMatch(/^event refused: max_payload size exceeded !+$/);
+      expect(row?.failed_reason).toHaveLength(500);
+      // A published row is not parked after the fact.
+      await source.markFailed(published.id, "too late");
+      expect((await outboxRow(client, published.id))?.failed_at).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await source.prunePublished(1)).toBe(1);
+      expect(await outboxRow(client, parked.id)).toBeDefined();
+    });
+
+    test("the relay parks a row no retry can publish and publishes the rows behind it", async () => {
+      const records = Array.from({ length: 4 }, () => outboxRecord());
+      for (const record of records) await appendOutboxEvent(client, record);
+      const poison = records[1]?.id;
+      const sent: string[] = [];
+      const relay = createOutboxRelay({
+        source: createSqlOutboxSource(client),
+        publish: async (event) => {
+          if (event.id === poison) throw new PermanentEventError("event refused: too large");
+          sent.push(event.id);
+        },
+      });
+      expect(await relay.flush()).toEqual({ published: 3, parked: 1 });
+      expect(await relay.flush()).toEqual({ published: 0, parked: 0 });
+      expect(sent).toEqual(records.filter((record) => record.id !== poison).map((r) => r.id));
+      expect((await outboxRow(client, poison ?? ""))?.failed_reason).toBe(
+        "event refused: too large",
+      );
     });
 
     test("pruning deletes published rows past the retention, never pending ones", async () => {

@@ -14,6 +14,8 @@ export interface SqlOutboxSourceOptions {
 export interface SqlOutboxSource extends OutboxSource {
   /** Keeps why publishing this row failed, for whoever looks at a row that stays pending. */
   recordFailure(id: string, error: unknown): Promise<void>;
+  /** Parks a row no retry can publish (failed_at, failed_reason): never claimed again. */
+  markFailed(id: string, reason: string): Promise<void>;
   /** Deletes rows published more than `retainMs` ago; resolves to how many. */
   prunePublished(retainMs: number): Promise<number>;
 }
@@ -35,7 +37,7 @@ const ERROR_TEXT_LIMIT = 500;
 const CLAIM = `
 WITH next AS (
   SELECT id FROM outbox
-   WHERE published_at IS NULL
+   WHERE published_at IS NULL AND failed_at IS NULL
      AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2)
    ORDER BY position
    LIMIT $1
@@ -111,6 +113,15 @@ export function createSqlOutboxSource(
       );
     },
 
+    async markFailed(id, reason) {
+      await client.query(
+        `UPDATE outbox
+            SET failed_at = now(), failed_reason = $2, claimed_by = NULL, claimed_until = NULL
+          WHERE id = $1 AND published_at IS NULL`,
+        [id, reason.slice(0, ERROR_TEXT_LIMIT)],
+      );
+    },
+
     async recordFailure(id, error) {
       await client.query("UPDATE outbox SET last_error = $2 WHERE id = $1", [
         id,
@@ -118,6 +129,7 @@ export function createSqlOutboxSource(
       ]);
     },
 
+    // Parked rows are kept whatever their age: only someone who looked at them may drop them.
     async prunePublished(retainMs) {
       const result = await client.query(
         `DELETE FROM outbox

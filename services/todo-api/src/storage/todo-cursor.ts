@@ -17,7 +17,24 @@ function invalidCursor(cause?: unknown): InvalidParameterError {
   return new InvalidParameterError([{ field: "cursor", issue: "invalid_value" }], { cause });
 }
 
-/** Decodes a cursor from `encodeCursor`; anything else is REQUEST_PARAMETER_INVALID (cursor). */
+// Every created_at is the database's now(), so an issued cursor is well inside years 0001–9999;
+// outside them PostgreSQL and PGlite refuse the timestamp (22008, 22009), and not alike.
+const MIN_YEAR = 1;
+const MAX_YEAR = 9999;
+
+function isIssuable(position: TodoPosition): boolean {
+  const time = position.createdAt.getTime();
+  if (Number.isNaN(time)) return false;
+  const year = position.createdAt.getUTCFullYear();
+  // The database writes ids in lower case, so a cursor of its rows does too.
+  return year >= MIN_YEAR && year <= MAX_YEAR && isUuid(position.id) && !/[A-F]/.test(position.id);
+}
+
+/**
+ * Decodes a cursor from `encodeCursor`. Anything it could not have written is
+ * REQUEST_PARAMETER_INVALID (cursor), before the database sees it: another shape, a date
+ * out of range, or the same position spelt differently (padding, spaces, lenient base64).
+ */
 export function decodeCursor(cursor: string): TodoPosition {
   let decoded: unknown;
   try {
@@ -27,10 +44,8 @@ export function decodeCursor(cursor: string): TodoPosition {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalidCursor();
   const [createdAt, id] = decoded as unknown[];
-  if (typeof createdAt !== "string" || typeof id !== "string" || !isUuid(id)) {
-    throw invalidCursor();
-  }
-  const date = new Date(createdAt);
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) throw invalidCursor();
-  return { createdAt: date, id };
+  if (typeof createdAt !== "string" || typeof id !== "string") throw invalidCursor();
+  const position = { createdAt: new Date(createdAt), id };
+  if (!isIssuable(position) || encodeCursor(position) !== cursor) throw invalidCursor();
+  return position;
 }

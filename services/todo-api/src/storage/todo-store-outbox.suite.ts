@@ -149,5 +149,17 @@ export function describeTodoStoreOutbox(backend: string, open: () => Promise<Tes
       expect(events).toHaveLength(1);
       expect(events[0]?.data.title).toBe(winner?.status === "fulfilled" && winner.value.title);
     });
+
+    test("a configured subject prefix is where each event will be published", async () => {
+      const prefixed = createTodoStore(client, { subjectPrefix: "app.events" });
+      const created = await prefixed.create(OWNER, { title: "elsewhere" });
+      await prefixed.update(OWNER, created.id, { completed: true }, 1);
+      await prefixed.delete(OWNER, created.id);
+      expect((await pendingEvents(client)).map((event) => event.subject)).toEqual([
+        "app.events.created",
+        "app.events.updated",
+        "app.events.deleted",
+      ]);
+    });
   });
 }

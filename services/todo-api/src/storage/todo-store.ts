@@ -1,5 +1,7 @@
-import { ConflictError, NotFoundError } from "@tracemesh/errors";
+import { ConflictError, InvalidParameterError, NotFoundError } from "@tracemesh/errors";
+import { QUEUE_DEFAULTS } from "@tracemesh/queue";
 import { todoEvent } from "../events/todo-event.ts";
+import { sqlStateOf } from "./database-errors.ts";
 import { appendOutboxEvent } from "./outbox.ts";
 import type { SqlClient, SqlExecutor } from "./sql-client.ts";
 import {
@@ -18,6 +20,11 @@ import { decodeCursor, encodeCursor } from "./todo-cursor.ts";
  * Todos, always of one owner (auth's `subject`): every operation takes the owner first, and a
  * todo of another owner is indistinguishable from one that does not exist (NotFoundError).
  */
+export interface TodoStoreOptions {
+  /** Where the relay publishes the events: the stream's subject prefix. @default "todo.events" */
+  subjectPrefix?: string;
+}
+
 export interface TodoStore {
   /** The owner's todos in creation order, `limit` at a time; `cursor` is the previous page's `nextCursor`. */
   list(owner: string, limit: number, cursor?: string): Promise<TodoPage>;
@@ -61,11 +68,41 @@ async function missedWrite(db: SqlExecutor, owner: string, id: string): Promise<
 }
 
 /**
+ * A data exception (SQLSTATE class 22: a value the column or cast cannot hold) from these
+ * statements comes from a value of the request that validation should have refused first:
+ * still the client's input, so 400, never 500. The error's message and cause keep the SQLSTATE.
+ */
+async function asInvalidInput<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const state = sqlStateOf(error);
+    if (state === undefined || !state.startsWith("22")) throw error;
+    throw new InvalidParameterError([{ issue: "invalid_value" }], {
+      message: `the database refused a value (SQLSTATE ${state})`,
+      cause: error,
+    });
+  }
+}
+
+/**
  * Todos in PostgreSQL (or PGlite) through a `SqlClient`. Each write and its outbox event
  * (DESIGN §7) are one transaction: both are committed, or neither is. The event keeps the
  * trace of the active context, the request that made the change.
  */
-export function createTodoStore(client: SqlClient): TodoStore {
+export function createTodoStore(client: SqlClient, options: TodoStoreOptions = {}): TodoStore {
+  const store = createStatements(client, options.subjectPrefix ?? QUEUE_DEFAULTS.subjectPrefix);
+  return {
+    list: (owner, limit, cursor) => asInvalidInput(() => store.list(owner, limit, cursor)),
+    create: (owner, input) => asInvalidInput(() => store.create(owner, input)),
+    get: (owner, id) => asInvalidInput(() => store.get(owner, id)),
+    update: (owner, id, patch, version) =>
+      asInvalidInput(() => store.update(owner, id, patch, version)),
+    delete: (owner, id, version) => asInvalidInput(() => store.delete(owner, id, version)),
+  };
+}
+
+function createStatements(client: SqlClient, subjectPrefix: string): TodoStore {
   return {
     async list(owner, limit, cursor) {
       requireOwner(owner);
@@ -92,7 +129,7 @@ export function createTodoStore(client: SqlClient): TodoStore {
         const row = result.rows[0];
         if (row === undefined) throw new Error("INSERT … RETURNING gave no row");
         const todo = toTodo(row);
-        await appendOutboxEvent(tx, todoEvent("todo.created", todo));
+        await appendOutboxEvent(tx, todoEvent("todo.created", todo, { subjectPrefix }));
         return todo;
       });
     },
@@ -125,7 +162,7 @@ export function createTodoStore(client: SqlClient): TodoStore {
         // Thrown inside the transaction: a missed write rolls back and leaves no event.
         if (row === undefined) throw await missedWrite(tx, owner, id);
         const todo = toTodo(row);
-        await appendOutboxEvent(tx, todoEvent("todo.updated", todo));
+        await appendOutboxEvent(tx, todoEvent("todo.updated", todo, { subjectPrefix }));
         return todo;
       });
     },
@@ -143,7 +180,11 @@ export function createTodoStore(client: SqlClient): TodoStore {
         if (row === undefined) throw await missedWrite(tx, owner, id);
         await appendOutboxEvent(
           tx,
-          todoEvent("todo.deleted", { id, ownerId: owner, version: row.version }),
+          todoEvent(
+            "todo.deleted",
+            { id, ownerId: owner, version: row.version },
+            { subjectPrefix },
+          ),
         );
       });
     },

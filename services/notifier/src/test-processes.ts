@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-const NOTIFIER_DIR = fileURLToPath(new URL("../..", import.meta.url));
+const NOTIFIER_DIR = fileURLToPath(new URL("..", import.meta.url));
 // The real auth service, found through the workspace dependency rather than a relative path.
 const AUTH_DIR = join(dirname(createRequire(import.meta.url).resolve("@tracemesh/auth")), "..");
 

@@ -2,10 +2,23 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { UnauthenticatedError } from "@tracemesh/errors";
 import type { MiddlewareHandler } from "hono";
 
-/** The token of an `Authorization: Bearer <token>` header; undefined for any other scheme. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(authorization ?? "");
-  return match?.[1];
+/** The longest bearer token accepted, padding included; auth's `POST /v1/authorize` allows no more. */
+export const MAX_BEARER_TOKEN_LENGTH = 8192;
+
+// The scheme (any case), spaces, then one word of visible ASCII. RFC 6750's b64token is
+// narrower, but shared secrets (CHAOS_TOKEN…) are only required to be 16+ characters: what a
+// token must look like beyond this is for its verifier to say (todo-api wants a compact JWS).
+const BEARER = /^bearer +([\x21-\x7e]+) *$/i;
+
+/**
+ * The token of an `Authorization: Bearer <token>` header; undefined when missing, of another
+ * scheme, made of more than one word, or longer than MAX_BEARER_TOKEN_LENGTH.
+ */
+export function parseBearerToken(header: string | undefined): string | undefined {
+  // Checked before the regex so that a megabyte header costs no backtracking.
+  if (header === undefined || header.length > MAX_BEARER_TOKEN_LENGTH + 64) return undefined;
+  const token = BEARER.exec(header)?.[1];
+  return token !== undefined && token.length <= MAX_BEARER_TOKEN_LENGTH ? token : undefined;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -24,7 +37,7 @@ export interface RequireBearerSecretOptions {
 export function requireBearerSecret(options: RequireBearerSecretOptions): MiddlewareHandler {
   const { secret } = options;
   return async function requireBearerSecretMiddleware(c, next) {
-    const presented = bearerToken(c.req.header("Authorization"));
+    const presented = parseBearerToken(c.req.header("Authorization"));
     const accepted =
       secret !== undefined && presented !== undefined && secretsEqual(presented, secret);
     if (!accepted) throw new UnauthenticatedError();

@@ -1,20 +1,43 @@
 import { onError } from "@tracemesh/errors";
 import { Hono } from "hono";
 import { describe, expect, test } from "vitest";
-import { bearerToken, requireBearerSecret, secretsEqual } from "./bearer-secret.ts";
+import {
+  MAX_BEARER_TOKEN_LENGTH,
+  parseBearerToken,
+  requireBearerSecret,
+  secretsEqual,
+} from "./bearer-credentials.ts";
 
-describe("bearerToken", () => {
+describe("parseBearerToken", () => {
   test.each([
-    ["Bearer abc.def", "abc.def"],
+    ["Bearer abc.def.ghi", "abc.def.ghi"],
     ["bearer abc", "abc"],
-    ["Bearer  abc ", "abc"],
-    ["Basic YWxpY2U6cHc=", undefined],
-    ["Bearer", undefined],
-    ["Bearer a b", undefined],
-    ["abc", undefined],
-    [undefined, undefined],
-  ])("%j → %j", (header, token) => {
-    expect(bearerToken(header)).toBe(token);
+    ["BEARER   a-b_c~d+e/f==", "a-b_c~d+e/f=="],
+    ["Bearer abc ", "abc"],
+    ["Bearer s3cret!value#0123", "s3cret!value#0123"],
+    [`Bearer ${"a".repeat(MAX_BEARER_TOKEN_LENGTH)}`, "a".repeat(MAX_BEARER_TOKEN_LENGTH)],
+  ])("%j carries the token %j", (header, token) => {
+    expect(parseBearerToken(header)).toBe(token);
+  });
+
+  test.each([
+    [undefined],
+    [""],
+    ["Bearer"],
+    ["Bearer "],
+    ["Bearer a b"],
+    ["Bearer\tabc"],
+    ["Bearer abc\n"],
+    ["Bearer é"],
+    ["Basic YWxpY2U6cHc="],
+    ["abc.def.ghi"],
+    [" Bearer abc"],
+    // Padding counts: auth refuses a token longer than the limit, whatever it ends with.
+    [`Bearer ${"a".repeat(MAX_BEARER_TOKEN_LENGTH)}==`],
+    [`Bearer ${"a".repeat(MAX_BEARER_TOKEN_LENGTH + 1)}`],
+    [`Bearer ${" ".repeat(100_000)}abc`],
+  ])("%j is no bearer token", (header) => {
+    expect(parseBearerToken(header)).toBeUndefined();
   });
 });
 
@@ -42,6 +65,7 @@ describe("requireBearerSecret", () => {
   test("lets the right secret in and refuses anything else with 401", async () => {
     const app = appWith("s3cret-value-0123456789");
     expect((await call(app, "Bearer s3cret-value-0123456789")).status).toBe(200);
+    expect((await call(app, "bearer  s3cret-value-0123456789 ")).status).toBe(200);
     expect((await call(app, "Bearer s3cret-value-012345678")).status).toBe(401);
     expect((await call(app, "Basic s3cret-value-0123456789")).status).toBe(401);
     expect((await call(app)).status).toBe(401);

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import type { QueueLogger } from "@tracemesh/queue";
+import type { QueueLogger } from "./queue-logger.ts";
 
 export interface KeepNatsConnectedOptions {
-  /** `host:port` or `nats://…`; never logged (it may hold credentials). */
+  /** `host:port` or `nats://…`, comma-separated for several; never logged (may hold credentials). */
   servers: string;
   logger: QueueLogger;
-  /** Shown by the server's monitoring. @default "todo-api" */
+  /** The client name the server's monitoring shows, e.g. the service's. */
   name?: string;
   /** First pause between attempts (connecting, and the client's reconnects). @default 500 */
   retryMs?: number;
@@ -14,7 +14,7 @@ export interface KeepNatsConnectedOptions {
   maxRetryMs?: number;
   /** A server that accepts TCP but never answers is given up after this. @default 5000 */
   connectTimeoutMs?: number;
-  /** Waited for on stop before the connection is closed anyway. @default 5000 */
+  /** Waited for on close before the connection is closed anyway. @default 5000 */
   drainTimeoutMs?: number;
   /**
    * Runs after each connection and reconnection (e.g. to ensure the streams, which a server
@@ -26,18 +26,25 @@ export interface KeepNatsConnectedOptions {
 export interface NatsLink {
   /** The live connection (possibly reconnecting), or undefined before the first one. */
   connection(): NatsConnection | undefined;
+  /** Whether messages can travel now: connected, not between a disconnect and its reconnect, not draining. */
   isConnected(): boolean;
-  /** Stops retrying, drains the connection (bounded by drainTimeoutMs), then closes it. */
+  /**
+   * Stops retrying and closes the connection: drained first when the server is there (bounded
+   * by drainTimeoutMs), closed at once when it is not. Never rejects.
+   */
   close(): Promise<void>;
 }
 
 /**
- * Connects to NATS in the background and stays connected: a server that is down at start is
- * retried forever, with backoff, instead of failing or blocking start-up; once connected,
- * the client reconnects by itself, and a connection that closes anyway is opened again.
+ * Connects to NATS in the background and stays connected, the one way every service connects:
+ * a server that is down at start is retried forever, with backoff, instead of failing or
+ * blocking start-up; once connected, the client reconnects by itself, and a connection that
+ * closes anyway is opened again. Status changes are logged (nats.connected, nats.disconnected,
+ * nats.reconnected, nats.closed).
  */
 export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
-  const { servers, logger, name = "todo-api", onConnected } = options;
+  const { logger, name, onConnected } = options;
+  const servers = options.servers.split(",").map((server) => server.trim());
   const { retryMs = 500, maxRetryMs = 5000, connectTimeoutMs = 5000 } = options;
   const { drainTimeoutMs = 5000 } = options;
   const stopping = new AbortController();
@@ -87,7 +94,7 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
       try {
         nc = await connect({
           servers,
-          name,
+          ...(name === undefined ? {} : { name }),
           maxReconnectAttempts: -1,
           reconnectTimeWait: retryMs,
           timeout: connectTimeoutMs,
@@ -120,17 +127,27 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
   const running = run();
   return {
     connection: () => current,
-    isConnected: () => connected,
+    isConnected: () => connected && current !== undefined && !current.isDraining(),
     async close() {
       stopping.abort();
       const nc = current;
       if (nc !== undefined && !nc.isClosed()) {
-        // Draining needs the server: while it is away, close at once.
+        // Draining needs the server: while it is away, close at once. A server that went away
+        // unnoticed makes drain() reject (or hang): closed anyway, nothing unsent is acked.
         if (connected) {
-          const gaveUp = sleep(drainTimeoutMs, undefined, { ref: false });
-          await Promise.race([nc.drain().catch(() => undefined), gaveUp]);
+          const gaveUp = sleep(drainTimeoutMs, new Error(`no drain in ${drainTimeoutMs} ms`), {
+            ref: false,
+          });
+          const drained = nc.drain().then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          const failure = await Promise.race([drained, gaveUp]);
+          if (failure !== undefined) logger.warn("nats.drain_failed", { error: failure });
+        } else {
+          logger.info("nats.closed_without_drain", { reason: "disconnected" });
         }
-        if (!nc.isClosed()) await nc.close();
+        if (!nc.isClosed()) await nc.close().catch(() => undefined);
       }
       await running;
     },

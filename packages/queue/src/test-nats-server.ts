@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? "/usr/sbin/nats-server";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+    socket.connect(port, "127.0.0.1");
+  });
+}
+
+async function listening(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await accepts(port))) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for nats-server to listen");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface PrivateNatsServerOptions {
+  /** Start it now. @default true */
+  started?: boolean;
+  /** The largest message the server takes (its max_payload). @default the server's (1 MB) */
+  maxPayload?: number;
+}
+
+export interface PrivateNatsServer {
+  url: string;
+  /** Starts (or restarts) the server on the same port and store directory. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops the server and removes its store. */
+  dispose(): Promise<void>;
+}
+
+/** A nats-server with JetStream of this test's own, on a free port, that the test can stop. */
+export async function privateNatsServer(
+  options: PrivateNatsServerOptions = {},
+): Promise<PrivateNatsServer> {
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), "tracemesh-nats-"));
+  const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
+  if (options.maxPayload !== undefined) {
+    // No command-line flag for it: a configuration file, the flags still apply on top.
+    const file = join(storeDir, "nats.conf");
+    await writeFile(file, `max_payload: ${options.maxPayload}\n`);
+    args.unshift("-c", file);
+  }
+  let child: ChildProcess | undefined;
+  const server: PrivateNatsServer = {
+    url: `127.0.0.1:${port}`,
+    async start() {
+      child = spawn(NATS_SERVER_BIN, args, { stdio: "ignore" });
+      const exited = new Promise<never>((_, reject) =>
+        child?.once("exit", (code) => reject(new Error(`nats-server exited with ${code}`))),
+      );
+      exited.catch(() => {});
+      await Promise.race([listening(port, 10_000), exited]);
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill("SIGTERM");
+      await exited;
+    },
+    async dispose() {
+      await server.stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+  if (options.started ?? true) await server.start();
+  return server;
+}
