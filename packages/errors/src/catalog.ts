@@ -92,6 +92,17 @@ const CATALOG = {
       "Nothing the caller may see exists at this path: an unknown route, an unknown id, or a resource owned by someone else.",
     clientAction: "Check the path and the identifier; do not retry unchanged.",
   },
+  USER_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    messages: {
+      en: "The user was not found.",
+      fr: "L'utilisateur est introuvable.",
+    },
+    meaning:
+      "A service asked auth for the profile of a user id auth does not know (GET /v1/users/:id, service-to-service only). It refines RESOURCE_NOT_FOUND, which a wrong path gives.",
+    clientAction: "Do not retry: the user does not exist, or no longer does.",
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     retryable: false,

@@ -41,11 +41,14 @@ export class ForbiddenError extends AppError {
   }
 }
 
-/** 404 RESOURCE_NOT_FOUND, for unknown routes and unknown (or not visible) resources. */
+export type NotFoundCode = "RESOURCE_NOT_FOUND" | "USER_NOT_FOUND";
+
+/** 404 (RESOURCE_NOT_FOUND by default), for unknown routes and unknown (or not visible) resources. */
 export class NotFoundError extends AppError {
   override name = "NotFoundError";
-  constructor(options: AppErrorOptions = {}) {
-    super("RESOURCE_NOT_FOUND", options);
+  constructor(options: AppErrorOptions & { code?: NotFoundCode } = {}) {
+    const { code = "RESOURCE_NOT_FOUND", ...rest } = options;
+    super(code, rest);
   }
 }
 

@@ -17,6 +17,7 @@ export {
   ForbiddenError,
   InvalidParameterError,
   MethodNotAllowedError,
+  type NotFoundCode,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,

@@ -1,3 +1,4 @@
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
@@ -10,7 +11,6 @@ import {
   type NatsTestContext,
   testTopology,
   useTestTelemetry,
-  waitFor,
 } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 

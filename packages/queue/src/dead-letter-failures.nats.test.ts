@@ -1,4 +1,5 @@
 import { captureLogger } from "@tracemesh/logger/testing";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
@@ -16,7 +17,6 @@ import {
   storedMessages,
   testTopology,
   useTestTelemetry,
-  waitFor,
 } from "./test-utils.ts";
 
 // When dead-lettering cannot wait (an event no retry can help) and when it fails (the
@@ -113,7 +113,7 @@ describe("dead-lettering when it cannot wait or cannot succeed", () => {
         throw new Error("webhook unavailable");
       },
     });
-    // The old server limit (maxDeliver + 1 = 3 deliveries) would have left it stuck by now.
+    // Three failed publishes: a server limit of maxDeliver + 1 deliveries would allow only two.
     await waitFor(async () => (await failures()) >= 3, "three failed dead-letter publishes");
     const info = await nats.jsm.consumers.info(names.stream, own.consumer);
     expect(info.num_ack_pending + info.num_pending).toBe(1);

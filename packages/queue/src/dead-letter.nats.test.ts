@@ -2,6 +2,7 @@ import type { StoredMsg } from "@nats-io/jetstream";
 import { headers, type MsgHdrs } from "@nats-io/nats-core";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { captureLogger } from "@tracemesh/logger/testing";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
@@ -17,7 +18,6 @@ import {
   spansNamed,
   testTopology,
   useTestTelemetry,
-  waitFor,
 } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 

@@ -1,8 +1,9 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { captureLogger } from "@tracemesh/logger/testing";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keepNatsConnected } from "./keep-nats-connected.ts";
-import { type PrivateNatsServer, privateNatsServer, waitFor } from "./test-utils.ts";
+import { type PrivateNatsServer, privateNatsServer } from "./test-utils.ts";
 
 let server: PrivateNatsServer;
 

@@ -1,5 +1,6 @@
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { DependencyError } from "@tracemesh/errors";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { ensureEventStreams } from "./ensure-streams.ts";
@@ -14,7 +15,6 @@ import {
   spansNamed,
   testTopology,
   useTestTelemetry,
-  waitFor,
 } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 import { captureTraceCarrier, contextFromCarrier } from "./trace-headers.ts";

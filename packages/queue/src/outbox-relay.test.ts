@@ -1,5 +1,6 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { captureLogger } from "@tracemesh/logger/testing";
+import { waitFor } from "@tracemesh/testing";
 import { describe, expect, it, vi } from "vitest";
 import { type CloudEvent, createCloudEvent, MalformedEventError } from "./cloud-event.ts";
 import {
@@ -9,7 +10,7 @@ import {
   type OutboxSource,
 } from "./outbox-relay.ts";
 import { PermanentEventError } from "./permanent-event-error.ts";
-import { memoryOutbox, useTestTelemetry, waitFor } from "./test-utils.ts";
+import { memoryOutbox, useTestTelemetry } from "./test-utils.ts";
 import { captureTraceCarrier } from "./trace-headers.ts";
 
 const telemetry = useTestTelemetry();

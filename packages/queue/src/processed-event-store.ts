@@ -64,8 +64,8 @@ function decode(entry: KvEntry): ClaimValue {
   } catch {
     // Not JSON: below.
   }
-  // Earlier versions stored a bare timestamp once delivered; anything unreadable is taken as
-  // delivered too, since delivering an event twice is the failure this store exists to prevent.
+  // Anything unreadable is taken as delivered: delivering an event twice is the failure this
+  // store exists to prevent, and a value nobody can read cannot be a live claim to wait for.
   return { state: "delivered", deliveredAt: entry.created.toISOString() };
 }
 

@@ -3,6 +3,7 @@ import { connect } from "@nats-io/transport-node";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { DependencyError } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
@@ -18,7 +19,6 @@ import {
   spansNamed,
   testTopology,
   useTestTelemetry,
-  waitFor,
 } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 

@@ -1,19 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, waitFor } from "@tracemesh/testing";
 
 export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? "/usr/sbin/nats-server";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -25,14 +17,6 @@ function accepts(port: number): Promise<boolean> {
     socket.once("error", () => resolve(false));
     socket.connect(port, "127.0.0.1");
   });
-}
-
-async function listening(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await accepts(port))) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for nats-server to listen");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 export interface PrivateNatsServerOptions {
@@ -72,8 +56,11 @@ export async function privateNatsServer(
       const exited = new Promise<never>((_, reject) =>
         child?.once("exit", (code) => reject(new Error(`nats-server exited with ${code}`))),
       );
+      const listening = waitFor(() => accepts(port), "nats-server to listen");
+      // Whichever loses the race rejects later, with nobody left to hear it.
       exited.catch(() => {});
-      await Promise.race([listening(port, 10_000), exited]);
+      listening.catch(() => {});
+      await Promise.race([listening, exited]);
     },
     async stop() {
       const running = child;

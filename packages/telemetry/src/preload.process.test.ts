@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer, request as httpRequest } from "node:http";
+import { freePort, killAll } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type FixtureProcess,
-  freePort,
   PRELOAD_PATH,
   startItemsServer,
 } from "./test-fixtures/fixture-process.ts";
@@ -48,7 +48,7 @@ describe("preload with a running SDK", () => {
     fixture = await startItemsServer(telemetryEnv(receiver, metricsPort));
   });
   afterAll(async () => {
-    fixture?.kill();
+    await fixture?.kill();
     await receiver?.close();
   });
 
@@ -108,10 +108,9 @@ describe("preload with a running SDK", () => {
 });
 
 describe("preload when telemetry cannot work", () => {
-  const fixtures: FixtureProcess[] = [];
   const receivers: OtlpReceiver[] = [];
   afterEach(async () => {
-    for (const fixture of fixtures.splice(0)) fixture.kill();
+    await killAll();
     for (const receiver of receivers.splice(0)) await receiver.close();
   });
 
@@ -124,13 +123,10 @@ describe("preload when telemetry cannot work", () => {
       const receiver = await startOtlpReceiver();
       receivers.push(receiver);
       const fixture = await startItemsServer(telemetryEnv(receiver, takenPort));
-      fixtures.push(fixture);
 
       const response = await fetch(`${fixture.baseUrl}/items/1`);
       expect(response.status).toBe(200);
-      const failure = await fixture.waitForLine(
-        (line) => line.event === "telemetry.metrics_unavailable",
-      );
+      const failure = await fixture.waitForLine("telemetry.metrics_unavailable");
       expect(failure).toMatchObject({ level: "error", metricsPort: takenPort });
       // Traces still flow: only the metrics endpoint is lost.
       const traceId = response.headers.get("traceresponse")?.split("-")[1];
@@ -149,17 +145,15 @@ describe("preload when telemetry cannot work", () => {
       METRICS_PORT: String(await freePort()),
       METRICS_HOST: "127.0.0.1",
     });
-    fixtures.push(fixture);
     for (const id of ["1", "2", "3"]) {
       expect((await fetch(`${fixture.baseUrl}/items/${id}`)).status).toBe(200);
     }
-    const failure = await fixture.waitForLine((line) => line.event === "telemetry.diagnostic");
+    const failure = await fixture.waitForLine("telemetry.diagnostic");
     expect(failure).toMatchObject({
       level: "error",
       message: expect.stringMatching(/ECONNREFUSED|timeout/i),
     });
-    fixture.child.kill("SIGTERM");
-    expect(await fixture.exited).toBe(0);
+    expect(await fixture.stop()).toEqual([0, null]);
   });
 
   it("starts nothing with OTEL_SDK_DISABLED=true, and serves", async () => {
@@ -170,7 +164,6 @@ describe("preload when telemetry cannot work", () => {
       ...telemetryEnv(receiver, metricsPort),
       OTEL_SDK_DISABLED: "true",
     });
-    fixtures.push(fixture);
 
     const caller = newTraceparent();
     const response = await fetch(`${fixture.baseUrl}/items/5`, {
@@ -208,7 +201,7 @@ describe("graceful shutdown", () => {
   let fixture: FixtureProcess | undefined;
   let receiver: OtlpReceiver | undefined;
   afterEach(async () => {
-    fixture?.kill();
+    await fixture?.kill();
     await receiver?.close();
   });
 
@@ -223,9 +216,9 @@ describe("graceful shutdown", () => {
     const slow = fetch(`${running.baseUrl}/slow?ms=1500`, {
       headers: { traceparent: caller.header },
     });
-    await running.waitForLine((line) => line.event === "fixture.slow_started");
-    running.child.kill("SIGTERM");
-    await running.waitForLine((line) => line.event === "server.shutdown_started");
+    await running.waitForLine("fixture.slow_started");
+    const stopped = running.stop();
+    await running.waitForLine("server.shutdown_started");
 
     await expect(getWithoutKeepAlive(`${running.baseUrl}/items/1`)).rejects.toThrow(/ECONNREFUSED/);
     const response = await slow;
@@ -233,7 +226,7 @@ describe("graceful shutdown", () => {
     expect(await response.json()).toEqual({ done: true });
     const answeredAt = Date.now();
 
-    expect(await running.exited).toBe(0);
+    expect(await stopped).toEqual([0, null]);
     // The keep-alive socket must not hold the exit until its idle timeout.
     expect(Date.now() - answeredAt).toBeLessThan(2000);
     const events = running.lines.map((line) => line.event);

@@ -4,15 +4,13 @@ import { captureLogger } from "@tracemesh/logger/testing";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "./app.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
+import { createDemoDirectory } from "./testing.ts";
 import { generateSigningKey, type SigningKey } from "./tokens/signing-key.ts";
 import type { TokenSettings } from "./tokens/token-settings.ts";
 import { DEMO_USERS } from "./users/demo-users.ts";
-import type { ScryptCost } from "./users/password-hash.ts";
 import type { UserSeed } from "./users/user.ts";
-import { createUserDirectory, type UserDirectory } from "./users/user-directory.ts";
+import type { UserDirectory } from "./users/user-directory.ts";
 
-/** Cheap scrypt for tests: the code path is the same, only N is smaller. */
-export const TEST_SCRYPT_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
 export const SERVICE_TOKEN = "service-token-for-tests-0123456789";
 export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
 export const TEST_TOKENS: TokenSettings = {
@@ -36,7 +34,7 @@ export interface TestAppOptions {
 
 /** The app as main.ts builds it, with a hand-moved clock, fast scrypt and captured logs. */
 export async function createTestApp(options: TestAppOptions = {}) {
-  sharedUsers ??= createUserDirectory(DEMO_USERS, TEST_SCRYPT_COST);
+  sharedUsers ??= createDemoDirectory();
   sharedKey ??= generateSigningKey();
   const clock = createTestClock();
   const logs = captureLogger({ service: "auth" });

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { createCloudEvent, type EventTopology, eventSubject } from "@tracemesh/queue";
 import {
   connectNats,
@@ -8,11 +7,17 @@ import {
   privateNatsServer,
   testTopology,
   topologyEnv,
-  waitFor,
 } from "@tracemesh/queue/testing";
+import {
+  freePort,
+  killAll,
+  startListeningService,
+  startService,
+  waitFor,
+} from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
-import { ALICE, freePort, killAll, startAuth, startService } from "./test-processes.ts";
+import { ALICE } from "./test-utils.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
 // The notifier's start and stop against a broker of this file's own, which starts late and goes
@@ -28,11 +33,11 @@ const created = eventSubject("todo.created", topology.subjectPrefix);
 
 beforeAll(async () => {
   broker = await privateNatsServer({ started: false });
-  authUrl = (await startAuth(SERVICE_TOKEN, { OTEL_SDK_DISABLED: "true" })).url;
+  authUrl = (await startListeningService("auth", { SERVICE_TOKEN, OTEL_SDK_DISABLED: "true" })).url;
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
-  killAll();
+  await killAll();
   await nats?.nc.close();
   await receiver?.close();
   await broker?.dispose();
@@ -42,9 +47,7 @@ afterEach(() => {
 });
 
 async function startNotifier(env: Record<string, string> = {}) {
-  const notifier = startService("notifier", {
-    PORT: "0",
-    METRICS_PORT: String(await freePort()),
+  const notifier = await startListeningService("notifier", {
     OTEL_SDK_DISABLED: "true",
     NATS_URL: broker.url,
     AUTH_URL: authUrl,
@@ -54,13 +57,11 @@ async function startNotifier(env: Record<string, string> = {}) {
     ...topologyEnv(topology),
     ...env,
   });
-  const listening = await notifier.waitForLine("server.listening");
-  const url = `http://127.0.0.1:${String(listening.port)}`;
   const ready = async () => {
-    const response = await fetch(`${url}/health/ready`);
+    const response = await fetch(`${notifier.url}/health/ready`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  return { ...notifier, url, ready };
+  return { ...notifier, ready };
 }
 
 async function brokerClient(): Promise<NatsTestContext> {
@@ -176,8 +177,7 @@ describe("notifier lifecycle with a broker of its own", () => {
       METRICS_PORT: String(await freePort()),
       BACKOFF_MS: "soon",
     });
-    const [code] = await once(notifier.child, "close");
-    expect(code).toBe(1);
+    expect(await notifier.exited).toEqual([1, null]);
     expect(notifier.lines).toEqual([
       expect.objectContaining({ level: "fatal", event: "config.invalid", variable: "BACKOFF_MS" }),
     ]);

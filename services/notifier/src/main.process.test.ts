@@ -16,12 +16,11 @@ import {
   storedMessages,
   testTopology,
   topologyEnv,
-  waitFor,
 } from "@tracemesh/queue/testing";
+import { killAll, startListeningService, traceExportEnv, waitFor } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
-import { ALICE, freePort, killAll, startAuth, startService } from "./test-processes.ts";
-import { scrapeMetrics } from "./test-utils.ts";
+import { ALICE, scrapeMetrics } from "./test-utils.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
 const SERVICE_TOKEN = "process-test-service-token-0123";
@@ -32,18 +31,13 @@ let authUrl: string;
 let receiver: WebhookReceiver;
 const topologies: EventTopology[] = [];
 
-const otel = () => ({
-  OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-  OTEL_BSP_SCHEDULE_DELAY: "50",
-});
-
 beforeAll(async () => {
   nats = await connectNats();
   sink = await startOtlpSink();
-  authUrl = (await startAuth(SERVICE_TOKEN, { OTEL_SERVICE_NAME: "auth", ...otel() })).url;
+  authUrl = (await startListeningService("auth", { SERVICE_TOKEN, ...traceExportEnv(sink) })).url;
 });
 afterAll(async () => {
-  killAll();
+  await killAll();
   await sink?.close();
   await nats?.nc.close();
 });
@@ -53,12 +47,8 @@ afterEach(async () => {
 });
 
 async function startNotifier(topology: EventTopology, env: Record<string, string> = {}) {
-  const metricsPort = await freePort();
-  const notifier = startService("notifier", {
-    PORT: "0",
-    METRICS_PORT: String(metricsPort),
-    OTEL_SERVICE_NAME: "notifier",
-    ...otel(),
+  const notifier = await startListeningService("notifier", {
+    ...traceExportEnv(sink),
     NATS_URL,
     AUTH_URL: authUrl,
     SERVICE_TOKEN,
@@ -69,14 +59,9 @@ async function startNotifier(topology: EventTopology, env: Record<string, string
     ...topologyEnv(topology),
     ...env,
   });
-  const listening = await notifier.waitForLine("server.listening");
   // HTTP comes first; the streams exist once the consumer runs.
   await notifier.waitForLine("queue.consumer.started");
-  return {
-    ...notifier,
-    url: `http://127.0.0.1:${String(listening.port)}`,
-    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
-  };
+  return { ...notifier, metrics: `http://127.0.0.1:${notifier.metricsPort}/metrics` };
 }
 
 async function setup() {

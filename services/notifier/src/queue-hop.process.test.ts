@@ -9,16 +9,17 @@ import {
   type NatsTestContext,
   type PrivateNatsServer,
   privateNatsServer,
-  waitFor,
 } from "@tracemesh/queue/testing";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   descendants,
+  killAll,
+  type ListeningService,
   loginTo,
-  type RunningService,
-  startTracedService,
-} from "../../todo-api/src/test-processes.ts";
-import { freePort, killAll, type ServiceProcess, startService } from "./test-processes.ts";
+  startListeningService,
+  traceExportEnv,
+  waitFor,
+} from "@tracemesh/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
 // The whole path of DESIGN §1 as real processes: auth, todo-api (outbox + relay) and the
@@ -28,9 +29,9 @@ let broker: PrivateNatsServer;
 let sink: OtlpSink;
 let receiver: WebhookReceiver;
 let dataDir: string;
-let auth: RunningService;
-let api: RunningService;
-let notifier: ServiceProcess;
+let auth: ListeningService;
+let api: ListeningService;
+let notifier: ListeningService;
 let token: string;
 
 beforeAll(async () => {
@@ -38,31 +39,26 @@ beforeAll(async () => {
   sink = await startOtlpSink();
   receiver = await startWebhookReceiver();
   dataDir = await mkdtemp(join(tmpdir(), "queue-hop-"));
-  auth = await startTracedService("auth", sink, { SERVICE_TOKEN });
-  api = await startTracedService("todo-api", sink, {
+  auth = await startListeningService("auth", { ...traceExportEnv(sink), SERVICE_TOKEN });
+  api = await startListeningService("todo-api", {
+    ...traceExportEnv(sink),
     DATA_DIR: join(dataDir, "db"),
-    AUTH_URL: auth.base,
+    AUTH_URL: auth.url,
     NATS_URL: broker.url,
   });
-  notifier = startService("notifier", {
-    PORT: "0",
-    METRICS_PORT: String(await freePort()),
-    OTEL_SERVICE_NAME: "notifier",
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_BSP_SCHEDULE_DELAY: "50",
+  notifier = await startListeningService("notifier", {
+    ...traceExportEnv(sink),
     NATS_URL: broker.url,
-    AUTH_URL: auth.base,
+    AUTH_URL: auth.url,
     SERVICE_TOKEN,
     NOTIFY_WEBHOOK_URL: receiver.url,
   });
   await notifier.waitForLine("queue.consumer.started");
-  token = await loginTo(auth.base, "alice");
+  token = await loginTo(auth.url, "alice");
 }, 60_000);
 
 afterAll(async () => {
-  killAll();
-  api?.kill();
-  auth?.kill();
+  await killAll();
   await receiver?.close();
   await sink?.close();
   await broker?.dispose();
@@ -70,7 +66,7 @@ afterAll(async () => {
 });
 
 function createTodo(title: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${api.base}/v1/todos`, {
+  return fetch(`${api.url}/v1/todos`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...headers },
     body: JSON.stringify({ title }),
@@ -78,7 +74,7 @@ function createTodo(title: string, headers: Record<string, string> = {}): Promis
 }
 
 async function readiness(): Promise<unknown> {
-  return (await fetch(`${api.base}/health/ready`)).json();
+  return (await fetch(`${api.url}/health/ready`)).json();
 }
 
 function connectBroker(): Promise<NatsTestContext> {

@@ -1,4 +1,5 @@
 import { type Attributes, type Counter, createNoopMeter, type Meter } from "@opentelemetry/api";
+import { demoUser } from "@tracemesh/auth/testing";
 import type { ChaosControls } from "@tracemesh/chaos";
 import { captureLogger } from "@tracemesh/logger/testing";
 import type { Deadline } from "@tracemesh/resilience";
@@ -8,9 +9,13 @@ import type { Notification } from "./delivery/notification.ts";
 import type { DeliveryChannel, NotificationSink } from "./delivery/notification-sink.ts";
 import type { ReadinessChecks } from "./routes/health-routes.ts";
 
-// The notifier's own test helpers; those of NATS (servers, topologies, waits) are in
-// @tracemesh/queue/testing, the processes in test-processes.ts, the webhook in
+// The notifier's own test helpers; those of NATS (servers, topologies) are in
+// @tracemesh/queue/testing, processes, ports and waits in @tracemesh/testing, the webhook in
 // test-webhook-receiver.ts.
+
+const { id, username, displayName, email } = demoUser("alice");
+/** auth's demo user alice as a notification's recipient: for events naming an owner. */
+export const ALICE = { id, username, displayName, email };
 
 /** A sink keeping what it was given; `fail` makes the next deliveries reject with that error. */
 export function captureSink(channel: DeliveryChannel = "webhook") {

@@ -1,41 +1,42 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { demoUser, importSigningKey } from "@tracemesh/auth/testing";
 import { type FlatSpan, type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
-import { afterEach, expect, test } from "vitest";
-import { DEMO_USERS, signingKeyOf } from "./test-auth-server.ts";
 import {
+  killAll,
+  type ListeningService,
   loginTo,
-  type RunningService,
-  startServiceProcess,
-  startTracedService,
-} from "./test-processes.ts";
+  startListeningService,
+  startService,
+  traceExportEnv,
+} from "@tracemesh/testing";
+import { afterEach, expect, test } from "vitest";
 import { tokenAttacks } from "./test-tokens.ts";
 
 const CHAOS_TOKEN = "auth-hop-process-chaos-token";
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
+  await killAll();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /** A sink, auth, and todo-api asking that auth, all torn down after the test. */
 async function startBoth(
   env: { auth?: Record<string, string>; todoApi?: Record<string, string> } = {},
-): Promise<{ sink: OtlpSink; auth: RunningService; api: RunningService }> {
+): Promise<{ sink: OtlpSink; auth: ListeningService; api: ListeningService }> {
   const sink = await startOtlpSink();
   cleanups.push(() => sink.close());
   const dataDir = await mkdtemp(join(tmpdir(), "todo-api-auth-hop-"));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const auth = await startTracedService("auth", sink, env.auth ?? {});
-  cleanups.push(() => auth.kill());
-  const api = await startTracedService("todo-api", sink, {
+  const auth = await startListeningService("auth", { ...traceExportEnv(sink), ...env.auth });
+  const api = await startListeningService("todo-api", {
+    ...traceExportEnv(sink),
     DATA_DIR: join(dataDir, "db"),
-    AUTH_URL: auth.base,
+    AUTH_URL: auth.url,
     ...env.todoApi,
   });
-  cleanups.push(() => api.kill());
   return { sink, auth, api };
 }
 
@@ -44,12 +45,12 @@ function traceparent(): { header: string; traceId: string } {
   return { header: `00-${traceId}-${randomBytes(8).toString("hex")}-01`, traceId };
 }
 
-async function send(api: RunningService, path: string, init: RequestInit = {}, token?: string) {
+async function send(api: ListeningService, path: string, init: RequestInit = {}, token?: string) {
   const headers = new Headers(init.headers);
   if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
   if (init.body !== undefined) headers.set("Content-Type", "application/json");
   const started = performance.now();
-  const response = await fetch(`${api.base}${path}`, { ...init, headers });
+  const response = await fetch(`${api.url}${path}`, { ...init, headers });
   const body = (await response.json()) as Record<string, unknown>;
   return { response, body, elapsed: performance.now() - started };
 }
@@ -66,7 +67,7 @@ function expectAuthUnavailable({ response, body }: Awaited<ReturnType<typeof sen
 
 test("one trace: todo-api's server span → its client span → auth's server span; both logs carry it", async () => {
   const { sink, auth, api } = await startBoth();
-  const token = await loginTo(auth.base, "alice");
+  const token = await loginTo(auth.url, "alice");
   const request = traceparent();
   const { response, body } = await send(
     api,
@@ -99,12 +100,11 @@ test("one trace: todo-api's server span → its client span → auth's server sp
     parentSpanId: (apiServer as FlatSpan).spanId,
   });
 
-  const apiLine = await api.waitForLine(
-    (line) => line.event === "http.request" && line.traceId === request.traceId,
-  );
+  const apiLine = await api.waitForLine("http.request", (line) => line.traceId === request.traceId);
   expect(apiLine).toMatchObject({ http: { route: "/v1/todos", status: 201 } });
   const authLine = await auth.waitForLine(
-    (line) => line.event === "http.request" && line.traceId === request.traceId,
+    "http.request",
+    (line) => line.traceId === request.traceId,
   );
   expect(authLine).toMatchObject({
     service: "auth",
@@ -115,7 +115,7 @@ test("one trace: todo-api's server span → its client span → auth's server sp
 
 test("auth stopped: reads it allowed are degraded and marked, writes are 503 in budget and store nothing", async () => {
   const { sink, auth, api } = await startBoth({ todoApi: { REQUEST_BUDGET_MS: "1500" } });
-  const [alice, bob] = [await loginTo(auth.base, "alice"), await loginTo(auth.base, "bob")];
+  const [alice, bob] = [await loginTo(auth.url, "alice"), await loginTo(auth.url, "bob")];
   await send(api, "/v1/todos", { method: "POST", body: '{"title":"before"}' }, alice);
   const before = await send(api, "/v1/todos", {}, alice);
   expect(before.response.status).toBe(200);
@@ -139,7 +139,8 @@ test("auth stopped: reads it allowed are degraded and marked, writes are 503 in 
   );
   expect(span?.attributes["tracemesh.degraded"]).toBe("auth");
   const marked = await api.waitForLine(
-    (line) => line.event === "authorization.degraded" && line.traceId === request.traceId,
+    "authorization.degraded",
+    (line) => line.traceId === request.traceId,
   );
   expect(marked).toMatchObject({ level: "warn", dependency: "auth", action: "todos:read" });
 }, 60_000);
@@ -150,8 +151,8 @@ test("auth slower than the budget: 503 within it, and auth was given less time t
     auth: { CHAOS_ENABLED: "true", CHAOS_TOKEN },
     todoApi: { REQUEST_BUDGET_MS: String(budgetMs) },
   });
-  const token = await loginTo(auth.base, "alice");
-  const chaos = await fetch(`${auth.base}/chaos`, {
+  const token = await loginTo(auth.url, "alice");
+  const chaos = await fetch(`${auth.url}/chaos`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${CHAOS_TOKEN}`, "Content-Type": "application/json" },
     body: JSON.stringify({ latencyMs: 5_000, ttlSeconds: 60 }),
@@ -163,7 +164,7 @@ test("auth slower than the budget: 503 within it, and auth was given less time t
   expect(write.elapsed).toBeLessThan(budgetMs + 300);
 
   // auth's latency fault sleeps only until the deadline auth was given: what todo-api had left.
-  const injected = await auth.waitForLine((line) => line.event === "chaos.fault_injected");
+  const injected = await auth.waitForLine("chaos.fault_injected");
   const { latencyMs, requestedLatencyMs } = injected.chaos as Record<string, number>;
   expect(requestedLatencyMs).toBe(5_000);
   expect(latencyMs).toBeGreaterThan(0);
@@ -174,12 +175,12 @@ test("auth's 401 stays 401, and every forged, expired or missing token gets the 
   const privateKey = generateKeyPairSync("ed25519").privateKey;
   const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
   const { auth, api } = await startBoth({ auth: { JWT_PRIVATE_KEY: pem } });
-  const token = await loginTo(auth.base, "alice");
+  const token = await loginTo(auth.url, "alice");
   const attacks = tokenAttacks(
     token,
-    { privateKey, kid: signingKeyOf(privateKey).kid },
-    DEMO_USERS.alice.id,
-    DEMO_USERS.bob.id,
+    { privateKey, kid: (await importSigningKey(pem)).kid },
+    demoUser("alice").id,
+    demoUser("bob").id,
   );
   const bodies = new Set<string>();
   for (const [name, authorization] of Object.entries(attacks)) {
@@ -211,13 +212,13 @@ test("CHAOS_ENABLED=true without CHAOS_TOKEN: both start; todo-api replays the i
   expect(incident.response.status).toBe(500);
   expect(incident.body).toMatchObject({ errorCode: "INTERNAL_ERROR" });
   for (const service of [api, auth]) {
-    const chaos = await fetch(`${service.base}/chaos`, {
+    const chaos = await fetch(`${service.url}/chaos`, {
       method: "PUT",
       headers: { Authorization: `Bearer ${CHAOS_TOKEN}`, "Content-Type": "application/json" },
       body: JSON.stringify({ unavailable: true }),
     });
     expect(chaos.status).toBe(404);
-    const warned = await service.waitForLine((line) => line.event === "chaos.controls_unavailable");
+    const warned = await service.waitForLine("chaos.controls_unavailable");
     expect(warned).toMatchObject({ level: "warn", variable: "CHAOS_TOKEN" });
   }
   expect(api.lines.find((line) => line.event === "chaos.enabled")).toMatchObject({
@@ -228,14 +229,12 @@ test("CHAOS_ENABLED=true without CHAOS_TOKEN: both start; todo-api replays the i
 test.each(["todo-api", "auth"] as const)(
   "%s: a CHAOS_TOKEN under 16 characters ends the start-up with one fatal line naming it",
   async (service) => {
-    const started = startServiceProcess(service, {
+    const started = startService(service, {
       OTEL_SDK_DISABLED: "true",
       CHAOS_ENABLED: "true",
       CHAOS_TOKEN: "too-short",
     });
-    cleanups.push(() => started.kill());
-    const [code] = await once(started.child, "exit");
-    expect(code).toBe(1);
+    expect(await started.exited).toEqual([1, null]);
     expect(started.lines).toEqual([
       {
         timestamp: expect.any(String),

@@ -1,23 +1,16 @@
-import {
-  createHash,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  timingSafeEqual,
-} from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { type AppDeps, createApp, type User } from "@tracemesh/auth";
-import { memoryLogger } from "./test-utils.ts";
+import { createApp } from "@tracemesh/auth";
+import {
+  createDemoDirectory,
+  type DemoUsername,
+  demoUser,
+  generateSigningKey,
+  type SigningKey,
+} from "@tracemesh/auth/testing";
+import { captureLogger } from "@tracemesh/logger/testing";
 
-// The ids of auth's demo users (services/auth/src/users/demo-users.ts), which auth's package
-// entry does not export: the same people, so owners look like the real thing.
-export const DEMO_USERS = {
-  alice: { id: "0b6f3c1e-6a0e-4b8e-9d1a-3f2a4c5b6d01", roles: ["user"] },
-  bob: { id: "5c2d8e4f-1b3a-4c6d-8e9f-0a1b2c3d4e02", roles: ["user"] },
-  carol: { id: "9e8d7c6b-5a4f-4e3d-a2c1-b0f9e8d7c603", roles: ["viewer"] },
-} as const;
-export type DemoUsername = keyof typeof DEMO_USERS;
+export { type DemoUsername, demoUser };
 
 /** What auth's token checks expect: its defaults (TOKEN_ISSUER, TOKEN_AUDIENCE). */
 export const TEST_TOKEN_SETTINGS = {
@@ -25,37 +18,6 @@ export const TEST_TOKEN_SETTINGS = {
   audience: "tracemesh",
   ttlSeconds: 300,
 };
-
-const digest = (text: string) => createHash("sha256").update(text).digest();
-
-// auth's scrypt directory is not exported either; this one answers the same two questions.
-function demoDirectory(): AppDeps["users"] {
-  const users = Object.entries(DEMO_USERS).map(([username, { id, roles }]) => ({
-    user: {
-      id,
-      username,
-      displayName: username,
-      email: `${username}@example.com`,
-      roles,
-    } satisfies User,
-    passwordHash: digest(`${username}-demo-password`),
-  }));
-  return {
-    findById: (id) => users.find((entry) => entry.user.id === id)?.user,
-    async authenticate(username, password) {
-      const entry = users.find((candidate) => candidate.user.username === username.toLowerCase());
-      const matches = timingSafeEqual(entry?.passwordHash ?? digest(""), digest(password));
-      return entry && matches ? entry.user : undefined;
-    },
-  };
-}
-
-/** An Ed25519 signing key in auth's shape: kid is the RFC 7638 thumbprint, as auth makes it. */
-export function signingKeyOf(privateKey: KeyObject): AppDeps["signingKey"] {
-  const { crv, kty, x } = createPublicKey(privateKey).export({ format: "jwk" });
-  const kid = createHash("sha256").update(JSON.stringify({ crv, kty, x })).digest("base64url");
-  return { kid, privateKey, publicJwk: { kty, crv, x, kid, alg: "EdDSA", use: "sig" } };
-}
 
 /** How the server in front of auth answers; `auth` is the real app. */
 export type AuthBehaviour = (
@@ -103,7 +65,7 @@ export interface TestAuth {
   /** An access token from auth's real `POST /v1/token` (never through the front). */
   login(username: DemoUsername): Promise<string>;
   /** auth's signing key, to forge tokens it would itself have issued. */
-  signingKey: AppDeps["signingKey"];
+  signingKey: SigningKey;
   close(): Promise<void>;
 }
 
@@ -112,10 +74,10 @@ export interface TestAuth {
  * behaviour tests switch (pass through, 5xx, hang, slow) and which records every hit.
  */
 export async function startTestAuth(): Promise<TestAuth> {
-  const signingKey = signingKeyOf(generateKeyPairSync("ed25519").privateKey);
+  const signingKey = await generateSigningKey();
   const app = createApp({
-    logger: memoryLogger("auth").logger,
-    users: demoDirectory(),
+    logger: captureLogger({ service: "auth" }).logger,
+    users: await createDemoDirectory(),
     signingKey,
     tokens: TEST_TOKEN_SETTINGS,
     loginThrottle: { attempt: () => ({ allowed: true }) },

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:net";
-import { Writable } from "node:stream";
-import { createLogger, type Logger } from "@tracemesh/logger";
+import type { Server } from "node:net";
+import { captureLogger } from "@tracemesh/logger/testing";
+import { freePort } from "@tracemesh/testing";
 import type { Hono } from "hono";
 import pg from "pg";
 import { expect } from "vitest";
@@ -62,47 +62,12 @@ export async function openPostgresTestDatabase(
   };
 }
 
-/** A TCP port nothing listens on (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = await listeningServer(createServer());
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Listens on a free local port. */
 export function listeningServer<T extends Server>(server: T): Promise<T> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve(server));
   });
-}
-
-/** A logger writing JSON lines into memory, and the lines written so far. */
-export function memoryLogger(service = "todo-api"): {
-  logger: Logger;
-  lines(): Promise<Record<string, unknown>[]>;
-} {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  });
-  const logger = createLogger({ service, level: "debug", stream });
-  return {
-    logger,
-    async lines() {
-      // winston hands records to the stream asynchronously.
-      await new Promise((resolve) => setImmediate(resolve));
-      return chunks
-        .join("")
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-    },
-  };
 }
 
 export interface TestApp {
@@ -122,8 +87,8 @@ export interface TestAppOptions extends Partial<AppDeps> {
 export async function openTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { auth, decisionCacheTtlMs = 60_000, ...deps } = options;
   const database = await openPgliteTestDatabase();
-  const { logger, lines } = memoryLogger();
-  const url = auth?.url ?? `http://127.0.0.1:${await closedPort()}`;
+  const { logger, lines } = captureLogger({ service: "todo-api" });
+  const url = auth?.url ?? `http://127.0.0.1:${await freePort()}`;
   const authorizer = createAuthorizer({
     client: createAuthClient({
       timeouts: { attemptMs: 1_000, totalMs: 2_000 },

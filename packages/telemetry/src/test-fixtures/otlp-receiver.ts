@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { waitFor } from "@tracemesh/testing";
 
 /** One span from an OTLP/JSON export, attributes flattened to plain values. */
 export interface ReceivedSpan {
@@ -66,13 +67,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     exportCount: () => exports,
     async waitForSpan(match, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const found = spans.find(match);
-        if (found) return found;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`no matching span within ${timeoutMs} ms; received ${spans.length} spans`);
+      await waitFor(() => spans.some(match), "a matching span", timeoutMs);
+      return spans.find(match) as ReceivedSpan;
     },
     async close() {
       server.closeAllConnections();

@@ -43,11 +43,11 @@ describe("GET /v1/users/:id", () => {
     expect((await app.request(profilePath, withAuth(`Bearer ${accessToken}`))).status).toBe(401);
   });
 
-  test("unknown ids are 404 RESOURCE_NOT_FOUND, but only for authenticated callers", async () => {
+  test("unknown ids are 404 USER_NOT_FOUND, but only for authenticated callers", async () => {
     const { app } = await createTestApp();
     const known = await app.request("/v1/users/nobody", withAuth(`Bearer ${SERVICE_TOKEN}`));
     expect(known.status).toBe(404);
-    expect(await known.json()).toMatchObject({ errorCode: "RESOURCE_NOT_FOUND" });
+    expect(await known.json()).toMatchObject({ errorCode: "USER_NOT_FOUND" });
     expect((await app.request("/v1/users/nobody")).status).toBe(401);
   });
 

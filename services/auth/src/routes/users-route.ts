@@ -16,7 +16,7 @@ export interface UsersRouteDeps {
 
 /**
  * `GET /v1/users/:id`: the profile a notification needs, for other services only
- * (`Authorization: Bearer <SERVICE_TOKEN>`); 404 RESOURCE_NOT_FOUND for an unknown id.
+ * (`Authorization: Bearer <SERVICE_TOKEN>`); 404 USER_NOT_FOUND for an unknown id (a wrong path is RESOURCE_NOT_FOUND).
  */
 export function usersRoute(deps: UsersRouteDeps): Hono {
   const { users, serviceToken } = deps;
@@ -26,7 +26,7 @@ export function usersRoute(deps: UsersRouteDeps): Hono {
     validate("param", UserParams),
     function getUserProfile(c) {
       const user = users.findById(c.req.valid("param").id);
-      if (!user) throw new NotFoundError({ message: "unknown user id" });
+      if (!user) throw new NotFoundError({ code: "USER_NOT_FOUND", message: "unknown user id" });
       const { id, username, displayName, email } = user;
       return c.json({ id, username, displayName, email });
     },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { TEST_SCRYPT_COST } from "../test-utils.ts";
+import { TEST_SCRYPT_COST } from "../testing.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
 
 describe("hashPassword / verifyPassword", () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import { TEST_SCRYPT_COST } from "../test-utils.ts";
+import { TEST_SCRYPT_COST } from "../testing.ts";
 import { DEMO_USERS } from "./demo-users.ts";
 import * as passwordHash from "./password-hash.ts";
 import { createUserDirectory } from "./user-directory.ts";

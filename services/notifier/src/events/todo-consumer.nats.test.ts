@@ -15,14 +15,14 @@ import {
   publishTraced,
   storedMessages,
   testTopology,
-  waitFor,
 } from "@tracemesh/queue/testing";
 import { createDependencyClient } from "@tracemesh/resilience";
+import { killAll, startListeningService, waitFor } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { createNotificationSink } from "../delivery/create-sink.ts";
 import type { TodoNotification } from "../delivery/notification.ts";
 import { createProfileLookup } from "../profiles/profile-lookup.ts";
-import { ALICE, killAll, startAuth } from "../test-processes.ts";
+import { ALICE } from "../test-utils.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../test-webhook-receiver.ts";
 import { startTodoConsumer, type TodoConsumer } from "./todo-consumer.ts";
 import { createTodoEventHandler } from "./todo-event-handler.ts";
@@ -36,10 +36,10 @@ const consumers: TodoConsumer[] = [];
 
 beforeAll(async () => {
   nats = await connectNats();
-  authUrl = (await startAuth(SERVICE_TOKEN, { OTEL_SDK_DISABLED: "true" })).url;
+  authUrl = (await startListeningService("auth", { SERVICE_TOKEN, OTEL_SDK_DISABLED: "true" })).url;
 });
 afterAll(async () => {
-  killAll();
+  await killAll();
   await nats?.nc.close();
 });
 afterEach(async () => {

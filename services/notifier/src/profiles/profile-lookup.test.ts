@@ -42,11 +42,20 @@ describe("profile lookup", () => {
     expect(Number(request?.headers.get("x-request-timeout-ms"))).toBeGreaterThan(0);
   });
 
-  test("a 404 means no such user: undefined, not an error", async () => {
+  test("a 404 USER_NOT_FOUND means no such user: undefined, not an error", async () => {
     const { findProfile } = lookup(() =>
-      json(404, { errorCode: "RESOURCE_NOT_FOUND", message: "Not found." }),
+      json(404, { errorCode: "USER_NOT_FOUND", message: "The user was not found." }),
     );
     expect(await findProfile("u-gone", createDeadline(1000))).toBeUndefined();
+  });
+
+  test("any other 404 (a wrong AUTH_URL) is a failure, so the event is retried, not skipped", async () => {
+    for (const body of [{ errorCode: "RESOURCE_NOT_FOUND" }, "<html>Not Found</html>"]) {
+      const { findProfile } = lookup(() => json(404, body));
+      const failure = await findProfile("u-alice", createDeadline(1000)).catch((error) => error);
+      expect(failure).toBeInstanceOf(AppError);
+      expect((failure as AppError).code).toBe("RESOURCE_NOT_FOUND");
+    }
   });
 
   test("a 401 keeps its meaning; without a token none is sent", async () => {

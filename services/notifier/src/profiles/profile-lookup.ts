@@ -17,8 +17,9 @@ export interface ProfileLookupOptions {
 }
 
 /**
- * `GET /v1/users/:id` at auth through the resilience client. A 404 is an answer (no such user),
- * not a failure; other 4xx keep their meaning and unavailability is a DependencyError.
+ * `GET /v1/users/:id` at auth through the resilience client. A 404 USER_NOT_FOUND is an answer
+ * (no such user), not a failure; other 4xx keep their meaning and unavailability is a
+ * DependencyError.
  */
 export function createProfileLookup(options: ProfileLookupOptions): ProfileLookup {
   const { client, serviceToken } = options;
@@ -36,7 +37,9 @@ export function createProfileLookup(options: ProfileLookupOptions): ProfileLooku
         deadline,
       });
     } catch (error) {
-      if (error instanceof AppError && error.code === "RESOURCE_NOT_FOUND") return undefined;
+      // Only auth's own answer about the user: any other 404 (a wrong AUTH_URL, a moved route)
+      // is an integration fault, retried and dead-lettered, never an event quietly skipped.
+      if (error instanceof AppError && error.code === "USER_NOT_FOUND") return undefined;
       throw error;
     }
     const parsed = v.safeParse(UserProfileSchema, body);

@@ -1,3 +1,4 @@
+import { freePort } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import {
   delayed,
@@ -8,7 +9,6 @@ import {
   type TestAuth,
 } from "../test-auth-server.ts";
 import {
-  closedPort,
   expectContractError,
   openTestApp,
   type TestApp,
@@ -71,7 +71,7 @@ test("auth answering 5xx is 503 auth, after the retries an idempotent check allo
 });
 
 test("auth not listening is 503 auth at once", async () => {
-  const t = await appWith({ auth: { url: `http://127.0.0.1:${await closedPort()}` } });
+  const t = await appWith({ auth: { url: `http://127.0.0.1:${await freePort()}` } });
   const [response, elapsed] = await timed(t);
   await expectAuthUnavailable(response);
   expect(elapsed).toBeLessThan(1_000);

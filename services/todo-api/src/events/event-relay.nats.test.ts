@@ -8,8 +8,8 @@ import {
   privateNatsServer,
   spansNamed,
   useTestTelemetry,
-  waitFor,
 } from "@tracemesh/queue/testing";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appendOutboxEvent } from "../storage/outbox.ts";
 import type { SqlClient } from "../storage/sql-client.ts";

@@ -1,9 +1,9 @@
 import { DependencyError } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
-import { waitFor } from "@tracemesh/queue/testing";
+import { freePort, waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { appendOutboxEvent } from "../storage/outbox.ts";
-import { closedPort, openPgliteTestDatabase, type TestDatabase } from "../test-utils.ts";
+import { openPgliteTestDatabase, type TestDatabase } from "../test-utils.ts";
 import { startEventRelay } from "./event-relay.ts";
 import { todoEvent } from "./todo-event.ts";
 
@@ -29,7 +29,7 @@ test("with no NATS at all, start-up goes on, events stay pending, and stop is pr
   const { logger } = logs;
   const events = async () => (await logs.lines()).map((line) => line.event);
   const relay = startEventRelay({
-    natsUrl: `nats://relay:s3cret@127.0.0.1:${await closedPort()}`,
+    natsUrl: `nats://relay:s3cret@127.0.0.1:${await freePort()}`,
     client,
     logger,
     reconnectWaitMs: 50,

@@ -1,9 +1,10 @@
 import { ERROR_CATALOG, type ErrorCode, PROBLEM_TYPE_PREFIX } from "@tracemesh/errors";
+import { freePort } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPgClient } from "../storage/pg-client.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
 import { createTodoStore } from "../storage/todo-store.ts";
-import { closedPort, jsonRequest, withBearer } from "../test-utils.ts";
+import { jsonRequest, withBearer } from "../test-utils.ts";
 import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
 import type { TodoResource } from "./todo-representation.ts";
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   t = await openSignedInApp({ requestBodyLimitBytes: 1024 });
   carolToken = await t.auth.login("carol");
   unreachable = createPgClient({
-    connectionString: `postgres://postgres@127.0.0.1:${await closedPort()}/test`,
+    connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/test`,
   });
   down = await openSignedInApp({ database: unreachable, store: createTodoStore(unreachable) });
 });

@@ -1,15 +1,10 @@
+import { freePort } from "@tracemesh/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPgClient } from "../storage/pg-client.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
 import { createTodoStore } from "../storage/todo-store.ts";
 import { startTestAuth, type TestAuth } from "../test-auth-server.ts";
-import {
-  closedPort,
-  expectContractError,
-  openTestApp,
-  type TestApp,
-  withBearer,
-} from "../test-utils.ts";
+import { expectContractError, openTestApp, type TestApp, withBearer } from "../test-utils.ts";
 
 let up: TestApp;
 let down: TestApp;
@@ -19,7 +14,7 @@ beforeAll(async () => {
   up = await openTestApp();
   auth = await startTestAuth();
   unreachable = createPgClient({
-    connectionString: `postgres://postgres@127.0.0.1:${await closedPort()}/test`,
+    connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/test`,
   });
   down = await openTestApp({
     database: unreachable,

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { rejectionResponse } from "@tracemesh/errors";
+import { captureLogger } from "@tracemesh/logger/testing";
 import { type RunningHttpServer, startHttpServer } from "@tracemesh/telemetry";
 import { type RawExchange, sendRaw } from "@tracemesh/telemetry/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { memoryLogger } from "../test-utils.ts";
 import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
 
 // todo-api behind a real server wired as main.ts should wire it (respondToRejection:
@@ -11,7 +11,7 @@ import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.
 
 let t: SignedInApp;
 let running: RunningHttpServer;
-const server = memoryLogger();
+const server = captureLogger({ service: "todo-api" });
 beforeAll(async () => {
   t = await openSignedInApp();
   running = await startHttpServer({

@@ -29,7 +29,8 @@ export const VersionSchema = v.pipe(
 /** `?limit=&cursor=`; other query parameters (cache busters) are ignored. */
 export const ListTodosQuery = v.object({
   limit: v.optional(
-    v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE)),
+    // Decimal digits only: Number() would also take "0x10", "1e1" and " 16 ".
+    v.pipe(v.string(), v.digits(), v.toNumber(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE)),
     String(DEFAULT_PAGE_SIZE),
   ),
   cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import {
-  DEMO_USERS,
-  type DemoUsername,
-  startTestAuth,
-  type TestAuth,
-} from "../test-auth-server.ts";
+import { type DemoUsername, demoUser, startTestAuth, type TestAuth } from "../test-auth-server.ts";
 import { tokenAttacks } from "../test-tokens.ts";
 import {
   expectContractError,
@@ -102,9 +97,9 @@ describe("owners", () => {
       "SELECT owner_id, title FROM todos ORDER BY title",
     );
     expect(owners.rows).toEqual([
-      { owner_id: DEMO_USERS.alice.id, title: "a1" },
-      { owner_id: DEMO_USERS.alice.id, title: "a2" },
-      { owner_id: DEMO_USERS.bob.id, title: "b1" },
+      { owner_id: demoUser("alice").id, title: "a1" },
+      { owner_id: demoUser("alice").id, title: "a2" },
+      { owner_id: demoUser("bob").id, title: "b1" },
     ]);
   });
 });
@@ -127,8 +122,8 @@ describe("auth's answers keep their meaning", () => {
     const attacks = tokenAttacks(
       tokens.alice,
       { privateKey: auth.signingKey.privateKey, kid: auth.signingKey.kid },
-      DEMO_USERS.alice.id,
-      DEMO_USERS.bob.id,
+      demoUser("alice").id,
+      demoUser("bob").id,
     );
     const bodies = new Set<string>();
     for (const [name, authorization] of Object.entries(attacks)) {

@@ -144,8 +144,10 @@ describe("GET /v1/todos", () => {
   test.each([
     ["limit=0", { field: "limit", issue: "must_be_between", min: 1, max: 100 }],
     ["limit=101", { field: "limit", issue: "must_be_between", min: 1, max: 100 }],
-    ["limit=2.5", { field: "limit", issue: "must_be_integer" }],
-    ["limit=ten", { field: "limit", issue: "invalid_type", expected: "number" }],
+    ["limit=2.5", { field: "limit", issue: "invalid_format", format: "digits" }],
+    ["limit=ten", { field: "limit", issue: "invalid_format", format: "digits" }],
+    ["limit=0x10", { field: "limit", issue: "invalid_format", format: "digits" }],
+    ["limit=%2016", { field: "limit", issue: "invalid_format", format: "digits" }],
     ["cursor=bm9wZQ", { field: "cursor", issue: "invalid_value" }],
   ])("?%s is 400 with details", async (query, detail) => {
     const response = await request(`/v1/todos?${query}`);

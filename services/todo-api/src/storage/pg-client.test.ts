@@ -1,7 +1,8 @@
 import { createServer, type Socket } from "node:net";
 import { DependencyError } from "@tracemesh/errors";
+import { freePort } from "@tracemesh/testing";
 import { afterEach, expect, test } from "vitest";
-import { closedPort, listeningServer } from "../test-utils.ts";
+import { listeningServer } from "../test-utils.ts";
 import { createPgClient } from "./pg-client.ts";
 import type { SqlClient } from "./sql-client.ts";
 
@@ -19,7 +20,7 @@ async function timedFailure(call: () => Promise<unknown>): Promise<[unknown, num
 }
 
 test("a refused connection is DependencyError (database), at once", async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const db = createPgClient({ connectionString: `postgres://postgres@127.0.0.1:${port}/test` });
   client = db;
   const [error, elapsed] = await timedFailure(() => db.query("SELECT 1"));
