@@ -1,10 +1,3 @@
-import {
-  type Attributes,
-  type AttributeValue,
-  type Span,
-  type SpanContext,
-  TraceFlags,
-} from "@opentelemetry/api";
 import { notFound, onError } from "@tracemesh/errors";
 import { accessLog } from "@tracemesh/logger";
 import { captureLogger } from "@tracemesh/logger/testing";
@@ -16,49 +9,6 @@ import { CHAOS_PATH } from "./chaos-routes.ts";
 import { createTestClock } from "./testing.ts";
 
 export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
-
-/** A span that keeps what is set on it, to stand in for the SDK's server span. */
-export class RecordingSpan implements Span {
-  readonly attributes: Attributes = {};
-  readonly events: string[] = [];
-
-  spanContext(): SpanContext {
-    return {
-      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-      spanId: "00f067aa0ba902b7",
-      traceFlags: TraceFlags.SAMPLED,
-    };
-  }
-  setAttribute(key: string, value: AttributeValue): this {
-    this.attributes[key] = value;
-    return this;
-  }
-  setAttributes(attributes: Attributes): this {
-    Object.assign(this.attributes, attributes);
-    return this;
-  }
-  addEvent(name: string): this {
-    this.events.push(name);
-    return this;
-  }
-  addLink(): this {
-    return this;
-  }
-  addLinks(): this {
-    return this;
-  }
-  setStatus(): this {
-    return this;
-  }
-  updateName(): this {
-    return this;
-  }
-  end(): void {}
-  isRecording(): boolean {
-    return true;
-  }
-  recordException(): void {}
-}
 
 export interface TestServiceOptions {
   /** Mount the chaos controls, as CHAOS_ENABLED=true does. @default true */

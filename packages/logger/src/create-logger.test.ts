@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestContextManager } from "./test-utils.ts";
 import { captureLogger } from "./testing.ts";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -86,7 +86,7 @@ describe("createLogger", () => {
 });
 
 describe("createLogger inside an active span", () => {
-  const manager = new TestContextManager();
+  const manager = new AsyncLocalStorageContextManager().enable();
   beforeAll(() => context.setGlobalContextManager(manager));
   afterAll(() => context.disable());
 

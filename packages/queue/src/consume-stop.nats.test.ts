@@ -1,36 +1,15 @@
 import { waitFor } from "@tracemesh/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
-import { ensureEventConsumer } from "./ensure-consumer.ts";
-import { ensureEventStreams } from "./ensure-streams.ts";
 import { publishEvent } from "./publish-event.ts";
-import {
-  connectNats,
-  deleteStreams,
-  type NatsTestContext,
-  testTopology,
-  useTestTelemetry,
-} from "./test-utils.ts";
+import { connectNats, useTestStreams, useTestTelemetry } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
 useTestTelemetry();
-const names = testTopology();
+// ack_wait is the first backoff value: 20 s, so only a nak brings a message back quickly.
+const { names, nats } = useTestStreams({ maxDeliver: 3, backoffMs: [20_000] });
 const subject = eventSubject("todo.created", names.subjectPrefix);
-let nats: NatsTestContext;
-
-beforeAll(async () => {
-  nats = await connectNats();
-  await ensureEventStreams(nats.jsm, names);
-  // ack_wait is the first backoff value: 20 s, so only a nak brings a message back quickly.
-  await ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 3, backoffMs: [20_000] });
-});
-
-afterAll(async () => {
-  if (!nats) return;
-  await deleteStreams(nats.jsm, [names.stream, names.deadLetterStream]);
-  await nats.nc.close();
-});
 
 describe("consumer stop()", () => {
   it("finishes running handlers, hands back what arrives meanwhile, and resolves once drained", async () => {

@@ -1,40 +1,25 @@
 import { captureLogger } from "@tracemesh/logger/testing";
 import { waitFor } from "@tracemesh/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { DEAD_LETTER_HEADERS } from "./dead-letter.ts";
 import { ensureEventConsumer } from "./ensure-consumer.ts";
-import { ensureEventStreams } from "./ensure-streams.ts";
 import { PermanentEventError } from "./permanent-event-error.ts";
 import { publishEvent } from "./publish-event.ts";
 import {
-  connectNats,
   consumerSettled,
   deleteStreams,
   metricValue,
-  type NatsTestContext,
   storedMessages,
-  testTopology,
+  useTestStreams,
   useTestTelemetry,
 } from "./test-utils.ts";
 
 // When dead-lettering cannot wait (an event no retry can help) and when it fails (the
 // dead-letter stream away): never lost silently.
 const telemetry = useTestTelemetry();
-const names = testTopology();
-let nats: NatsTestContext;
-
-beforeAll(async () => {
-  nats = await connectNats();
-  await ensureEventStreams(nats.jsm, names);
-});
-
-afterAll(async () => {
-  if (!nats) return;
-  await deleteStreams(nats.jsm, [names.stream, names.deadLetterStream]);
-  await nats.nc.close();
-});
+const { names, nats } = useTestStreams();
 
 interface OwnConsumerOptions {
   maxDeliver: number;

@@ -3,38 +3,17 @@ import { headers, type MsgHdrs } from "@nats-io/nats-core";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { waitFor } from "@tracemesh/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { DEAD_LETTER_HEADERS } from "./dead-letter.ts";
 import { ensureEventConsumer } from "./ensure-consumer.ts";
-import { ensureEventStreams } from "./ensure-streams.ts";
 import { publishEvent } from "./publish-event.ts";
-import {
-  connectNats,
-  deleteStreams,
-  metricValue,
-  type NatsTestContext,
-  spansNamed,
-  testTopology,
-  useTestTelemetry,
-} from "./test-utils.ts";
+import { metricValue, spansNamed, useTestStreams, useTestTelemetry } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
 const telemetry = useTestTelemetry();
-const names = testTopology();
-let nats: NatsTestContext;
-
-beforeAll(async () => {
-  nats = await connectNats();
-  await ensureEventStreams(nats.jsm, names);
-});
-
-afterAll(async () => {
-  if (!nats) return;
-  await deleteStreams(nats.jsm, [names.stream, names.deadLetterStream]);
-  await nats.nc.close();
-});
+const { names, nats } = useTestStreams();
 
 async function deadLetters() {
   const info = await nats.jsm.streams.info(names.deadLetterStream);

@@ -4,40 +4,23 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentele
 import { DependencyError } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { waitFor } from "@tracemesh/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { ensureEventConsumer } from "./ensure-consumer.ts";
-import { ensureEventStreams } from "./ensure-streams.ts";
 import { publishEvent } from "./publish-event.ts";
 import {
-  connectNats,
-  deleteStreams,
   metricValue,
   NATS_URL,
-  type NatsTestContext,
   spansNamed,
-  testTopology,
+  useTestStreams,
   useTestTelemetry,
 } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
 const telemetry = useTestTelemetry();
-const names = testTopology();
+const { names, nats } = useTestStreams({ maxDeliver: 3, backoffMs: [100, 200] });
 const tracer = trace.getTracer("test");
-let nats: NatsTestContext;
-
-beforeAll(async () => {
-  nats = await connectNats();
-  await ensureEventStreams(nats.jsm, names);
-  await ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 3, backoffMs: [100, 200] });
-});
-
-afterAll(async () => {
-  if (!nats) return;
-  await deleteStreams(nats.jsm, [names.stream, names.deadLetterStream]);
-  await nats.nc.close();
-});
 
 beforeEach(() => telemetry.spans.reset());
 

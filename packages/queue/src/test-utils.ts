@@ -7,7 +7,10 @@ import {
   type StoredMsg,
 } from "@nats-io/jetstream";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll } from "vitest";
 import type { CloudEvent } from "./cloud-event.ts";
+import { type EventConsumerOptions, ensureEventConsumer } from "./ensure-consumer.ts";
+import { ensureEventStreams } from "./ensure-streams.ts";
 import type { OutboxRecord, OutboxSource } from "./outbox-relay.ts";
 import type { EventTopology } from "./topology.ts";
 
@@ -57,6 +60,44 @@ export interface NatsTestContext {
 export async function connectNats(servers: string = NATS_URL): Promise<NatsTestContext> {
   const nc = await connect({ servers, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
   return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
+}
+
+/**
+ * This file's own streams (and, when asked, its durable consumer) on the shared NATS: created
+ * before its tests, deleted after. `nats` answers once `beforeAll` has run.
+ */
+export function useTestStreams(consumer?: EventConsumerOptions): {
+  names: EventTopology;
+  nats: NatsTestContext;
+} {
+  const names = testTopology();
+  let context: NatsTestContext | undefined;
+  const connected = () => {
+    if (context === undefined) throw new Error("useTestStreams: NATS is used before beforeAll");
+    return context;
+  };
+  beforeAll(async () => {
+    context = await connectNats();
+    await ensureEventStreams(context.jsm, names);
+    if (consumer) await ensureEventConsumer(context.jsm, { ...names, ...consumer });
+  });
+  afterAll(async () => {
+    if (!context) return;
+    await deleteStreams(context.jsm, [names.stream, names.deadLetterStream]);
+    await context.nc.close();
+  });
+  const nats: NatsTestContext = {
+    get nc() {
+      return connected().nc;
+    },
+    get js() {
+      return connected().js;
+    },
+    get jsm() {
+      return connected().jsm;
+    },
+  };
+  return { names, nats };
 }
 
 export async function deleteStreams(jsm: JetStreamManager, names: string[]): Promise<void> {

@@ -1,8 +1,10 @@
 import { context, createContextKey, ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { RecordingSpan } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
-import { RecordingSpan, recordingMeter, TestContextManager } from "./test-telemetry-utils.ts";
+import { recordingMeter } from "./test-telemetry-utils.ts";
 import {
   failureOf,
   hang,
@@ -20,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => upstream.close());
 
-const contextManager = new TestContextManager();
+const contextManager = new AsyncLocalStorageContextManager().enable();
 beforeAll(() => {
   context.setGlobalContextManager(contextManager);
 });

@@ -1,17 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
-import {
-  type Attributes,
-  type Context,
-  type ContextManager,
-  createNoopMeter,
-  type Meter,
-  ROOT_CONTEXT,
-  type Span,
-  type SpanAttributes,
-  type SpanContext,
-  TraceFlags,
-} from "@opentelemetry/api";
+import { type Attributes, createNoopMeter, type Meter } from "@opentelemetry/api";
 
 export interface Measurement {
   name: string;
@@ -77,53 +64,5 @@ export function recordingMeter(): RecordingMeter {
       measurements
         .filter((m) => m.name === name && includes(m.attributes, attributes))
         .reduce((sum, m) => sum + m.value, 0),
-  };
-}
-
-/** A span that keeps its events, to check what the code under test adds to the active span. */
-export class RecordingSpan implements Span {
-  readonly events: { name: string; attributes: SpanAttributes }[] = [];
-  readonly #context: SpanContext = {
-    traceId: randomBytes(16).toString("hex"),
-    spanId: randomBytes(8).toString("hex"),
-    traceFlags: TraceFlags.SAMPLED,
-  };
-  spanContext = () => this.#context;
-  setAttribute = () => this;
-  setAttributes = () => this;
-  addEvent = (name: string, attributes?: unknown) => {
-    this.events.push({ name, attributes: (attributes ?? {}) as SpanAttributes });
-    return this;
-  };
-  addLink = () => this;
-  addLinks = () => this;
-  setStatus = () => this;
-  updateName = () => this;
-  end = () => {};
-  isRecording = () => true;
-  recordException = () => {};
-}
-
-/** The context manager the SDK would install, reduced to AsyncLocalStorage: context follows async work. */
-export class TestContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
-  active = () => this.#storage.getStore() ?? ROOT_CONTEXT;
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    context: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.#storage.run(context, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(context: Context, target: T): T {
-    if (typeof target !== "function") return target;
-    const fn = target as T & ((...args: unknown[]) => unknown);
-    return this.with(context, () => AsyncLocalStorage.bind(fn));
-  }
-  enable = () => this;
-  disable = () => {
-    this.#storage.disable();
-    return this;
   };
 }

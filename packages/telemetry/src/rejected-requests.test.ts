@@ -1,4 +1,5 @@
 import { context, SpanKind, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -8,7 +9,6 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningHttpServer, startHttpServer } from "./http-server.ts";
 import type { RequestRejection } from "./request-rejection.ts";
-import { AsyncLocalStorageContextManager } from "./test-utils.ts";
 import { sendRaw } from "./testing.ts";
 
 // The transport of rejections: which requests reach the responder, with what, and how its
@@ -43,7 +43,7 @@ let withResponder: RunningHttpServer;
 let bare: RunningHttpServer;
 beforeAll(async () => {
   trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const logger = {
     info: () => {},
     warn: (event: string, fields?: Record<string, unknown>) => warnings.push({ event, ...fields }),

@@ -1,4 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { type RPCMetadata, RPCType, setRPCMetadata } from "@opentelemetry/core";
 import {
   InMemorySpanExporter,
@@ -8,7 +9,6 @@ import {
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeName } from "./route-name.ts";
-import { AsyncLocalStorageContextManager } from "./test-utils.ts";
 
 // Stands in for the http instrumentation: a server span and its RPC metadata on the request's
 // context, as instrumentation-http sets them. The full path runs in preload.process.test.ts.
@@ -45,7 +45,7 @@ async function requestAsInstrumented(path: string) {
 
 describe("routeName", () => {
   beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   });
   afterAll(() => {
     context.disable();

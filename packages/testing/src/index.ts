@@ -9,6 +9,7 @@ export {
   type ProcessEnd,
   startNodeProcess,
 } from "./node-process.ts";
+export { RecordingSpan } from "./recording-span.ts";
 export {
   type ListeningService,
   type ServiceName,

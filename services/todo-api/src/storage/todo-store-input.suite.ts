@@ -2,24 +2,8 @@ import { InvalidParameterError } from "@tracemesh/errors";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { TestDatabase } from "../test-utils.ts";
 import type { SqlClient } from "./sql-client.ts";
-import { OWNER } from "./todo-store.suite.ts";
+import { countTodos, OWNER, rejection, UNKNOWN_ID } from "./test-utils.ts";
 import { createTodoStore, type TodoStore } from "./todo-store.ts";
-
-const UNKNOWN_ID = "0b9f5e0c-5d1e-4a6b-9c39-1f2e3d4c5b6a";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
-
-async function countTodos(client: SqlClient): Promise<number> {
-  const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM todos");
-  return result.rows[0]?.n ?? -1;
-}
 
 /**
  * What the client sends that the database cannot take, run against every backend like

@@ -2,11 +2,8 @@ import { ConflictError, NotFoundError } from "@tracemesh/errors";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { TestDatabase } from "../test-utils.ts";
 import type { SqlClient } from "./sql-client.ts";
-import { OWNER } from "./todo-store.suite.ts";
+import { OTHER, OWNER, rejection, UNKNOWN_ID } from "./test-utils.ts";
 import { createTodoStore, type TodoStore } from "./todo-store.ts";
-
-const OTHER = "5c2d8e4f-1b3a-4c6d-8e9f-0a1b2c3d4e02";
-const UNKNOWN_ID = "0b9f5e0c-5d1e-4a6b-9c39-1f2e3d4c5b6a";
 
 interface PendingEvent {
   /** The NATS subject the relay publishes to. */
@@ -27,15 +24,6 @@ async function pendingEvents(client: SqlClient): Promise<PendingEvent[]> {
     todoId: String(event.subject),
     data: event.data as Record<string, unknown>,
   }));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
 }
 
 /**

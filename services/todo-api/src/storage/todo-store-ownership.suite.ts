@@ -2,19 +2,8 @@ import { ConflictError, NotFoundError } from "@tracemesh/errors";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { TestDatabase } from "../test-utils.ts";
 import type { SqlClient } from "./sql-client.ts";
-import { OWNER } from "./todo-store.suite.ts";
+import { OTHER, OWNER, rejection } from "./test-utils.ts";
 import { createTodoStore, type TodoStore } from "./todo-store.ts";
-
-const OTHER = "5c2d8e4f-1b3a-4c6d-8e9f-0a1b2c3d4e02";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 /**
  * Owner scoping, run against every backend like `describeTodoStore`: another owner's todo

@@ -3,26 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { TestDatabase } from "../test-utils.ts";
 import { runMigrations } from "./migrate.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { countTodos, OWNER, rejection, UNKNOWN_ID } from "./test-utils.ts";
 import type { Todo } from "./todo.ts";
 import { createTodoStore, type TodoStore } from "./todo-store.ts";
-
-const UNKNOWN_ID = "0b9f5e0c-5d1e-4a6b-9c39-1f2e3d4c5b6a";
-/** auth's subject of the user the todos belong to: opaque to the store. */
-export const OWNER = "0b6f3c1e-6a0e-4b8e-9d1a-3f2a4c5b6d01";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
-
-async function countTodos(client: SqlClient): Promise<number> {
-  const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM todos");
-  return result.rows[0]?.n ?? -1;
-}
 
 /**
  * The one TodoStore/SqlClient suite, run against every backend: `open` gives a migrated,
