@@ -1,4 +1,7 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { TestDatabase } from "../test-utils.ts";
 import type { SqlClient } from "./sql-client.ts";
+import { createTodoStore, type TodoStore } from "./todo-store.ts";
 
 // Shared by the store suites (todo-store*.suite.ts), each run against PGlite and PostgreSQL.
 
@@ -23,4 +26,42 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
 export async function countTodos(client: SqlClient): Promise<number> {
   const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM todos");
   return result.rows[0]?.n ?? -1;
+}
+
+/** What a store suite works on: the backend's client and a TodoStore over it. */
+export interface StoreFixture {
+  readonly client: SqlClient;
+  readonly store: TodoStore;
+}
+
+/**
+ * Opens the backend's database before the suite's tests (`open` gives it migrated and empty),
+ * empties `tables` before each test, and disposes of it after. Read the fixture in tests only.
+ */
+export function useTodoStore(
+  open: () => Promise<TestDatabase>,
+  tables: readonly string[] = ["todos"],
+): StoreFixture {
+  let database: TestDatabase | undefined;
+  let store: TodoStore | undefined;
+  const opened = () => {
+    if (database === undefined || store === undefined) throw new Error("used before beforeAll");
+    return { client: database.client, store };
+  };
+  beforeAll(async () => {
+    database = await open();
+    store = createTodoStore(database.client);
+  });
+  afterAll(() => database?.dispose());
+  beforeEach(async () => {
+    for (const table of tables) await opened().client.query(`DELETE FROM ${table}`);
+  });
+  return {
+    get client() {
+      return opened().client;
+    },
+    get store() {
+      return opened().store;
+    },
+  };
 }

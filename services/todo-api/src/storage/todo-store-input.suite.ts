@@ -1,9 +1,7 @@
 import { InvalidParameterError } from "@tracemesh/errors";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { TestDatabase } from "../test-utils.ts";
-import type { SqlClient } from "./sql-client.ts";
-import { countTodos, OWNER, rejection, UNKNOWN_ID } from "./test-utils.ts";
-import { createTodoStore, type TodoStore } from "./todo-store.ts";
+import { countTodos, OWNER, rejection, UNKNOWN_ID, useTodoStore } from "./test-utils.ts";
 
 /**
  * What the client sends that the database cannot take, run against every backend like
@@ -12,20 +10,10 @@ import { createTodoStore, type TodoStore } from "./todo-store.ts";
  */
 export function describeTodoStoreInput(backend: string, open: () => Promise<TestDatabase>): void {
   describe(`TodoStore input on ${backend}`, () => {
-    let database: TestDatabase;
-    let client: SqlClient;
-    let store: TodoStore;
-
-    beforeAll(async () => {
-      database = await open();
-      client = database.client;
-      store = createTodoStore(client);
-    });
-    afterAll(() => database?.dispose());
-    beforeEach(() => client.query("DELETE FROM todos"));
+    const t = useTodoStore(open);
 
     test("a cursor that did not come from the store is InvalidParameterError on cursor", async () => {
-      await store.create(OWNER, { title: "there is a page" });
+      await t.store.create(OWNER, { title: "there is a page" });
       const cursorOf = (createdAt: string, id = UNKNOWN_ID) =>
         Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
       const issued = cursorOf("2026-01-01T00:00:00.000Z");
@@ -48,7 +36,7 @@ export function describeTodoStoreInput(backend: string, open: () => Promise<Test
         cursorOf("2026-01-01T00:00:00Z"),
       ];
       for (const cursor of forged) {
-        const error = await rejection(store.list(OWNER, 10, cursor));
+        const error = await rejection(t.store.list(OWNER, 10, cursor));
         expect(error, cursor).toBeInstanceOf(InvalidParameterError);
         expect((error as InvalidParameterError).details).toEqual([
           { field: "cursor", issue: "invalid_value" },
@@ -56,17 +44,17 @@ export function describeTodoStoreInput(backend: string, open: () => Promise<Test
       }
       // The oldest and newest dates a cursor may name still page as usual.
       for (const edge of ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"]) {
-        expect((await store.list(OWNER, 10, cursorOf(edge))).nextCursor).toBeNull();
+        expect((await t.store.list(OWNER, 10, cursorOf(edge))).nextCursor).toBeNull();
       }
-      expect((await store.list(OWNER, 10, issued)).items).toHaveLength(1);
+      expect((await t.store.list(OWNER, 10, issued)).items).toHaveLength(1);
     });
 
     test("a value no column can hold is the client's InvalidParameterError, never a 500", async () => {
-      const created = await store.create(OWNER, { title: "guarded" });
+      const created = await t.store.create(OWNER, { title: "guarded" });
       // Past validation on purpose: what the store does if a route ever lets one through.
       for (const call of [
-        () => store.create(OWNER, { title: "nul\u0000byte" }),
-        () => store.update(OWNER, created.id, { title: "x" }, 2 ** 31),
+        () => t.store.create(OWNER, { title: "nul\u0000byte" }),
+        () => t.store.update(OWNER, created.id, { title: "x" }, 2 ** 31),
       ]) {
         const error = await rejection(call());
         expect(error).toBeInstanceOf(InvalidParameterError);
@@ -74,14 +62,14 @@ export function describeTodoStoreInput(backend: string, open: () => Promise<Test
           code: expect.stringMatching(/^22/),
         });
       }
-      expect(await store.get(OWNER, created.id)).toMatchObject({ title: "guarded", version: 1 });
-      expect(await countTodos(client)).toBe(1);
+      expect(await t.store.get(OWNER, created.id)).toMatchObject({ title: "guarded", version: 1 });
+      expect(await countTodos(t.client)).toBe(1);
     });
 
     test("titles are stored as sent: 200 code points fit even where they are 400 UTF-16 units", async () => {
       const emoji = "😀".repeat(200);
-      const created = await store.create(OWNER, { title: emoji });
-      expect((await store.get(OWNER, created.id)).title).toBe(emoji);
+      const created = await t.store.create(OWNER, { title: emoji });
+      expect((await t.store.get(OWNER, created.id)).title).toBe(emoji);
     });
   });
 }

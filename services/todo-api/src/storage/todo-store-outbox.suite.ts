@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError } from "@tracemesh/errors";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { TestDatabase } from "../test-utils.ts";
 import type { SqlClient } from "./sql-client.ts";
-import { OTHER, OWNER, rejection, UNKNOWN_ID } from "./test-utils.ts";
-import { createTodoStore, type TodoStore } from "./todo-store.ts";
+import { OTHER, OWNER, rejection, UNKNOWN_ID, useTodoStore } from "./test-utils.ts";
+import { createTodoStore } from "./todo-store.ts";
 
 interface PendingEvent {
   /** The NATS subject the relay publishes to. */
@@ -32,24 +32,11 @@ async function pendingEvents(client: SqlClient): Promise<PendingEvent[]> {
  */
 export function describeTodoStoreOutbox(backend: string, open: () => Promise<TestDatabase>): void {
   describe(`TodoStore outbox events on ${backend}`, () => {
-    let database: TestDatabase;
-    let client: SqlClient;
-    let store: TodoStore;
-
-    beforeAll(async () => {
-      database = await open();
-      client = database.client;
-      store = createTodoStore(client);
-    });
-    afterAll(() => database?.dispose());
-    beforeEach(async () => {
-      await client.query("DELETE FROM todos");
-      await client.query("DELETE FROM outbox");
-    });
+    const t = useTodoStore(open, ["todos", "outbox"]);
 
     test("create, update and delete each leave exactly one pending event of their own", async () => {
-      const created = await store.create(OWNER, { title: "evented" });
-      expect(await pendingEvents(client)).toEqual([
+      const created = await t.store.create(OWNER, { title: "evented" });
+      expect(await pendingEvents(t.client)).toEqual([
         {
           subject: "todo.events.created",
           type: "todo.created",
@@ -66,9 +53,9 @@ export function describeTodoStoreOutbox(backend: string, open: () => Promise<Tes
         },
       ]);
 
-      await client.query("DELETE FROM outbox");
-      const updated = await store.update(OWNER, created.id, { completed: true }, 1);
-      const [update, ...moreUpdates] = await pendingEvents(client);
+      await t.client.query("DELETE FROM outbox");
+      const updated = await t.store.update(OWNER, created.id, { completed: true }, 1);
+      const [update, ...moreUpdates] = await pendingEvents(t.client);
       expect(moreUpdates).toEqual([]);
       expect(update).toMatchObject({
         subject: "todo.events.updated",
@@ -78,9 +65,9 @@ export function describeTodoStoreOutbox(backend: string, open: () => Promise<Tes
       });
       expect(update?.data.updatedAt).toBe(updated.updatedAt.toISOString());
 
-      await client.query("DELETE FROM outbox");
-      await store.delete(OWNER, created.id);
-      expect(await pendingEvents(client)).toEqual([
+      await t.client.query("DELETE FROM outbox");
+      await t.store.delete(OWNER, created.id);
+      expect(await pendingEvents(t.client)).toEqual([
         {
           subject: "todo.events.deleted",
           type: "todo.deleted",
@@ -91,26 +78,26 @@ export function describeTodoStoreOutbox(backend: string, open: () => Promise<Tes
     });
 
     test("a delete at an expected version carries that version", async () => {
-      const created = await store.create(OWNER, { title: "versioned delete" });
-      await store.update(OWNER, created.id, { title: "again" }, 1);
-      await client.query("DELETE FROM outbox");
-      await store.delete(OWNER, created.id, 2);
-      const events = await pendingEvents(client);
+      const created = await t.store.create(OWNER, { title: "versioned delete" });
+      await t.store.update(OWNER, created.id, { title: "again" }, 1);
+      await t.client.query("DELETE FROM outbox");
+      await t.store.delete(OWNER, created.id, 2);
+      const events = await pendingEvents(t.client);
       expect(events.map((event) => [event.type, event.data.version])).toEqual([
         ["todo.deleted", 2],
       ]);
     });
 
     test("a conflict or a missing todo leaves no event", async () => {
-      const created = await store.create(OWNER, { title: "contended" });
-      await client.query("DELETE FROM outbox");
+      const created = await t.store.create(OWNER, { title: "contended" });
+      await t.client.query("DELETE FROM outbox");
       const failures = [
-        () => store.update(OWNER, created.id, { title: "stale" }, 7),
-        () => store.delete(OWNER, created.id, 7),
-        () => store.update(OWNER, UNKNOWN_ID, { title: "nobody" }, 1),
-        () => store.delete(OWNER, UNKNOWN_ID),
-        () => store.update(OTHER, created.id, { title: "not mine" }, 1),
-        () => store.delete(OTHER, created.id),
+        () => t.store.update(OWNER, created.id, { title: "stale" }, 7),
+        () => t.store.delete(OWNER, created.id, 7),
+        () => t.store.update(OWNER, UNKNOWN_ID, { title: "nobody" }, 1),
+        () => t.store.delete(OWNER, UNKNOWN_ID),
+        () => t.store.update(OTHER, created.id, { title: "not mine" }, 1),
+        () => t.store.delete(OTHER, created.id),
       ];
       const errors: unknown[] = [];
       for (const failure of failures) errors.push(await rejection(failure()));
@@ -122,28 +109,33 @@ export function describeTodoStoreOutbox(backend: string, open: () => Promise<Tes
         NotFoundError,
         NotFoundError,
       ]);
-      expect(await pendingEvents(client)).toEqual([]);
-      expect(await store.get(OWNER, created.id)).toMatchObject({ title: "contended", version: 1 });
+      expect(await pendingEvents(t.client)).toEqual([]);
+      expect(await t.store.get(OWNER, created.id)).toMatchObject({
+        title: "contended",
+        version: 1,
+      });
     });
 
     test("of concurrent updates from one version, only the winner leaves an event", async () => {
-      const created = await store.create(OWNER, { title: "raced" });
-      await client.query("DELETE FROM outbox");
+      const created = await t.store.create(OWNER, { title: "raced" });
+      await t.client.query("DELETE FROM outbox");
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 5 }, (_, i) => store.update(OWNER, created.id, { title: `w${i}` }, 1)),
+        Array.from({ length: 5 }, (_, i) =>
+          t.store.update(OWNER, created.id, { title: `w${i}` }, 1),
+        ),
       );
       const winner = outcomes.find((outcome) => outcome.status === "fulfilled");
-      const events = await pendingEvents(client);
+      const events = await pendingEvents(t.client);
       expect(events).toHaveLength(1);
       expect(events[0]?.data.title).toBe(winner?.status === "fulfilled" && winner.value.title);
     });
 
     test("a configured subject prefix is where each event will be published", async () => {
-      const prefixed = createTodoStore(client, { subjectPrefix: "app.events" });
+      const prefixed = createTodoStore(t.client, { subjectPrefix: "app.events" });
       const created = await prefixed.create(OWNER, { title: "elsewhere" });
       await prefixed.update(OWNER, created.id, { completed: true }, 1);
       await prefixed.delete(OWNER, created.id);
-      expect((await pendingEvents(client)).map((event) => event.subject)).toEqual([
+      expect((await pendingEvents(t.client)).map((event) => event.subject)).toEqual([
         "app.events.created",
         "app.events.updated",
         "app.events.deleted",
