@@ -220,7 +220,11 @@ describe("graceful shutdown", () => {
     const stopped = running.stop();
     await running.waitForLine("server.shutdown_started");
 
-    await expect(getWithoutKeepAlive(`${running.baseUrl}/items/1`)).rejects.toThrow(/ECONNREFUSED/);
+    // Refused, or reset when the connection reached the backlog just before the listener closed
+    // (the line is written a moment before close()): either way no new request is served.
+    await expect(getWithoutKeepAlive(`${running.baseUrl}/items/1`)).rejects.toThrow(
+      /ECONNREFUSED|ECONNRESET/,
+    );
     const response = await slow;
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ done: true });
