@@ -4,7 +4,8 @@ import type * as v from "valibot";
 /** The chaos variables every service reads: spread them into the service's env `v.object`. */
 export const chaosEnvEntries = {
   CHAOS_ENABLED: envFlag(false),
-  // At least 16 characters when set (envSecret): a short one still ends the start-up.
+  // Optional, yet at least 16 characters when set (envSecret): a short token is a mistake to
+  // report, where a missing one means chaos without the fault controls.
   CHAOS_TOKEN: envSecret,
 };
 

@@ -1,12 +1,8 @@
+import type { Logger } from "@tracemesh/logger";
 import { Hono, type MiddlewareHandler } from "hono";
 import { chaosRoutes } from "./chaos-routes.ts";
 import { type ChaosState, createChaosState } from "./chaos-state.ts";
 import { faultInjection } from "./fault-injection.ts";
-
-/** Where the controls say they are not mounted: the logger package's Logger fits. */
-export interface ChaosControlsLogger {
-  warn(event: string, fields?: Record<string, unknown>): unknown;
-}
 
 export interface ChaosControlsOptions {
   /**
@@ -16,7 +12,7 @@ export interface ChaosControlsOptions {
    */
   token: string | undefined;
   /** Told, once, when the controls are left out for want of a token. */
-  logger?: ChaosControlsLogger;
+  logger?: Pick<Logger, "warn">;
   /** Clock of the TTL and Retry-After. @default Date.now */
   now?: () => number;
   /** Decides which requests `errorRate` hits. @default Math.random */

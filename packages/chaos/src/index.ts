@@ -6,7 +6,6 @@ export {
 } from "./chaos-config.ts";
 export {
   type ChaosControls,
-  type ChaosControlsLogger,
   type ChaosControlsOptions,
   createChaosControls,
 } from "./chaos-controls.ts";

@@ -45,8 +45,13 @@ export class AppError extends Error {
   }
 }
 
-/** Whole seconds for `Retry-After`: at least 1, so clients never spin on 0. */
+/** Whole seconds for `Retry-After` from a wait in ms: rounded up, at least 1, so clients never spin on 0. */
+export function toRetryAfterSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** The `Retry-After` value of a wait in seconds (1 when none is known). */
 export function retryAfterHeader(seconds: number | undefined): string {
-  const whole = seconds !== undefined && Number.isFinite(seconds) ? Math.ceil(seconds) : 1;
-  return String(Math.max(1, whole));
+  const known = seconds !== undefined && Number.isFinite(seconds);
+  return String(toRetryAfterSeconds(known ? seconds * 1000 : 0));
 }

@@ -3,8 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { ErrorCode } from "./catalog.ts";
 import type { ProblemDetails } from "./error-body.ts";
 import { toErrorResponse } from "./error-response.ts";
-import { createTestApp, SECRET_TEXT } from "./test-utils.ts";
-import { expectErrorContract } from "./testing.ts";
+import { createTestApp, expectTestAppError } from "./test-utils.ts";
 
 const app = createTestApp();
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -52,7 +51,7 @@ const categories: Array<[string, RequestInit, number, ErrorCode]> = [
 describe("every category of DESIGN §4", () => {
   test.each(categories)("%s %o → %i %s", async (path, init, status, errorCode) => {
     const response = await app.request(path, init);
-    const body = await expectErrorContract(response, { secrets: SECRET_TEXT, status, errorCode });
+    const body = await expectTestAppError(response, { status, errorCode });
     expect(body.path).toBe(new URL(path, "http://localhost").pathname);
     expect(body.method).toBe(init.method ?? "GET");
     expect(response.headers.get("content-language")).toBe("en");
@@ -63,24 +62,19 @@ describe("every category of DESIGN §4", () => {
 
   test("an incoming traceparent's trace id is the body's traceId", async () => {
     const response = await app.request("/error", { headers: { traceparent: TRACEPARENT } });
-    const body = await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
-      status: 500,
-      errorCode: "INTERNAL_ERROR",
-    });
+    const body = await expectTestAppError(response, { status: 500, errorCode: "INTERNAL_ERROR" });
     expect(body.traceId).toBe(TRACE_ID);
   });
 
   test("details are structured: the dependency by name, the conflict by reason", async () => {
-    const degraded = await expectErrorContract(await app.request("/degraded"), {
-      secrets: SECRET_TEXT,
+    const degraded = await expectTestAppError(await app.request("/degraded"), {
       status: 503,
       errorCode: "SERVICE_UNAVAILABLE",
     });
     expect(degraded.details).toEqual([{ type: "dependency", name: "database" }]);
-    const conflict = await expectErrorContract(
+    const conflict = await expectTestAppError(
       await app.request("/todos/6f1c2a51-6c43-4b8e-9d51-2f0d3b1e7a10", { method: "PUT" }),
-      { secrets: SECRET_TEXT, status: 409, errorCode: "RESOURCE_CONFLICT" },
+      { status: 409, errorCode: "RESOURCE_CONFLICT" },
     );
     expect(conflict.details).toEqual([{ reason: "version_mismatch", currentVersion: 3 }]);
   });
@@ -129,17 +123,12 @@ describe("languages", () => {
       headers: { "Accept-Language": acceptLanguage },
     });
     expect(response.headers.get("content-language")).toBe(language);
-    await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
-      status: 403,
-      errorCode: "FORBIDDEN",
-    });
+    await expectTestAppError(response, { status: 403, errorCode: "FORBIDDEN" });
   });
 
   test("French messages, same code", async () => {
     const response = await app.request("/todos?limit=0", { headers: { "Accept-Language": "fr" } });
-    const body = await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
+    const body = await expectTestAppError(response, {
       status: 400,
       errorCode: "REQUEST_PARAMETER_INVALID",
     });
@@ -153,8 +142,7 @@ describe("RFC 9457 problem details", () => {
       headers: { Accept: "application/problem+json", "Accept-Language": "fr" },
     });
     expect(response.headers.get("content-type")).toBe("application/problem+json");
-    const body = (await expectErrorContract(response.clone(), {
-      secrets: SECRET_TEXT,
+    const body = (await expectTestAppError(response.clone(), {
       status: 400,
       errorCode: "REQUEST_PARAMETER_INVALID",
     })) as ProblemDetails;
@@ -183,11 +171,7 @@ describe("RFC 9457 problem details", () => {
 describe("unexpected errors", () => {
   test("nothing of the exception reaches the client", async () => {
     const response = await app.request("/error?divisor=0");
-    const body = await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
-      status: 500,
-      errorCode: "INTERNAL_ERROR",
-    });
+    const body = await expectTestAppError(response, { status: 500, errorCode: "INTERNAL_ERROR" });
     expect(body.message).toBe("An unexpected error occurred.");
     expect(body.details).toBeUndefined();
   });
@@ -200,11 +184,7 @@ describe("unexpected errors", () => {
   test("a thrown non-Error is an INTERNAL_ERROR too", async () => {
     const bare = new Hono();
     bare.get("/", (c) => toErrorResponse(c, "10.0.0.5:5432 refused"));
-    await expectErrorContract(await bare.request("/"), {
-      secrets: SECRET_TEXT,
-      status: 500,
-      errorCode: "INTERNAL_ERROR",
-    });
+    await expectTestAppError(await bare.request("/"), { status: 500, errorCode: "INTERNAL_ERROR" });
   });
 
   test("works without requestContext(), and sets errorCode on the context", async () => {
@@ -216,11 +196,7 @@ describe("unexpected errors", () => {
     });
     bare.get("/", (c) => toErrorResponse(c, new TypeError("x is undefined")));
     const response = await bare.request("/", { headers: { traceparent: TRACEPARENT } });
-    const body = await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
-      status: 500,
-      errorCode: "INTERNAL_ERROR",
-    });
+    const body = await expectTestAppError(response, { status: 500, errorCode: "INTERNAL_ERROR" });
     expect(body.traceId).toBe(TRACE_ID);
     expect(seen).toBe("INTERNAL_ERROR");
   });
@@ -229,37 +205,21 @@ describe("unexpected errors", () => {
 describe("Hono's HTTPExceptions", () => {
   test("bearerAuth's 401 keeps its challenge; a wrong token is AUTH_TOKEN_INVALID", async () => {
     const missing = await app.request("/bearer");
-    await expectErrorContract(missing, {
-      secrets: SECRET_TEXT,
-      status: 401,
-      errorCode: "AUTH_REQUIRED",
-    });
+    await expectTestAppError(missing, { status: 401, errorCode: "AUTH_REQUIRED" });
     expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
     const wrong = await app.request("/bearer", { headers: { Authorization: "Bearer nope" } });
-    await expectErrorContract(wrong, {
-      secrets: SECRET_TEXT,
-      status: 401,
-      errorCode: "AUTH_TOKEN_INVALID",
-    });
+    await expectTestAppError(wrong, { status: 401, errorCode: "AUTH_TOKEN_INVALID" });
     expect(wrong.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
   test("a malformed Authorization header is a 400 parameter error, not a body error", async () => {
     const response = await app.request("/bearer", { headers: { Authorization: "Basic abc" } });
-    await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
-      status: 400,
-      errorCode: "REQUEST_PARAMETER_INVALID",
-    });
+    await expectTestAppError(response, { status: 400, errorCode: "REQUEST_PARAMETER_INVALID" });
   });
 
   test("hono/timeout's 504 is SERVICE_UNAVAILABLE with Retry-After", async () => {
     const response = await app.request("/slow");
-    await expectErrorContract(response, {
-      secrets: SECRET_TEXT,
-      status: 503,
-      errorCode: "SERVICE_UNAVAILABLE",
-    });
+    await expectTestAppError(response, { status: 503, errorCode: "SERVICE_UNAVAILABLE" });
     expect(response.headers.get("retry-after")).toBe("1");
   });
 });

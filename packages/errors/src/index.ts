@@ -1,4 +1,9 @@
-export { AppError, type AppErrorOptions, type ErrorDetail } from "./app-error.ts";
+export {
+  AppError,
+  type AppErrorOptions,
+  type ErrorDetail,
+  toRetryAfterSeconds,
+} from "./app-error.ts";
 export {
   ERROR_CATALOG,
   ERROR_CODES,

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { Socket } from "node:net";
 import { type RunningHttpServer, startHttpServer } from "@tracemesh/telemetry";
-import { type RawExchange, sendRaw } from "@tracemesh/telemetry/testing";
+import { type RawExchange, sendRaw, toResponse } from "@tracemesh/telemetry/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ErrorCode } from "./catalog.ts";
 import type { ErrorBody } from "./error-body.ts";
@@ -27,16 +27,12 @@ beforeAll(async () => {
 });
 afterAll(() => running?.shutdown());
 
-function asResponse(exchange: RawExchange): Response {
-  return new Response(exchange.body, { status: exchange.status, headers: exchange.headers });
-}
-
 async function expectRejected(
   exchange: RawExchange,
   status: number,
   errorCode: ErrorCode,
 ): Promise<ErrorBody> {
-  const response = asResponse(exchange);
+  const response = toResponse(exchange);
   const body = await expectErrorContract(response, { status, errorCode });
   expectContractHeaders(response, body);
   expect(exchange.headers.connection).toBe("close");
@@ -156,7 +152,7 @@ describe("requests @hono/node-server cannot make a URL of", () => {
       `DELETE /todos/1 HTTP/1.1\r\nHost: a b\r\nX-Request-Id: req-42\r\n` +
         `traceparent: 00-${TRACE_ID}-00f067aa0ba902b7-01\r\n\r\n`,
     );
-    const response = asResponse(exchange);
+    const response = toResponse(exchange);
     const body = await expectErrorContract(response, {
       status: 400,
       errorCode: "REQUEST_PARAMETER_INVALID",

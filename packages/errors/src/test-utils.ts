@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timeout } from "hono/timeout";
 import * as v from "valibot";
+import type { ErrorCode } from "./catalog.ts";
+import type { ErrorBody } from "./error-body.ts";
 import {
   ConflictError,
   DependencyError,
@@ -14,16 +16,11 @@ import {
 import { jsonBody } from "./json-body.ts";
 import { notFound } from "./not-found.ts";
 import { onError } from "./on-error.ts";
+import { expectErrorContract } from "./testing.ts";
 import { validate } from "./validate.ts";
 
-/** What an unexpected failure's message and cause say: none of it may reach a client. */
-export const SECRET_TEXT = [
-  "Division by zero",
-  "RangeError",
-  "ECONNREFUSED",
-  "10.0.0.5:5432",
-  "user 7",
-];
+/** What the test app's unexpected failures say in their messages and causes. */
+const SECRET_TEXT = ["Division by zero", "RangeError", "ECONNREFUSED", "10.0.0.5:5432", "user 7"];
 
 const ListQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100))),
@@ -79,4 +76,12 @@ export function createTestApp(): Hono {
   });
   app.post("/raw-json", validate("json", CreateTodo), (c) => c.json(c.req.valid("json")));
   return app;
+}
+
+/** `expectErrorContract` for the test app: nothing of its failures' own text may show either. */
+export function expectTestAppError(
+  response: Response,
+  expected: { status: number; errorCode: ErrorCode },
+): Promise<ErrorBody> {
+  return expectErrorContract(response, { ...expected, secrets: SECRET_TEXT });
 }

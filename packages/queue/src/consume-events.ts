@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Consumer, JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { ClosedConnectionError, millis } from "@nats-io/nats-core";
+import { trackConsumerLag } from "./consumer-lag.ts";
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_SYSTEM,
@@ -10,7 +11,7 @@ import {
 import { type EventHandler, processMessage } from "./process-message.ts";
 import type { ProcessedEventStore } from "./processed-event-store.ts";
 import type { QueueLogger } from "./queue-logger.ts";
-import { createQueueMetrics, observeLag } from "./queue-metrics.ts";
+import { createQueueMetrics } from "./queue-metrics.ts";
 import { QUEUE_DEFAULTS } from "./topology.ts";
 
 export interface ConsumeEventsOptions {
@@ -38,7 +39,7 @@ export interface ConsumeEventsOptions {
   restartDelayMs?: number;
   /** How long one pull waits for messages; stop() may wait this long. @default 1000 (the least) */
   pullExpiresMs?: number;
-  /** How often the lag gauge asks the server, so that it moves while no message comes. @default 5000 */
+  /** How often the lag gauge asks the server while no message comes, so that it moves. @default 5000 */
   lagRefreshMs?: number;
 }
 
@@ -47,42 +48,6 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** Settles when the loop has ended: after stop(), or when the connection closed. */
   readonly done: Promise<void>;
-}
-
-/**
- * Asks the server for the consumer's pending count every `everyMs` (unref'd): the count that
- * comes with each message stops with the messages, exactly when a stalled consumer's lag grows.
- */
-function refreshLag(
-  consumer: Consumer,
-  everyMs: number,
-  logger: QueueLogger | undefined,
-  update: (pending: number) => void,
-): () => void {
-  let asking = false;
-  let failing = false;
-  const timer = setInterval(() => {
-    if (asking) return;
-    asking = true;
-    consumer
-      .info()
-      .then(
-        (info) => {
-          failing = false;
-          update(info.num_pending);
-        },
-        (error: unknown) => {
-          // The gauge keeps its last value; one line per outage, not one per tick.
-          if (!failing) logger?.warn("queue.consumer.lag_unavailable", { error });
-          failing = true;
-        },
-      )
-      .finally(() => {
-        asking = false;
-      });
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /**
@@ -96,24 +61,16 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
   const consumer = await js.consumers.get(options.stream, options.consumer);
   const info = await consumer.info(true);
   const metrics = createQueueMetrics();
-  let lag: number | undefined = info.num_pending;
-  const stopObservingLag = observeLag(
-    metrics,
-    {
+  const lag = trackConsumerLag(metrics, consumer, {
+    attributes: {
       [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_NATS,
       [ATTR_NATS_STREAM]: options.stream,
       [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: options.consumer,
     },
-    () => lag,
-  );
-  const stopRefreshingLag = refreshLag(
-    consumer,
-    options.lagRefreshMs ?? 5000,
+    initial: info.num_pending,
+    refreshMs: options.lagRefreshMs ?? 5000,
     logger,
-    (pending) => {
-      lag = pending;
-    },
-  );
+  });
   const processOptions = {
     js,
     consumer: options.consumer,
@@ -167,7 +124,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
         expires: options.pullExpiresMs ?? 1000,
       });
       for await (const msg of batch) {
-        lag = msg.info.pending;
+        lag.update(msg.info.pending);
         // Arrived after stop(): hand it back now rather than after ack_wait.
         if (stopping) msg.nak();
         else start(msg);
@@ -194,8 +151,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
       if (!stopping) await pause(options.restartDelayMs ?? 1000);
     }
     await Promise.allSettled(inFlight);
-    stopRefreshingLag();
-    stopObservingLag();
+    lag.stop();
     logger?.info("queue.consumer.stopped", { stream: options.stream, consumer: options.consumer });
   }
 

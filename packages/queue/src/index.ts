@@ -53,8 +53,6 @@ export {
 } from "./topology.ts";
 export {
   type EventTopologyEnv,
-  envNatsName,
-  envSubjectPrefix,
   eventTopology,
   eventTopologyEnvEntries,
   type StreamTopologyEnv,

@@ -75,15 +75,31 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
 
-  async function park(record: OutboxRecord, error: PermanentEventError): Promise<void> {
+  /**
+   * Parks a record no retry can publish, and the batch goes on (undefined). Any other failure
+   * is noted on the record and returned, to end the batch; so is a source that cannot park.
+   */
+  async function settleFailure(record: OutboxRecord, error: unknown): Promise<unknown> {
+    if (!(error instanceof PermanentEventError)) {
+      // The source's own failure to take the note must not hide the broker's.
+      await withoutTracing(async () => source.recordFailure?.(record.id, error)).catch(
+        () => undefined,
+      );
+      return error;
+    }
     const reason = errorMessage(error);
-    await withoutTracing(() => source.markFailed(record.id, reason));
+    try {
+      await withoutTracing(() => source.markFailed(record.id, reason));
+    } catch (sourceError) {
+      return sourceError;
+    }
     logger?.error("outbox.record.parked", {
       recordId: record.id,
       eventId: record.event.id,
       subject: record.subject,
       reason,
     });
+    return undefined;
   }
 
   async function relayBatch(): Promise<OutboxFlushResult & { more: boolean }> {
@@ -101,22 +117,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await context.with(ctx, () => publish(record.event, { subject: record.subject }));
         published.push(record.id);
       } catch (publishError) {
-        if (!(publishError instanceof PermanentEventError)) {
-          // A note for whoever looks at a row that stays pending: its own failure must not
-          // hide the broker's.
-          await withoutTracing(async () => source.recordFailure?.(record.id, publishError)).catch(
-            () => undefined,
-          );
-          error = publishError;
-          break;
-        }
-        try {
-          await park(record, publishError);
-          parked += 1;
-        } catch (sourceError) {
-          error = sourceError;
-          break;
-        }
+        error = await settleFailure(record, publishError);
+        if (error !== undefined) break;
+        parked += 1;
       }
     }
     if (published.length > 0) await withoutTracing(() => source.markPublished(published));

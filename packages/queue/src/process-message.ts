@@ -1,6 +1,7 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/nats-core";
 import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type ClaimHold, holdClaim } from "./claim-hold.ts";
 import { type CloudEvent, MalformedEventError, parseCloudEvent } from "./cloud-event.ts";
 import { type DeadLetterReason, publishDeadLetter } from "./dead-letter.ts";
 import { errorMessage, errorType } from "./error-description.ts";
@@ -68,8 +69,6 @@ interface Processing {
   fields: Record<string, unknown>;
   metricAttributes: Attributes;
 }
-
-type Claimed = Extract<EventClaim, { status: "claimed" }> | undefined;
 
 function recordFailure(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
@@ -144,29 +143,7 @@ function defer(p: Processing, held: Extract<EventClaim, { status: "held" }>): Me
   return "deferred";
 }
 
-async function release(p: Processing, event: CloudEvent, claim: Claimed): Promise<void> {
-  if (claim === undefined) return;
-  try {
-    await p.options.processedEvents?.release(event.id, claim.revision);
-  } catch (error) {
-    // The claim stays until it goes stale: the retry waits for that, nothing is lost.
-    p.options.logger?.warn("queue.idempotency.release_failed", { ...p.fields, error });
-  }
-}
-
-async function recordDelivered(p: Processing, event: CloudEvent, claim: Claimed): Promise<void> {
-  if (claim === undefined) return;
-  try {
-    const kept = await p.options.processedEvents?.markDelivered(event.id, claim.revision);
-    if (kept === false) p.options.logger?.warn("queue.idempotency.claim_lost", p.fields);
-  } catch (error) {
-    // Delivered, yet unrecorded: the claim goes stale and another copy of the event, should one
-    // come, is delivered again. The sink's Idempotency-Key (the event id) lets a receiver drop it.
-    p.options.logger?.warn("queue.idempotency.mark_failed", { ...p.fields, error });
-  }
-}
-
-async function deliver(p: Processing, event: CloudEvent, claim: Claimed): Promise<MessageOutcome> {
+async function deliver(p: Processing, event: CloudEvent, hold: ClaimHold): Promise<MessageOutcome> {
   const { msg, options } = p;
   const { deliveryCount } = msg.info;
   const delivery = {
@@ -178,13 +155,13 @@ async function deliver(p: Processing, event: CloudEvent, claim: Claimed): Promis
   try {
     await withAckHeartbeat(msg, options.heartbeatMs, () => options.handler(event, delivery));
   } catch (error) {
-    await release(p, event, claim);
+    await hold.release();
     if (error instanceof PermanentEventError) return deadLetter(p, "unprocessable", error);
     if (deliveryCount >= options.maxDeliver) return deadLetter(p, "handler_failed", error);
     recordFailure(p.span, error);
     return retry(p, error);
   }
-  await recordDelivered(p, event, claim);
+  await hold.recordDelivered();
   return ack(p, "ack");
 }
 
@@ -205,13 +182,14 @@ async function settle(
   }
   if (claim?.status === "delivered") return ack(p, "duplicate");
   if (claim?.status === "held") return defer(p, claim);
+  const hold = holdClaim(processedEvents, event.id, claim, p.options.logger, p.fields);
   const { deliveryCount } = p.msg.info;
   if (deliveryCount > maxDeliver) {
-    await release(p, event, claim);
+    await hold.release();
     const error = new Error(`delivered ${deliveryCount} times without acknowledgement`);
     return deadLetter(p, "max_deliver_exceeded", error);
   }
-  return deliver(p, event, claim);
+  return deliver(p, event, hold);
 }
 
 /**

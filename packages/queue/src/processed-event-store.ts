@@ -7,7 +7,7 @@ import { isJetStreamApiError } from "./jetstream-api-error.ts";
 /** What the bucket says about an event when one of its deliveries arrives. */
 export type EventClaim =
   /** Ours to deliver: nobody held it, its holder let go, or its holder is presumed dead. */
-  | { status: "claimed"; revision: number; takenFrom?: string }
+  | { status: "claimed"; revision: number }
   /** Delivered already: this copy is a duplicate. */
   | { status: "delivered" }
   /** Another delivery of the same event is being handled now: look again in `retryInMs`. */
@@ -62,7 +62,7 @@ function decode(entry: KvEntry): ClaimValue {
     const parsed = v.safeParse(ClaimValueSchema, entry.json());
     if (parsed.success) return parsed.output;
   } catch {
-    // Not JSON: below.
+    // entry.json() throws on bytes that are no JSON: as unreadable as a value of the wrong shape.
   }
   // Anything unreadable is taken as delivered: delivering an event twice is the failure this
   // store exists to prevent, and a value nobody can read cannot be a live claim to wait for.
@@ -77,8 +77,8 @@ async function dependency<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The revision written, or undefined when the key was not at the expected revision. */
-async function compareAndSet(write: () => Promise<number>): Promise<number | undefined> {
+/** A compare-and-set write's result, or undefined when the key was not at the expected revision. */
+async function compareAndSet<T>(write: () => Promise<T>): Promise<T | undefined> {
   try {
     return await write();
   } catch (cause) {
@@ -129,8 +129,7 @@ export async function createProcessedEventStore(
         }
         // A stale claim: its holder died. Of several takers, the compare-and-set picks one.
         const taken = await compareAndSet(() => kv.update(key, claimed(holder), entry.revision));
-        if (taken !== undefined)
-          return { status: "claimed", revision: taken, takenFrom: current.holder };
+        if (taken !== undefined) return { status: "claimed", revision: taken };
       }
       return { status: "held", holder: "(contended)", retryInMs: Math.min(claimTtlMs, 1000) };
     },
@@ -150,10 +149,7 @@ export async function createProcessedEventStore(
     async release(eventId, revision) {
       const key = keyOf(eventId);
       // Not at our revision: someone took the claim over, and it is theirs to settle.
-      await compareAndSet(async () => {
-        await kv.delete(key, { previousSeq: revision });
-        return revision;
-      });
+      await compareAndSet(() => kv.delete(key, { previousSeq: revision }));
     },
   };
 }

@@ -3,19 +3,13 @@ import { connect } from "@nats-io/transport-node";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { DependencyError } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
-import { waitFor } from "@tracemesh/testing";
+import { TEST_NATS_URL, waitFor } from "@tracemesh/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type CloudEvent, createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { ensureEventConsumer } from "./ensure-consumer.ts";
 import { publishEvent } from "./publish-event.ts";
-import {
-  metricValue,
-  NATS_URL,
-  spansNamed,
-  useTestStreams,
-  useTestTelemetry,
-} from "./test-utils.ts";
+import { metricValue, spansNamed, useTestStreams, useTestTelemetry } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
 const telemetry = useTestTelemetry();
@@ -201,6 +195,7 @@ describe("publish → consume over JetStream", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let started = 0;
     let handled = 0;
     const consumer = await consumeEvents({
       js: nats.js,
@@ -208,6 +203,7 @@ describe("publish → consume over JetStream", () => {
       consumer: consumerName,
       lagRefreshMs: 100,
       handler: async () => {
+        started += 1;
         await gate;
         handled += 1;
       },
@@ -217,7 +213,11 @@ describe("publish → consume over JetStream", () => {
         "messaging.consumer.group.name": consumerName,
       });
     await publishEvent(nats.js, todoEvent(), { subject });
-    await waitFor(async () => (await lag()) === 0 && handled === 0, "the first event in hand");
+    // Published before the others, so that only the server's count can show them.
+    await waitFor(
+      async () => started === 1 && handled === 0 && (await lag()) === 0,
+      "the first event in hand",
+    );
     // The handler is stuck on the first event: nothing is pulled, yet the backlog grows.
     for (let n = 0; n < 3; n++) await publishEvent(nats.js, todoEvent(), { subject });
     await waitFor(async () => (await lag()) === 3, "a lag of three while stalled", 5_000);
@@ -239,7 +239,7 @@ describe("publish → consume over JetStream", () => {
     expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
     expect(failed?.attributes["error.type"]).toBeTypeOf("string");
 
-    const closed = await connect({ servers: NATS_URL });
+    const closed = await connect({ servers: TEST_NATS_URL });
     await closed.close();
     const subject = eventSubject(event.type, names.subjectPrefix);
     const afterClose = await publishEvent(jetstream(closed), event, { subject }).catch(

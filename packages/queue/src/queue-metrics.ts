@@ -1,11 +1,9 @@
 import {
-  type Attributes,
   type Counter,
   type Histogram,
   type Meter,
   metrics,
   type ObservableGauge,
-  type ObservableResult,
 } from "@opentelemetry/api";
 import { QUEUE_SCOPE } from "./messaging-attributes.ts";
 
@@ -25,32 +23,33 @@ export interface QueueMetrics {
  * because the metrics API has no proxy: a meter taken before the SDK starts stays a no-op.
  */
 export function createQueueMetrics(meter: Meter = metrics.getMeter(QUEUE_SCOPE)): QueueMetrics {
+  const messages = (name: string, description: string) =>
+    meter.createCounter(name, { description, unit: "{message}" });
   return {
-    consumed: meter.createCounter("messaging.client.consumed.messages", {
-      description: "Messages delivered to the consumer, redeliveries included.",
-      unit: "{message}",
-    }),
-    acked: meter.createCounter("tracemesh.queue.messages.acked", {
-      description: "Messages acknowledged after their handler succeeded (or was already done).",
-      unit: "{message}",
-    }),
-    redelivered: meter.createCounter("tracemesh.queue.messages.redelivered", {
-      description: "Deliveries of a message that had been delivered before.",
-      unit: "{message}",
-    }),
-    deadLettered: meter.createCounter("tracemesh.queue.messages.dead_lettered", {
-      description: "Messages moved to the dead-letter stream, by reason.",
-      unit: "{message}",
-    }),
-    deadLetterFailures: meter.createCounter("tracemesh.queue.dead_letter.failures", {
-      description: "Publishes to the dead-letter stream that failed; the message is retried.",
-      unit: "{message}",
-    }),
-    stranded: meter.createCounter("tracemesh.queue.messages.stranded", {
-      description:
-        "Messages the server will not deliver again that could not be dead-lettered either.",
-      unit: "{message}",
-    }),
+    consumed: messages(
+      "messaging.client.consumed.messages",
+      "Messages delivered to the consumer, redeliveries included.",
+    ),
+    acked: messages(
+      "tracemesh.queue.messages.acked",
+      "Messages acknowledged after their handler succeeded (or was already done).",
+    ),
+    redelivered: messages(
+      "tracemesh.queue.messages.redelivered",
+      "Deliveries of a message that had been delivered before.",
+    ),
+    deadLettered: messages(
+      "tracemesh.queue.messages.dead_lettered",
+      "Messages moved to the dead-letter stream, by reason.",
+    ),
+    deadLetterFailures: messages(
+      "tracemesh.queue.dead_letter.failures",
+      "Publishes to the dead-letter stream that failed; the message is retried.",
+    ),
+    stranded: messages(
+      "tracemesh.queue.messages.stranded",
+      "Messages the server will not deliver again that could not be dead-lettered either.",
+    ),
     processDuration: meter.createHistogram("messaging.process.duration", {
       description: "Time to process one delivered message, handler and settlement included.",
       unit: "s",
@@ -63,18 +62,4 @@ export function createQueueMetrics(meter: Meter = metrics.getMeter(QUEUE_SCOPE))
       unit: "{message}",
     }),
   };
-}
-
-/** Reports `read()` as the consumer lag until the returned function is called. */
-export function observeLag(
-  queueMetrics: QueueMetrics,
-  attributes: Attributes,
-  read: () => number | undefined,
-): () => void {
-  const callback = (result: ObservableResult) => {
-    const value = read();
-    if (value !== undefined) result.observe(value, attributes);
-  };
-  queueMetrics.lag.addCallback(callback);
-  return () => queueMetrics.lag.removeCallback(callback);
 }

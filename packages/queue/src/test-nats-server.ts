@@ -3,9 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitFor } from "@tracemesh/testing";
-
-export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? "/usr/sbin/nats-server";
+import { freePort, TEST_NATS_SERVER_BIN, waitFor } from "@tracemesh/testing";
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -52,7 +50,7 @@ export async function privateNatsServer(
   const server: PrivateNatsServer = {
     url: `127.0.0.1:${port}`,
     async start() {
-      child = spawn(NATS_SERVER_BIN, args, { stdio: "ignore" });
+      child = spawn(TEST_NATS_SERVER_BIN, args, { stdio: "ignore" });
       const exited = new Promise<never>((_, reject) =>
         child?.once("exit", (code) => reject(new Error(`nats-server exited with ${code}`))),
       );

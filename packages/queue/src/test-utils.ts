@@ -7,6 +7,7 @@ import {
   type StoredMsg,
 } from "@nats-io/jetstream";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
+import { TEST_NATS_URL } from "@tracemesh/testing";
 import { afterAll, beforeAll } from "vitest";
 import type { CloudEvent } from "./cloud-event.ts";
 import { type EventConsumerOptions, ensureEventConsumer } from "./ensure-consumer.ts";
@@ -16,15 +17,11 @@ import type { EventTopology } from "./topology.ts";
 
 // The test helpers of every package that talks to NATS (`@tracemesh/queue/testing`): one set.
 export {
-  NATS_SERVER_BIN,
   type PrivateNatsServer,
   type PrivateNatsServerOptions,
   privateNatsServer,
 } from "./test-nats-server.ts";
 export { metricValue, spansNamed, type TestTelemetry, useTestTelemetry } from "./test-telemetry.ts";
-
-/** The shared NATS server of `*.nats.test.ts`: a test fails (never skips) when it is absent. */
-export const NATS_URL = process.env.NATS_URL ?? "127.0.0.1:4222";
 
 /** Unique names, so parallel test files never share a stream, subject, consumer or bucket. */
 export function testTopology(): EventTopology {
@@ -57,7 +54,7 @@ export interface NatsTestContext {
   jsm: JetStreamManager;
 }
 
-export async function connectNats(servers: string = NATS_URL): Promise<NatsTestContext> {
+export async function connectNats(servers: string = TEST_NATS_URL): Promise<NatsTestContext> {
   const nc = await connect({ servers, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
   return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
 }

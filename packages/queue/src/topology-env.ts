@@ -4,7 +4,7 @@ import { type EventTopology, QUEUE_DEFAULTS, type StreamTopology } from "./topol
 // Messages never echo the value, like every other variable's (@tracemesh/config).
 
 /** A JetStream stream, consumer or KV bucket name: no dots, wildcards or spaces. */
-export function envNatsName(fallback: string) {
+function envNatsName(fallback: string) {
   return v.pipe(
     v.optional(v.string(), fallback),
     v.trim(),
@@ -13,7 +13,7 @@ export function envNatsName(fallback: string) {
 }
 
 /** A subject prefix: dot-separated tokens without wildcards (the stream takes `<prefix>.>`). */
-export function envSubjectPrefix(fallback: string) {
+function envSubjectPrefix(fallback: string) {
   return v.pipe(
     v.optional(v.string(), fallback),
     v.trim(),

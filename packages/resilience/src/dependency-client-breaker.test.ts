@@ -1,25 +1,14 @@
 import { DependencyError } from "@tracemesh/errors";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
-import { failureOf, hang, reply, startUpstream, type Upstream } from "./test-utils.ts";
+import { clientFactory, failureOf, hang, reply, upstreamPerTest } from "./test-utils.ts";
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream(reply(500, { errorCode: "INTERNAL_ERROR" }));
+const upstream = upstreamPerTest(reply(500, { errorCode: "INTERNAL_ERROR" }));
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 5_000, totalMs: 10_000 },
+  retry: { maxAttempts: 1 },
+  breaker: { consecutiveFailures: 3, halfOpenAfterMs: 400 },
 });
-afterEach(() => upstream.close());
-
-function client(overrides: Partial<DependencyClientOptions> = {}) {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 5_000, totalMs: 10_000 },
-    retry: { maxAttempts: 1 },
-    breaker: { consecutiveFailures: 3, halfOpenAfterMs: 400 },
-    ...overrides,
-  });
-}
 
 const get = (c: ReturnType<typeof client>) =>
   c.request({ method: "GET", path: "/", deadline: createDeadline(10_000) });

@@ -1,24 +1,14 @@
 import { DependencyError } from "@tracemesh/errors";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient } from "./dependency-client.ts";
-import { failureOf, hang, reply, slow, startUpstream, type Upstream } from "./test-utils.ts";
+import { clientFactory, failureOf, hang, reply, slow, upstreamPerTest } from "./test-utils.ts";
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream(slow(500, reply(200, { ok: true })));
+const upstream = upstreamPerTest(slow(500, reply(200, { ok: true })));
+const client = clientFactory(upstream, {
+  bulkhead: { limit: 1, queue: 1 },
+  timeouts: { attemptMs: 5_000, totalMs: 10_000 },
+  retry: { maxAttempts: 1 },
 });
-afterEach(() => upstream.close());
-
-function client() {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    bulkhead: { limit: 1, queue: 1 },
-    timeouts: { attemptMs: 5_000, totalMs: 10_000 },
-    retry: { maxAttempts: 1 },
-  });
-}
 
 /** A call and whether it has settled yet. */
 function tracked(call: Promise<Response>) {

@@ -1,30 +1,19 @@
 import { DependencyError } from "@tracemesh/errors";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { recordingMeter } from "@tracemesh/testing";
+import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
-import { recordingMeter } from "./test-telemetry-utils.ts";
-import { failureOf, hang, reply, slow, startUpstream, type Upstream } from "./test-utils.ts";
+import { clientFactory, failureOf, hang, reply, slow, upstreamPerTest } from "./test-utils.ts";
 
 // A healthy upstream that needs a little more time than the impatient callers below give it.
 const HEALTHY_BUT_150_MS = slow(150, reply(200, { ok: true }));
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream(HEALTHY_BUT_150_MS);
+const upstream = upstreamPerTest(HEALTHY_BUT_150_MS);
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 1_000, totalMs: 5_000 },
+  retry: { maxAttempts: 1 },
+  breaker: { consecutiveFailures: 3, halfOpenAfterMs: 300 },
+  minBudgetMs: 50,
 });
-afterEach(() => upstream.close());
-
-function client(overrides: Partial<DependencyClientOptions> = {}) {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 1_000, totalMs: 5_000 },
-    retry: { maxAttempts: 1 },
-    breaker: { consecutiveFailures: 3, halfOpenAfterMs: 300 },
-    minBudgetMs: 50,
-    ...overrides,
-  });
-}
 
 const get = (c: ReturnType<typeof client>, deadlineMs: number) =>
   c.request({ method: "GET", path: "/", deadline: createDeadline(deadlineMs) });

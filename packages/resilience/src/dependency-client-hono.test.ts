@@ -1,20 +1,17 @@
 import { onError } from "@tracemesh/errors";
 import { Hono } from "hono";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { deadline } from "./deadline-middleware.ts";
-import { createDependencyClient, type DependencyClient } from "./dependency-client.ts";
-import { hang, reply, startUpstream, type Upstream } from "./test-utils.ts";
+import { clientFactory, hang, reply, upstreamPerTest } from "./test-utils.ts";
 
-let upstream: Upstream;
+const upstream = upstreamPerTest();
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 5_000, totalMs: 5_000 },
+  retry: { maxAttempts: 1 },
+});
 let app: Hono;
-beforeEach(async () => {
-  upstream = await startUpstream();
-  const auth: DependencyClient = createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 5_000, totalMs: 5_000 },
-    retry: { maxAttempts: 1 },
-  });
+beforeEach(() => {
+  const auth = client();
   app = new Hono();
   app.use(deadline({ budgetMs: 3_000 }));
   app.onError(onError);
@@ -29,7 +26,6 @@ beforeEach(async () => {
     return c.json({ decision });
   });
 });
-afterEach(() => upstream.close());
 
 describe("through a Hono service with the errors package's onError", () => {
   test("an unavailable dependency is a contract 503 that names no host, port or URL", async () => {

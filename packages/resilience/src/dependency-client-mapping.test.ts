@@ -1,34 +1,24 @@
 import { AppError, DependencyError } from "@tracemesh/errors";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { freePort } from "@tracemesh/testing";
+import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
+import { createDependencyClient } from "./dependency-client.ts";
 import { MAX_RETRY_AFTER_SECONDS } from "./retry-after.ts";
 import {
   type Behaviour,
+  clientFactory,
   failureOf,
   hang,
-  refusedUrl,
   reply,
   slow,
-  startUpstream,
-  type Upstream,
+  upstreamPerTest,
 } from "./test-utils.ts";
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream();
+const upstream = upstreamPerTest();
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 1_000, totalMs: 5_000 },
+  retry: { maxAttempts: 1 },
 });
-afterEach(() => upstream.close());
-
-function client(overrides: Partial<DependencyClientOptions> = {}) {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 1_000, totalMs: 5_000 },
-    retry: { maxAttempts: 1 },
-    ...overrides,
-  });
-}
 
 function expectNoUpstreamAddress(error: unknown) {
   const port = new URL(upstream.url).port;
@@ -70,7 +60,10 @@ describe("failure mapping", () => {
   );
 
   test("a refused connection → DependencyError", async () => {
-    const refused = createDependencyClient({ name: "auth", baseUrl: await refusedUrl() });
+    const refused = createDependencyClient({
+      name: "auth",
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+    });
     const error = await failureOf(
       refused.request({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
     );
@@ -120,7 +113,7 @@ describe("failure mapping", () => {
     expectNoUpstreamAddress(error);
   });
 
-  // What auth's 400 on an over-long token looked like when it reached todo-api's client.
+  // auth's 400 on an over-long token: its details name auth's request fields, not our client's.
   const tokenTooLong = {
     errorCode: "REQUEST_PARAMETER_INVALID",
     details: [{ field: "token", issue: "too_long", max: 8192 }],

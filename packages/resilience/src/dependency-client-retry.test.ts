@@ -1,34 +1,23 @@
 import { DependencyError } from "@tracemesh/errors";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
 import { MAX_RETRY_AFTER_SECONDS } from "./retry-after.ts";
 import {
+  clientFactory,
   failureOf,
   hang,
   reply,
   sequence,
   slow,
-  startUpstream,
-  type Upstream,
+  upstreamPerTest,
 } from "./test-utils.ts";
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream(reply(500, { errorCode: "INTERNAL_ERROR" }));
+const upstream = upstreamPerTest(reply(500, { errorCode: "INTERNAL_ERROR" }));
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 1_000, totalMs: 10_000 },
+  retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
+  breaker: { consecutiveFailures: 100 },
 });
-afterEach(() => upstream.close());
-
-function client(overrides: Partial<DependencyClientOptions> = {}) {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 1_000, totalMs: 10_000 },
-    retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
-    breaker: { consecutiveFailures: 100 },
-    ...overrides,
-  });
-}
 
 describe("retries", () => {
   test("an idempotent call is retried, at most maxAttempts times in all", async () => {

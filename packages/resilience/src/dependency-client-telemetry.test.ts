@@ -1,26 +1,20 @@
 import { context, createContextKey, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { RecordingSpan } from "@tracemesh/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { freePort, RecordingSpan, recordingMeter } from "@tracemesh/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
-import { recordingMeter } from "./test-telemetry-utils.ts";
+import { createDependencyClient } from "./dependency-client.ts";
 import {
+  clientFactory,
   failureOf,
   hang,
-  refusedUrl,
   reply,
   sequence,
   slow,
-  startUpstream,
-  type Upstream,
+  upstreamPerTest,
 } from "./test-utils.ts";
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream();
-});
-afterEach(() => upstream.close());
+const upstream = upstreamPerTest();
 
 const contextManager = new AsyncLocalStorageContextManager().enable();
 beforeAll(() => {
@@ -30,16 +24,11 @@ afterAll(() => {
   context.disable();
 });
 
-function client(overrides: Partial<DependencyClientOptions> = {}) {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 300, totalMs: 5_000 },
-    retry: { maxAttempts: 1 },
-    breaker: { consecutiveFailures: 2, halfOpenAfterMs: 10_000 },
-    ...overrides,
-  });
-}
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 300, totalMs: 5_000 },
+  retry: { maxAttempts: 1 },
+  breaker: { consecutiveFailures: 2, halfOpenAfterMs: 10_000 },
+});
 
 const get = (c: ReturnType<typeof client>, deadlineMs = 5_000) =>
   c.request({ method: "GET", path: "/", deadline: createDeadline(deadlineMs) });
@@ -81,7 +70,7 @@ describe("metrics", () => {
     const recording = recordingMeter();
     const refused = createDependencyClient({
       name: "auth",
-      baseUrl: await refusedUrl(),
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
       retry: { maxAttempts: 1 },
       breaker: { consecutiveFailures: 1 },
       meter: recording.meter,

@@ -1,25 +1,14 @@
 import { DependencyError } from "@tracemesh/errors";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { createDependencyClient, type DependencyClientOptions } from "./dependency-client.ts";
-import { failureOf, hang, reply, startUpstream, type Upstream } from "./test-utils.ts";
+import { clientFactory, failureOf, hang, reply, upstreamPerTest } from "./test-utils.ts";
 import { UpstreamFailure } from "./upstream-failure.ts";
 
-let upstream: Upstream;
-beforeEach(async () => {
-  upstream = await startUpstream();
+const upstream = upstreamPerTest();
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 1_000, totalMs: 5_000 },
+  retry: { maxAttempts: 1 },
 });
-afterEach(() => upstream.close());
-
-function client(overrides: Partial<DependencyClientOptions> = {}) {
-  return createDependencyClient({
-    name: "auth",
-    baseUrl: upstream.url,
-    timeouts: { attemptMs: 1_000, totalMs: 5_000 },
-    retry: { maxAttempts: 1 },
-    ...overrides,
-  });
-}
 
 describe("success", () => {
   test("sends method, path, headers and a JSON body; returns the response with its body", async () => {

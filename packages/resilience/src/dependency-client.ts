@@ -1,5 +1,5 @@
 import { context, type Meter, metrics } from "@opentelemetry/api";
-import { DependencyError } from "@tracemesh/errors";
+import { DependencyError, toRetryAfterSeconds } from "@tracemesh/errors";
 import { bulkhead, TimeoutStrategy, timeout } from "cockatiel";
 import { createCallRetry, type RetryOptions } from "./call-retry.ts";
 import type { Deadline } from "./deadline.ts";
@@ -13,7 +13,7 @@ import { type BreakerStateName, createDependencyMetrics } from "./dependency-met
 import { runAttempt } from "./http-attempt.ts";
 import { prepareRequest } from "./prepared-request.ts";
 import { untilAbortedWhileQueued } from "./queue-deadline.ts";
-import { relayedRetryAfterSeconds, toRetryAfterSeconds } from "./retry-after.ts";
+import { relayedRetryAfterSeconds } from "./retry-after.ts";
 import { BudgetExhaustedError, UpstreamFailure } from "./upstream-failure.ts";
 
 export interface DependencyClientOptions {

@@ -71,7 +71,7 @@ export async function runAttempt(input: AttemptInput): Promise<Response> {
     });
     payload = await response.arrayBuffer();
   } catch (error) {
-    if (signal.aborted && cutShortByCaller(input, elapsed())) {
+    if (cutShortByCaller(input, elapsed())) {
       metrics.recordAttempt("cancelled", elapsed());
       throw new TaskCancelledError(
         `${dependency}: attempt cut short by the call's deadline or total timeout`,

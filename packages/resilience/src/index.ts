@@ -3,7 +3,6 @@ export {
   parseBearerToken,
   type RequireBearerSecretOptions,
   requireBearerSecret,
-  secretsEqual,
 } from "./bearer-credentials.ts";
 export type { RetryOptions } from "./call-retry.ts";
 export { createDeadline, type Deadline } from "./deadline.ts";
@@ -16,9 +15,4 @@ export {
   type DependencyRequest,
 } from "./dependency-client.ts";
 export type { AttemptOutcome, BreakerStateName, RejectionReason } from "./dependency-metrics.ts";
-export {
-  MAX_RETRY_AFTER_SECONDS,
-  parseRetryAfterMs,
-  relayedRetryAfterSeconds,
-  toRetryAfterSeconds,
-} from "./retry-after.ts";
+export { parseRetryAfterMs } from "./retry-after.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseRetryAfterMs, toRetryAfterSeconds } from "./retry-after.ts";
+import { parseRetryAfterMs } from "./retry-after.ts";
 
 describe("parseRetryAfterMs", () => {
   const now = Date.parse("2026-11-25T10:00:00.000Z");
@@ -16,17 +16,5 @@ describe("parseRetryAfterMs", () => {
     ["-1", undefined],
   ])("%j → %j ms", (value, expected) => {
     expect(parseRetryAfterMs(value, now)).toBe(expected);
-  });
-});
-
-describe("toRetryAfterSeconds", () => {
-  test.each([
-    [0, 1],
-    [1, 1],
-    [1_000, 1],
-    [1_001, 2],
-    [29_500, 30],
-  ])("%d ms → %d s", (ms, seconds) => {
-    expect(toRetryAfterSeconds(ms)).toBe(seconds);
   });
 });

@@ -1,3 +1,5 @@
+import { toRetryAfterSeconds } from "@tracemesh/errors";
+
 const DELAY_SECONDS = /^[0-9]{1,9}$/;
 // IMF-fixdate, the HTTP-date form senders must use (RFC 9110 §5.6.7); V8's Date.parse alone
 // would also accept "-1" or "2026" and turn them into dates.
@@ -23,11 +25,6 @@ export function parseRetryAfterMs(
   if (!IMF_FIXDATE.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Whole seconds for a Retry-After header: rounded up, at least 1 so clients never retry at once. */
-export function toRetryAfterSeconds(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1000));
 }
 
 /** toRetryAfterSeconds for a wait we relay to our clients: at most MAX_RETRY_AFTER_SECONDS. */

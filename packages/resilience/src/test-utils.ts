@@ -1,5 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach } from "vitest";
+import {
+  createDependencyClient,
+  type DependencyClient,
+  type DependencyClientOptions,
+} from "./dependency-client.ts";
 
 export interface UpstreamHit {
   method: string;
@@ -92,13 +98,41 @@ export async function startUpstream(
   };
 }
 
-/** A URL on which nothing listens: connecting to it is refused. */
-export async function refusedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+/**
+ * A fresh upstream for each test of the calling file: started before each test with `initial`,
+ * closed after it. The handle stands for the current test's upstream.
+ */
+export function upstreamPerTest(initial?: Behaviour): Upstream {
+  let current: Upstream | undefined;
+  beforeEach(async () => {
+    current = await startUpstream(initial);
+  });
+  afterEach(() => current?.close());
+  const live = (): Upstream => {
+    if (current === undefined) throw new Error("the upstream exists only during a test");
+    return current;
+  };
+  return {
+    get url() {
+      return live().url;
+    },
+    get hits() {
+      return live().hits;
+    },
+    behave: (behaviour) => live().behave(behaviour),
+    close: () => live().close(),
+  };
+}
+
+export type ClientOverrides = Partial<DependencyClientOptions>;
+
+/** `client(overrides)`: a client named auth of `upstream`, with a test file's defaults. */
+export function clientFactory(
+  upstream: Upstream,
+  defaults: ClientOverrides,
+): (overrides?: ClientOverrides) => DependencyClient {
+  return (overrides = {}) =>
+    createDependencyClient({ name: "auth", baseUrl: upstream.url, ...defaults, ...overrides });
 }
 
 /** The error a call fails with; fails the test when the call succeeds. */

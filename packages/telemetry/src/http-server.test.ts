@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { type ServerLogger, startHttpServer } from "./http-server.ts";
+import { type HttpServerOptions, type ServerLogger, startHttpServer } from "./http-server.ts";
 
 // In-process, without signals (the real SIGTERM path runs in preload.process.test.ts).
 
@@ -15,6 +15,9 @@ function recordingLogger(): ServerLogger & { events: string[] } {
   };
 }
 
+// What rejected requests get is rejected-requests.test.ts's subject, not these tests'.
+const respondToRejection = () => new Response(null, { status: 400 });
+
 function createSlowApp(order: string[] = []): Hono {
   const app = new Hono();
   app.get("/fast", (c) => c.text("fast"));
@@ -26,10 +29,24 @@ function createSlowApp(order: string[] = []): Hono {
   return app;
 }
 
+// A server on a free port with no signal handlers; `options` says what each test is about.
+function start(options: Partial<HttpServerOptions> = {}) {
+  return startHttpServer({
+    app: createSlowApp(),
+    port: 0,
+    logger: recordingLogger(),
+    signals: [],
+    respondToRejection,
+    ...options,
+  });
+}
+
 describe("startHttpServer", () => {
   it("listens on a free port when given 0 and reports it", async () => {
     const logger = recordingLogger();
-    const running = await startHttpServer({ app: createSlowApp(), port: 0, logger, signals: [] });
+    const running = await start({
+      logger,
+    });
     try {
       expect(running.port).toBeGreaterThan(0);
       const response = await fetch(`http://127.0.0.1:${running.port}/fast`);
@@ -41,19 +58,11 @@ describe("startHttpServer", () => {
   });
 
   it("rejects when the port is taken", async () => {
-    const first = await startHttpServer({
-      app: createSlowApp(),
-      port: 0,
-      logger: recordingLogger(),
-      signals: [],
-    });
+    const first = await start();
     try {
       await expect(
-        startHttpServer({
-          app: createSlowApp(),
+        start({
           port: first.port,
-          logger: recordingLogger(),
-          signals: [],
         }),
       ).rejects.toThrow(/EADDRINUSE/);
     } finally {
@@ -63,11 +72,8 @@ describe("startHttpServer", () => {
 
   it("shutdown lets the in-flight request finish, then runs onShutdown", async () => {
     const order: string[] = [];
-    const running = await startHttpServer({
+    const running = await start({
       app: createSlowApp(order),
-      port: 0,
-      logger: recordingLogger(),
-      signals: [],
       onShutdown: () => {
         order.push("onShutdown");
       },
@@ -80,13 +86,28 @@ describe("startHttpServer", () => {
     expect(running.server.listening).toBe(false);
   });
 
+  it("runs onShutdownStarted at once, while the in-flight request is still being handled", async () => {
+    const order: string[] = [];
+    const running = await start({
+      app: createSlowApp(order),
+      onShutdownStarted: () => {
+        order.push("onShutdownStarted");
+      },
+      onShutdown: () => {
+        order.push("onShutdown");
+      },
+    });
+    const slow = fetch(`http://127.0.0.1:${running.port}/slow?ms=300`);
+    await sleep(50);
+    await running.shutdown();
+    expect(await (await slow).text()).toBe("slow");
+    expect(order).toEqual(["onShutdownStarted", "handled", "onShutdown"]);
+  });
+
   it("cuts connections still open after the drain timeout", async () => {
     const logger = recordingLogger();
-    const running = await startHttpServer({
-      app: createSlowApp(),
-      port: 0,
+    const running = await start({
       logger,
-      signals: [],
       drainTimeoutMs: 100,
     });
     const stuck = fetch(`http://127.0.0.1:${running.port}/slow?ms=5000`);
@@ -100,11 +121,8 @@ describe("startHttpServer", () => {
 
   it("logs a failing onShutdown without throwing from shutdown", async () => {
     const logger = recordingLogger();
-    const running = await startHttpServer({
-      app: createSlowApp(),
-      port: 0,
+    const running = await start({
       logger,
-      signals: [],
       onShutdown: () => {
         throw new Error("pool already closed");
       },
@@ -112,6 +130,25 @@ describe("startHttpServer", () => {
     await expect(running.shutdown()).resolves.toBeUndefined();
     expect(logger.events).toEqual(
       expect.arrayContaining(["server.on_shutdown_failed", "server.shutdown_completed"]),
+    );
+  });
+
+  it("logs a failing onShutdownStarted, and still drains and runs onShutdown", async () => {
+    const logger = recordingLogger();
+    let shutDown = false;
+    const running = await start({
+      logger,
+      onShutdownStarted: async () => {
+        throw new Error("consumer already gone");
+      },
+      onShutdown: () => {
+        shutDown = true;
+      },
+    });
+    await expect(running.shutdown()).resolves.toBeUndefined();
+    expect(shutDown).toBe(true);
+    expect(logger.events).toEqual(
+      expect.arrayContaining(["server.on_shutdown_started_failed", "server.shutdown_completed"]),
     );
   });
 });

@@ -24,7 +24,12 @@ export interface HttpServerOptions {
   hostname?: string;
   /** @default JSON lines on stdout */
   logger?: ServerLogger;
-  /** Runs once in-flight requests are done, before telemetry is flushed: close pools, consumers. */
+  /**
+   * Runs as soon as shutdown begins, while the in-flight requests finish: stop taking work that
+   * does not come over HTTP (a queue consumer's pulls), since the drain may take a while.
+   */
+  onShutdownStarted?: () => void | Promise<void>;
+  /** Runs once in-flight requests (and onShutdownStarted) are done, before telemetry is flushed: close pools, consumers. */
   onShutdown?: () => void | Promise<void>;
   /** Connections still open after this long are cut, so a stuck client cannot hold the exit. @default 10000 */
   drainTimeoutMs?: number;
@@ -32,11 +37,11 @@ export interface HttpServerOptions {
   signals?: NodeJS.Signals[];
   /**
    * Answers the requests the app never sees (Node's parser refused them, or the Host is
-   * invalid) on behalf of the error contract: pass `rejectionResponse` of @tracemesh/errors,
-   * which this package cannot import (it depends on this one).
-   * @default Node's and @hono/node-server's bare answers (no body, no trace headers)
+   * invalid) on behalf of the error contract: `rejectionResponse` of @tracemesh/errors, which
+   * this package cannot import (it depends on this one). Required, so that no service can
+   * leave those requests to Node's bare, untraced answers.
    */
-  respondToRejection?: RejectionResponder;
+  respondToRejection: RejectionResponder;
 }
 
 export interface RunningHttpServer {
@@ -54,8 +59,8 @@ const defaultLogger: ServerLogger = {
 
 /**
  * Serves a Hono app with @hono/node-server and shuts it down gracefully on SIGTERM/SIGINT:
- * stop accepting, finish in-flight requests, run `onShutdown`, flush telemetry, exit 0
- * (1 when onShutdown failed). Resolves once the server listens.
+ * run `onShutdownStarted`, stop accepting, finish in-flight requests, run `onShutdown`, flush
+ * telemetry, exit 0 (1 when either hook failed). Resolves once the server listens.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const {
@@ -63,6 +68,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     port,
     hostname,
     logger = defaultLogger,
+    onShutdownStarted,
     onShutdown,
     drainTimeoutMs = 10_000,
     signals = ["SIGTERM", "SIGINT"],
@@ -77,7 +83,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   let stopping: Promise<boolean> | undefined;
   const stop = (): Promise<boolean> => {
-    stopping ??= drainAndClose(server, inFlight, { logger, onShutdown, drainTimeoutMs });
+    stopping ??= drainAndClose(server, inFlight, {
+      logger,
+      onShutdownStarted,
+      onShutdown,
+      drainTimeoutMs,
+    });
     return stopping;
   };
 
@@ -103,7 +114,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 }
 
 interface CreateOptions {
-  respondToRejection: RejectionResponder | undefined;
+  respondToRejection: RejectionResponder;
   logger: ServerLogger;
   inFlight: Set<ServerResponse>;
 }
@@ -111,7 +122,6 @@ interface CreateOptions {
 // @hono/node-server's serve() without its wrapper, which has no way to pass an errorHandler.
 function createHttpServer(fetch: FetchCallback, options: CreateOptions): Server {
   const { respondToRejection, logger, inFlight } = options;
-  if (respondToRejection === undefined) return createServer(getRequestListener(fetch));
   // Node would answer a missing Host itself, bare; @hono/node-server refuses it anyway.
   const server = createServer({ requireHostHeader: false });
   const rejections = rejectedRequests({
@@ -147,6 +157,7 @@ function trackInFlight(server: Server, inFlight: Set<ServerResponse>): void {
 
 interface DrainOptions {
   logger: ServerLogger;
+  onShutdownStarted: (() => void | Promise<void>) | undefined;
   onShutdown: (() => void | Promise<void>) | undefined;
   drainTimeoutMs: number;
 }
@@ -156,15 +167,24 @@ async function drainAndClose(
   inFlight: Set<ServerResponse>,
   options: DrainOptions,
 ): Promise<boolean> {
-  const { logger, onShutdown, drainTimeoutMs } = options;
+  const { logger, onShutdownStarted, onShutdown, drainTimeoutMs } = options;
   const startedAt = performance.now();
+  const started = Promise.resolve()
+    .then(onShutdownStarted)
+    .then(
+      () => true,
+      (error: unknown) => {
+        logger.error("server.on_shutdown_started_failed", { error: describeError(error) });
+        return false;
+      },
+    );
   // Without this, a keep-alive client's socket outlives its last response and close() waits
   // for the keep-alive timeout.
   for (const response of inFlight) {
     if (!response.headersSent) response.setHeader("Connection", "close");
   }
   await closeServer(server, drainTimeoutMs, logger);
-  let succeeded = true;
+  let succeeded = await started;
   try {
     await onShutdown?.();
   } catch (error) {

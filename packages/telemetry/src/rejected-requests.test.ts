@@ -1,21 +1,15 @@
-import { context, SpanKind, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
+import { SpanKind, trace } from "@opentelemetry/api";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningHttpServer, startHttpServer } from "./http-server.ts";
 import type { RequestRejection } from "./request-rejection.ts";
+import { useInMemoryTracing } from "./test-utils.ts";
 import { sendRaw } from "./testing.ts";
 
 // The transport of rejections: which requests reach the responder, with what, and how its
 // response goes out. What the response says is @tracemesh/errors' (rejection-response.test.ts).
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const { exporter } = useInMemoryTracing();
 const seen: RequestRejection[] = [];
 const warnings: Record<string, unknown>[] = [];
 
@@ -39,39 +33,26 @@ function createApp(): Hono {
     });
 }
 
-let withResponder: RunningHttpServer;
-let bare: RunningHttpServer;
+let running: RunningHttpServer;
 beforeAll(async () => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const logger = {
     info: () => {},
     warn: (event: string, fields?: Record<string, unknown>) => warnings.push({ event, ...fields }),
     error: () => {},
   };
-  [withResponder, bare] = await Promise.all([
-    startHttpServer({
-      app: createApp(),
-      port: 0,
-      signals: [],
-      logger,
-      respondToRejection: respond,
-    }),
-    startHttpServer({ app: createApp(), port: 0, signals: [], logger }),
-  ]);
+  running = await startHttpServer({
+    app: createApp(),
+    port: 0,
+    signals: [],
+    logger,
+    respondToRejection: respond,
+  });
 });
-afterAll(async () => {
-  await Promise.all([withResponder?.shutdown(), bare?.shutdown()]);
-  context.disable();
-  trace.disable();
-});
+afterAll(() => running?.shutdown());
 
 describe("startHttpServer({ respondToRejection })", () => {
   it("writes the responder's answer for a request the parser refused, then closes", async () => {
-    const exchange = await sendRaw(
-      withResponder.port,
-      "GET /items/\x7f1 HTTP/1.1\r\nHost: x\r\n\r\n",
-    );
+    const exchange = await sendRaw(running.port, "GET /items/\x7f1 HTTP/1.1\r\nHost: x\r\n\r\n");
     expect(exchange).toMatchObject({ status: 400, closedByServer: true });
     expect(exchange.headers).toMatchObject({
       connection: "close",
@@ -88,10 +69,7 @@ describe("startHttpServer({ respondToRejection })", () => {
 
   it("traces the refusal in a server span of its own, the trace of the answer and the log", async () => {
     exporter.reset();
-    const exchange = await sendRaw(
-      withResponder.port,
-      "PATCH /pot HTTP/1.1\r\nBad Header: 1\r\n\r\n",
-    );
+    const exchange = await sendRaw(running.port, "PATCH /pot HTTP/1.1\r\nBad Header: 1\r\n\r\n");
     const traceId = exchange.headers.traceresponse?.split("-")[1];
     const [span] = exporter.getFinishedSpans();
     expect(span).toMatchObject({ name: "PATCH", kind: SpanKind.SERVER });
@@ -112,7 +90,7 @@ describe("startHttpServer({ respondToRejection })", () => {
   it("asks once per connection, however many chunks the parser goes on refusing", async () => {
     const before = seen.length;
     const big = `GET /items/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(200_000)}\r\n\r\n`;
-    const exchange = await sendRaw(withResponder.port, big);
+    const exchange = await sendRaw(running.port, big);
     expect(exchange.status).toBe(400);
     expect(seen.slice(before)).toEqual([
       expect.objectContaining({ reason: "headers_too_large", maxHeaderBytes: 16_384 }),
@@ -121,7 +99,7 @@ describe("startHttpServer({ respondToRejection })", () => {
 
   it("hands over the headers of a request @hono/node-server refused for its Host", async () => {
     const exchange = await sendRaw(
-      withResponder.port,
+      running.port,
       "GET /items/1 HTTP/1.1\r\nHost: a b\r\nAccept-Language: fr\r\n\r\n",
     );
     expect(exchange.headers.connection).toBe("close");
@@ -136,7 +114,7 @@ describe("startHttpServer({ respondToRejection })", () => {
 
   it("answers through the responder too when the app fails without answering", async () => {
     const before = warnings.length;
-    const exchange = await sendRaw(withResponder.port, "GET /thrown HTTP/1.1\r\nHost: x\r\n\r\n");
+    const exchange = await sendRaw(running.port, "GET /thrown HTTP/1.1\r\nHost: x\r\n\r\n");
     expect(JSON.parse(exchange.body)).toMatchObject({ reason: "unhandled_error", path: "/thrown" });
     // Not a rejection: nothing is logged as one.
     expect(warnings.length).toBe(before);
@@ -144,17 +122,9 @@ describe("startHttpServer({ respondToRejection })", () => {
 
   it("still serves well-formed requests", async () => {
     const exchange = await sendRaw(
-      withResponder.port,
+      running.port,
       "GET /items/42 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );
     expect(exchange).toMatchObject({ status: 200, body: "42" });
-  });
-});
-
-describe("startHttpServer without a responder", () => {
-  it("keeps Node's bare answer", async () => {
-    const exchange = await sendRaw(bare.port, "GET /items/\x7f1 HTTP/1.1\r\nHost: x\r\n\r\n");
-    expect(exchange).toMatchObject({ status: 400, body: "" });
-    expect(exchange.headers.traceresponse).toBeUndefined();
   });
 });

@@ -1,20 +1,14 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { type RPCMetadata, RPCType, setRPCMetadata } from "@opentelemetry/core";
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
 import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { routeName } from "./route-name.ts";
+import { useInMemoryTracing } from "./test-utils.ts";
 
 // Stands in for the http instrumentation: a server span and its RPC metadata on the request's
 // context, as instrumentation-http sets them. The full path runs in preload.process.test.ts.
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const { exporter, provider } = useInMemoryTracing();
 const tracer = provider.getTracer("route-name-test");
 
 function createTestApp(): Hono {
@@ -44,13 +38,6 @@ async function requestAsInstrumented(path: string) {
 }
 
 describe("routeName", () => {
-  beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  });
-  afterAll(() => {
-    context.disable();
-  });
-
   it("hands the route template to the instrumentation and names the server span", async () => {
     const { response, metadata, exported } = await requestAsInstrumented("/items/42");
     expect(await response.text()).toBe("42");

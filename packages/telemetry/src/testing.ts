@@ -39,3 +39,8 @@ export function sendRaw(port: number, bytes: string | Uint8Array, timeoutMs = 5_
     });
   });
 }
+
+/** The exchange's answer as a fetch Response, for assertions written against one. */
+export function toResponse(exchange: RawExchange): Response {
+  return new Response(exchange.body, { status: exchange.status, headers: exchange.headers });
+}

@@ -6,16 +6,16 @@ export {
   type LogLine,
   type NodeProcess,
   type NodeProcessOptions,
-  type ProcessEnd,
   startNodeProcess,
 } from "./node-process.ts";
+export { type Measurement, type RecordingMeter, recordingMeter } from "./recording-meter.ts";
 export { RecordingSpan } from "./recording-span.ts";
 export {
   type ListeningService,
-  type ServiceName,
   startListeningService,
   startService,
   traceExportEnv,
 } from "./service-process.ts";
-export { descendants, type SpanInTree } from "./span-tree.ts";
+export { descendants } from "./span-tree.ts";
+export { TEST_NATS_SERVER_BIN, TEST_NATS_URL, TEST_PATH } from "./test-env.ts";
 export { waitFor } from "./wait-for.ts";

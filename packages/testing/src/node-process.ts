@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { TEST_PATH } from "./test-env.ts";
 
 /** One stdout line: its JSON, or `{ event: "(not json)", text }` for a line that is not JSON. */
 export type LogLine = Record<string, unknown>;
@@ -20,8 +21,6 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<ProcessEnd>;
   /** SIGKILL unless it has ended already: for cleanups. */
   kill(): Promise<ProcessEnd>;
-  /** What it wrote to stderr so far, for failure messages. */
-  stderr(): string;
 }
 
 export interface NodeProcessOptions {
@@ -48,7 +47,7 @@ export function startNodeProcess(args: string[], options: NodeProcessOptions): N
   const { env, cwd, name = "process" } = options;
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: TEST_PATH, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];
@@ -71,7 +70,6 @@ export function startNodeProcess(args: string[], options: NodeProcessOptions): N
     running.delete(handle);
     wakeAll();
   });
-  const ended = () => child.exitCode !== null || child.signalCode !== null;
 
   async function waitForLine(event: string, match: (line: LogLine) => boolean = () => true) {
     for (;;) {
@@ -100,13 +98,12 @@ export function startNodeProcess(args: string[], options: NodeProcessOptions): N
     waitForLine,
     exited,
     stop(signal = "SIGTERM") {
-      if (!ended()) child.kill(signal);
+      if (!closed) child.kill(signal);
       return exited;
     },
     kill() {
       return handle.stop("SIGKILL");
     },
-    stderr: () => stderr,
   };
   running.add(handle);
   return handle;

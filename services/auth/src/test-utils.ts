@@ -4,20 +4,14 @@ import { captureLogger } from "@tracemesh/logger/testing";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "./app.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
-import { createDemoDirectory } from "./testing.ts";
+import { createDemoDirectory, TEST_TOKENS } from "./testing.ts";
 import { generateSigningKey, type SigningKey } from "./tokens/signing-key.ts";
-import type { TokenSettings } from "./tokens/token-settings.ts";
 import { DEMO_USERS } from "./users/demo-users.ts";
 import type { UserSeed } from "./users/user.ts";
 import type { UserDirectory } from "./users/user-directory.ts";
 
 export const SERVICE_TOKEN = "service-token-for-tests-0123456789";
 export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
-export const TEST_TOKENS: TokenSettings = {
-  issuer: "tracemesh-auth",
-  audience: "tracemesh",
-  ttlSeconds: 300,
-};
 export const [ALICE, BOB, CAROL] = DEMO_USERS as readonly [UserSeed, UserSeed, UserSeed];
 
 let sharedUsers: Promise<UserDirectory> | undefined;

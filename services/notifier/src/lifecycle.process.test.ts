@@ -1,4 +1,4 @@
-import { createCloudEvent, type EventTopology, eventSubject } from "@tracemesh/queue";
+import { type EventTopology, eventSubject } from "@tracemesh/queue";
 import {
   connectNats,
   consumerSettled,
@@ -16,8 +16,7 @@ import {
   waitFor,
 } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
-import { ALICE } from "./test-utils.ts";
+import { ownedTodoEvent, postAlerts } from "./test-utils.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
 // The notifier's start and stop against a broker of this file's own, which starts late and goes
@@ -69,13 +68,6 @@ async function brokerClient(): Promise<NatsTestContext> {
   return nats;
 }
 
-const ownedTodo = (n: number) =>
-  createCloudEvent({
-    type: "todo.created",
-    source: "/todo-api",
-    data: { id: String(n), title: `todo ${n}`, completed: false, version: 1, ownerId: ALICE.id },
-  });
-
 describe("notifier lifecycle with a broker of its own", () => {
   test("NATS down at boot: live at once, not ready, then consuming as soon as NATS comes", async () => {
     const notifier = await startNotifier();
@@ -94,7 +86,7 @@ describe("notifier lifecycle with a broker of its own", () => {
       status: "ok",
       checks: { nats: "ok", consumer: "ok" },
     });
-    const event = ownedTodo(1);
+    const event = ownedTodoEvent(1);
     const { js } = await brokerClient();
     await js.publish(created, JSON.stringify(event), { msgID: event.id });
     await receiver.waitForAccepted(1);
@@ -107,17 +99,13 @@ describe("notifier lifecycle with a broker of its own", () => {
     await notifier.waitForLine("queue.consumer.started");
     // An alert whose webhook call hangs keeps the HTTP drain going for the request budget.
     receiver.answer((request) => (request.body.includes('"kind":"alert"') ? "hold" : 204));
-    const alerting = fetch(`${notifier.url}/v1/alerts`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${ALERTS_TOKEN}`, "Content-Type": "application/json" },
-      body: JSON.stringify(alertmanagerPayload()),
-    }).then((response) => response.status);
+    const alerting = postAlerts(notifier.url, ALERTS_TOKEN).then((response) => response.status);
     const isAlert = (body: string) => body.includes('"kind":"alert"');
     await waitFor(() => receiver.received.some((r) => isAlert(r.body)), "the alert call");
 
     const exited = notifier.stop("SIGTERM");
     await notifier.waitForLine("server.shutdown_started");
-    const late = ownedTodo(2);
+    const late = ownedTodoEvent(2);
     const client = await brokerClient();
     await client.js.publish(created, JSON.stringify(late), { msgID: late.id });
     expect(await exited).toEqual([0, null]);
@@ -142,7 +130,7 @@ describe("notifier lifecycle with a broker of its own", () => {
     const first = await startNotifier({ MESSAGE_BUDGET_MS: "1000" });
     await first.waitForLine("queue.consumer.started");
     receiver.answer(() => "hold");
-    const event = ownedTodo(3);
+    const event = ownedTodoEvent(3);
     const { js } = await brokerClient();
     await js.publish(created, JSON.stringify(event), { msgID: event.id });
     await waitFor(() => receiver.received.some((r) => r.key === event.id), "the delivery");

@@ -1,15 +1,9 @@
 import { type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
-import {
-  createCloudEvent,
-  DEAD_LETTER_HEADERS,
-  type EventTopology,
-  eventSubject,
-} from "@tracemesh/queue";
+import { DEAD_LETTER_HEADERS, type EventTopology, eventSubject } from "@tracemesh/queue";
 import {
   connectNats,
   consumerSettled,
   deleteTopology,
-  NATS_URL,
   type NatsTestContext,
   newTraceparent,
   publishTraced,
@@ -17,10 +11,15 @@ import {
   testTopology,
   topologyEnv,
 } from "@tracemesh/queue/testing";
-import { killAll, startListeningService, traceExportEnv, waitFor } from "@tracemesh/testing";
+import {
+  killAll,
+  startListeningService,
+  TEST_NATS_URL,
+  traceExportEnv,
+  waitFor,
+} from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
-import { ALICE, scrapeMetrics } from "./test-utils.ts";
+import { ownedTodoEvent, postAlerts, scrapeMetrics } from "./test-utils.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
 const SERVICE_TOKEN = "process-test-service-token-0123";
@@ -49,7 +48,7 @@ afterEach(async () => {
 async function startNotifier(topology: EventTopology, env: Record<string, string> = {}) {
   const notifier = await startListeningService("notifier", {
     ...traceExportEnv(sink),
-    NATS_URL,
+    NATS_URL: TEST_NATS_URL,
     AUTH_URL: authUrl,
     SERVICE_TOKEN,
     ALERTS_TOKEN,
@@ -71,13 +70,6 @@ async function setup() {
   return { topology, created: eventSubject("todo.created", topology.subjectPrefix) };
 }
 
-const ownedTodo = (n: number) =>
-  createCloudEvent({
-    type: "todo.created",
-    source: "/todo-api",
-    data: { id: String(n), title: `todo ${n}`, completed: false, version: 1, ownerId: ALICE.id },
-  });
-
 describe("notifier main", () => {
   test("one trace from the producer through the notifier to auth; the delivery log line carries it", async () => {
     const { topology, created } = await setup();
@@ -86,7 +78,7 @@ describe("notifier main", () => {
     expect(await ready.json()).toEqual({ status: "ok", checks: { nats: "ok", consumer: "ok" } });
 
     const producer = newTraceparent();
-    const event = ownedTodo(1);
+    const event = ownedTodoEvent(1);
     await publishTraced(nats.js, created, event, producer);
     await receiver.waitForAccepted(1);
     // The webhook call carries the same trace onwards.
@@ -128,11 +120,7 @@ describe("notifier main", () => {
     });
 
     // Alertmanager's webhook, in its own request trace.
-    const alerts = await fetch(`${notifier.url}/v1/alerts`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${ALERTS_TOKEN}`, "Content-Type": "application/json" },
-      body: JSON.stringify(alertmanagerPayload()),
-    });
+    const alerts = await postAlerts(notifier.url, ALERTS_TOKEN);
     expect(alerts.status).toBe(200);
     expect(await alerts.json()).toEqual({ status: "delivered", delivered: 2 });
     await receiver.waitForAccepted(3);
@@ -168,7 +156,7 @@ describe("notifier main", () => {
 
   test("each attempt of a poison event is in its trace; the last one dead-letters it", async () => {
     const { topology, created } = await setup();
-    const poison = ownedTodo(2);
+    const poison = ownedTodoEvent(2);
     receiver.answer((request) => (request.key === poison.id ? 500 : 204));
     const notifier = await startNotifier(topology);
     const producer = newTraceparent();
@@ -229,7 +217,7 @@ describe("notifier main", () => {
     timeout: 180_000,
   }, async () => {
     const { topology, created } = await setup();
-    const events = Array.from({ length: 500 }, (_, n) => ownedTodo(n));
+    const events = Array.from({ length: 500 }, (_, n) => ownedTodoEvent(n));
     const killAt = 200;
     let first = await startNotifier(topology);
     // The 200th delivery is held unanswered and the notifier killed while it waits for it.
@@ -258,7 +246,7 @@ describe("notifier main", () => {
     expect(receiver.received.filter((request) => request.key === heldKey)).toHaveLength(2);
 
     // SIGTERM while a delivery is in flight: it finishes and is acknowledged, the rest waits.
-    const more = Array.from({ length: 20 }, (_, n) => ownedTodo(500 + n));
+    const more = Array.from({ length: 20 }, (_, n) => ownedTodoEvent(500 + n));
     receiver.answer(() => ({ status: 204, afterMs: 300 }));
     for (const event of more) await publishTraced(nats.js, created, event, traced);
     await waitFor(() => receiver.received.length > 501, "a delivery in flight");

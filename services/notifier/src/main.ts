@@ -9,12 +9,11 @@ import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createNotificationSink } from "./delivery/create-sink.ts";
 import { withDeliveryMetrics } from "./delivery/delivery-metrics.ts";
-import { superviseTodoConsumer } from "./events/todo-consumer-supervisor.ts";
+import { createTodoConsumer } from "./events/todo-consumer.ts";
 import { createTodoEventHandler } from "./events/todo-event-handler.ts";
 import { createProfileLookup } from "./profiles/profile-lookup.ts";
 
 const SERVICE = "notifier";
-const SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
 // A claim outlives the longest handling (the message budget) by this much: the KV round trips,
 // a GC pause, the clocks of two replicas. Only an older claim is taken for its holder's crash.
 const CLAIM_TTL_MARGIN_MS = 5_000;
@@ -37,7 +36,7 @@ async function start(config: Config): Promise<void> {
     createNotificationSink({ webhookUrl: config.webhookUrl, logger }),
   );
   const auth = createDependencyClient({ name: "auth", baseUrl: config.authUrl, logger });
-  const consumer = superviseTodoConsumer({
+  const consumer = createTodoConsumer({
     topology: config.topology,
     handler: createTodoEventHandler({
       findProfile: createProfileLookup({ client: auth, serviceToken: config.serviceToken }),
@@ -67,29 +66,27 @@ async function start(config: Config): Promise<void> {
     requestBudgetMs: config.requestBudgetMs,
     chaos: config.chaos ? createChaosControls({ token: config.chaos.token, logger }) : undefined,
   });
+  async function stopConsuming(): Promise<void> {
+    await consumer.stop();
+    await nats.close();
+  }
   try {
-    // SIGTERM: stop accepting HTTP and finish the requests; meanwhile (see below) stop pulling
-    // and let the events being handled finish (acked only once delivered); then drain NATS, or
-    // close it when it is away, flush telemetry, exit 0.
+    // SIGTERM: stop pulling at once (the HTTP drain may take SHUTDOWN_DRAIN_MS) and let the
+    // events being handled finish, acked only once delivered; meanwhile stop accepting HTTP and
+    // finish the requests; then drain NATS, or close it when it is away, flush telemetry, exit 0.
     await startHttpServer({
       app,
       port: config.port,
       logger,
-      signals: SIGNALS,
       drainTimeoutMs: config.shutdownDrainMs,
       respondToRejection: rejectionResponse,
-      async onShutdown() {
-        await consumer.stop();
-        await nats.close();
-      },
+      onShutdownStarted: consumer.stop,
+      onShutdown: stopConsuming,
     });
   } catch (error) {
-    await consumer.stop();
-    await nats.close();
+    await stopConsuming();
     throw error;
   }
-  // Not after the HTTP drain, which may take SHUTDOWN_DRAIN_MS: no event is pulled meanwhile.
-  for (const signal of SIGNALS) process.once(signal, () => void consumer.stop());
   logger.info("notifier.initialized", {
     channel: sink.channel,
     stream: config.topology.stream,

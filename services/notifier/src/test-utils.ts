@@ -1,21 +1,40 @@
-import { type Attributes, type Counter, createNoopMeter, type Meter } from "@opentelemetry/api";
 import { demoUser } from "@tracemesh/auth/testing";
 import type { ChaosControls } from "@tracemesh/chaos";
 import { captureLogger } from "@tracemesh/logger/testing";
+import { createCloudEvent } from "@tracemesh/queue";
 import type { Deadline } from "@tracemesh/resilience";
 import type { Hono } from "hono";
+import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
 import { type AppDeps, createApp } from "./app.ts";
 import type { Notification } from "./delivery/notification.ts";
 import type { DeliveryChannel, NotificationSink } from "./delivery/notification-sink.ts";
 import type { ReadinessChecks } from "./routes/health-routes.ts";
 
 // The notifier's own test helpers; those of NATS (servers, topologies) are in
-// @tracemesh/queue/testing, processes, ports and waits in @tracemesh/testing, the webhook in
-// test-webhook-receiver.ts.
+// @tracemesh/queue/testing, processes, ports, waits and meters in @tracemesh/testing, the
+// webhook in test-webhook-receiver.ts.
 
 const { id, username, displayName, email } = demoUser("alice");
 /** auth's demo user alice as a notification's recipient: for events naming an owner. */
 export const ALICE = { id, username, displayName, email };
+
+/** The `todo.created` event of todo number `n`, owned by ALICE: one the notifier delivers. */
+export function ownedTodoEvent(n: number) {
+  return createCloudEvent({
+    type: "todo.created",
+    source: "/todo-api",
+    data: { id: String(n), title: `todo ${n}`, completed: false, version: 1, ownerId: ALICE.id },
+  });
+}
+
+/** Alertmanager's webhook call, as it would reach a running notifier at `baseUrl`. */
+export function postAlerts(baseUrl: string, alertsToken: string): Promise<Response> {
+  return fetch(`${baseUrl}/v1/alerts`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${alertsToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify(alertmanagerPayload()),
+  });
+}
 
 /** A sink keeping what it was given; `fail` makes the next deliveries reject with that error. */
 export function captureSink(channel: DeliveryChannel = "webhook") {
@@ -36,19 +55,6 @@ export function captureSink(channel: DeliveryChannel = "webhook") {
       failure = error;
     },
   };
-}
-
-/** A Meter whose counters keep what they were given, so tests read them without an SDK. */
-export function recordingMeter() {
-  const added: { name: string; value: number; attributes: Attributes }[] = [];
-  const createCounter = (name: string): Counter => ({
-    add(value: number, attributes: Attributes = {}) {
-      added.push({ name, value, attributes });
-    },
-  });
-  // Every other instrument stays the no-op one.
-  const meter: Meter = Object.assign(createNoopMeter(), { createCounter });
-  return { meter, added };
 }
 
 export const ALERTS_TOKEN = "alerts-token-for-tests-0123456789";

@@ -4,20 +4,12 @@ import { createApp } from "@tracemesh/auth";
 import {
   createDemoDirectory,
   type DemoUsername,
-  demoUser,
   generateSigningKey,
   type SigningKey,
+  TEST_TOKENS,
 } from "@tracemesh/auth/testing";
 import { captureLogger } from "@tracemesh/logger/testing";
-
-export { type DemoUsername, demoUser };
-
-/** What auth's token checks expect: its defaults (TOKEN_ISSUER, TOKEN_AUDIENCE). */
-export const TEST_TOKEN_SETTINGS = {
-  issuer: "tracemesh-auth",
-  audience: "tracemesh",
-  ttlSeconds: 300,
-};
+import { loginTo } from "@tracemesh/testing";
 
 /** How the server in front of auth answers; `auth` is the real app. */
 export type AuthBehaviour = (
@@ -79,7 +71,7 @@ export async function startTestAuth(): Promise<TestAuth> {
     logger: captureLogger({ service: "auth" }).logger,
     users: await createDemoDirectory(),
     signingKey,
-    tokens: TEST_TOKEN_SETTINGS,
+    tokens: TEST_TOKENS,
     loginThrottle: { attempt: () => ({ allowed: true }) },
     trustedProxyHops: 0,
     serviceToken: undefined,
@@ -111,15 +103,7 @@ export async function startTestAuth(): Promise<TestAuth> {
     behave(next) {
       behaviour = next;
     },
-    async login(username) {
-      const response = await app.request("/v1/token", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ username, password: `${username}-demo-password` }),
-      });
-      if (response.status !== 200) throw new Error(`login as ${username}: ${response.status}`);
-      return ((await response.json()) as { accessToken: string }).accessToken;
-    },
+    login: (username) => loginTo("", username, app.request),
     signingKey,
     close: () =>
       new Promise<void>((resolve) => {

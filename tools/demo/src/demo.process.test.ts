@@ -2,12 +2,13 @@ import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@tracemesh/testing";
+import { freePort, TEST_PATH } from "@tracemesh/testing";
 import { expect, test } from "vitest";
 
 function runDemo(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, "main.ts"), "--once"], {
-    env: { ...process.env, ...env },
+    // PATH only, as on a fresh shell: nothing of the test runner's environment leaks in.
+    env: { PATH: TEST_PATH, ...env },
   });
   let output = "";
   child.stdout.on("data", (chunk) => {

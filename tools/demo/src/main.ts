@@ -1,5 +1,6 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
+import { configOrExit } from "@tracemesh/config";
 import { fetchTrace, type TraceSpan } from "@tracemesh/trace";
 import { loadConfig } from "./config.ts";
 import { login } from "./login.ts";
@@ -14,7 +15,7 @@ import { followTodo } from "./todo-journey.ts";
 import { openTraceBackend } from "./trace-backend.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
-const config = loadConfig();
+const config = configOrExit("demo", () => loadConfig());
 const dataDir = resolve(repoRoot, config.DEMO_DATA_DIR);
 const write = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -45,7 +46,12 @@ write(
 );
 await rm(dataDir, { recursive: true, force: true });
 const traces = await openTraceBackend(config.JAEGER_QUERY_URL, config.OTLP_PORT);
-const nats = await openNats({ natsUrl: config.NATS_URL, mode: config.DEMO_NATS, dataDir });
+const nats = await openNats({
+  natsUrl: config.NATS_URL,
+  mode: config.DEMO_NATS,
+  dataDir,
+  searchPath: config.PATH,
+});
 const services: ServiceProcess[] = [];
 // Services first: they drain their NATS connections before the private server goes away.
 const stopAll = async () => {

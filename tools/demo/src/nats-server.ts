@@ -18,6 +18,8 @@ export interface OpenNatsOptions {
   mode: "auto" | "private";
   /** The private server's JetStream store and its log go under this folder. */
   dataDir: string;
+  /** Folders to look for nats-server in (a PATH), before /usr/sbin. @default "" */
+  searchPath?: string;
 }
 
 /** Resolves when something accepts TCP connections at host:port. */
@@ -47,9 +49,9 @@ async function reservePort(port: number): Promise<number> {
   return address.port;
 }
 
-function findNatsServer(): string | undefined {
+function findNatsServer(searchPath: string): string | undefined {
   const candidates = [
-    ...(process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "nats-server")),
+    ...searchPath.split(delimiter).map((dir) => join(dir, "nats-server")),
     "/usr/sbin/nats-server",
   ];
   return candidates.find((path) => {
@@ -79,13 +81,13 @@ async function waitForPort(child: ChildProcess, port: number, timeoutMs = 10_000
  * none, with a description saying why.
  */
 export async function openNats(options: OpenNatsOptions): Promise<NatsBackend> {
-  const { natsUrl, mode, dataDir } = options;
+  const { natsUrl, mode, dataDir, searchPath = "" } = options;
   const target = new URL(natsUrl);
   const targetPort = Number(target.port || 4222);
   if (mode === "auto" && (await answers(target.hostname, targetPort))) {
     return { url: natsUrl, description: `${natsUrl} (already running)`, close: async () => {} };
   }
-  const binary = findNatsServer();
+  const binary = findNatsServer(searchPath);
   if (!binary) {
     return {
       url: undefined,

@@ -11,7 +11,8 @@ export interface ServiceProcessOptions {
   /** Folder name under services/, e.g. "todo-api". */
   name: string;
   repoRoot: string;
-  env: Record<string, string>;
+  /** The service's whole environment. */
+  env: Record<string, string | undefined>;
   /** Polled until it answers 200. */
   readyUrl: string;
   /** Every line the service writes is kept here too. */
@@ -35,7 +36,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const child = spawn(
     process.execPath,
     ["--import", "@tracemesh/telemetry/preload", "src/main.ts"],
-    { cwd: join(repoRoot, "services", name), env: { ...process.env, ...env }, stdio: "pipe" },
+    { cwd: join(repoRoot, "services", name), env, stdio: "pipe" },
   );
   const lines: LogLine[] = [];
   for (const stream of [child.stdout, child.stderr]) {

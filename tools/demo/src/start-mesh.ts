@@ -44,6 +44,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       readyUrl: `${url}/health/ready`,
       logFile: logFile(name),
       env: {
+        ...config.inheritedEnv,
         ...env,
         OTEL_SERVICE_NAME: name,
         OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint,

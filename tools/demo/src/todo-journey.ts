@@ -51,7 +51,21 @@ async function waitForDelivery(
   return undefined;
 }
 
-// Each service exports its spans on its own schedule: wait until all of them are in.
+// Every service named is in, and every HTTP call has its server's span: a service that has
+// exported some spans of the trace may still hold the one answering a later call.
+function isWhole(spans: TraceSpan[], services: string[]): boolean {
+  const seen = new Set(spans.map((span) => span.serviceName));
+  const parents = new Set(spans.map((span) => span.parentSpanId));
+  const httpCalls = spans.filter(
+    (span) => span.kind === "CLIENT" && span.attributes["http.request.method"] !== undefined,
+  );
+  return (
+    services.every((service) => seen.has(service)) &&
+    httpCalls.every((call) => parents.has(call.spanId))
+  );
+}
+
+// Each service exports its spans on its own schedule: wait until the trace is whole.
 async function waitForTrace(
   traceId: string,
   queryUrl: string,
@@ -63,8 +77,7 @@ async function waitForTrace(
   do {
     const spans = await fetchTrace(traceId, { baseUrl: queryUrl }).catch(() => undefined);
     if (spans && spans.length > 0) latest = spans;
-    const seen = new Set(latest?.map((span) => span.serviceName));
-    if (latest && services.every((service) => seen.has(service))) return latest;
+    if (latest && isWhole(latest, services)) return latest;
     await sleep(500);
   } while (Date.now() < deadline);
   return latest;

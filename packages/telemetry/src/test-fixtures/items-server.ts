@@ -18,6 +18,8 @@ await startHttpServer({
   app,
   port: 0,
   hostname: "127.0.0.1",
+  // The error contract's answer is @tracemesh/errors'; spans and metrics are what this serves.
+  respondToRejection: () => new Response(null, { status: 400 }),
   onShutdown: () => {
     process.stdout.write(`${JSON.stringify({ event: "fixture.on_shutdown" })}\n`);
   },

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { base64url, SignJWT } from "jose";
 import { describe, expect, test } from "vitest";
-import { ALICE, BOB, CAROL, createTestApp, login, postJson, TEST_TOKENS } from "../test-utils.ts";
+import { ALICE, BOB, CAROL, createTestApp, login, postJson } from "../test-utils.ts";
+import { TEST_TOKENS } from "../testing.ts";
 
 type Body = Record<string, unknown>;
 

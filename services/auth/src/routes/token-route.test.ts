@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
 import { describe, expect, test } from "vitest";
-import { ALICE, createTestApp, postJson, TEST_TOKENS } from "../test-utils.ts";
+import { ALICE, createTestApp, postJson } from "../test-utils.ts";
+import { TEST_TOKENS } from "../testing.ts";
 
 type Body = Record<string, unknown>;
 

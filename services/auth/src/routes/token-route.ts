@@ -1,5 +1,10 @@
-import { jsonBody, RateLimitedError, UnauthenticatedError, validate } from "@tracemesh/errors";
-import { toRetryAfterSeconds } from "@tracemesh/resilience";
+import {
+  jsonBody,
+  RateLimitedError,
+  toRetryAfterSeconds,
+  UnauthenticatedError,
+  validate,
+} from "@tracemesh/errors";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { clientAddress } from "../http/client-address.ts";

@@ -1,6 +1,7 @@
 import { createDeadline } from "@tracemesh/resilience";
+import { recordingMeter } from "@tracemesh/testing";
 import { describe, expect, test } from "vitest";
-import { captureSink, recordingMeter } from "../test-utils.ts";
+import { captureSink } from "../test-utils.ts";
 import { withDeliveryMetrics } from "./delivery-metrics.ts";
 import type { TodoNotification } from "./notification.ts";
 
@@ -16,7 +17,7 @@ const notification: TodoNotification = {
 
 describe("delivery metrics", () => {
   test("counts deliveries by kind and channel, and only those that succeeded", async () => {
-    const { meter, added } = recordingMeter();
+    const { meter, measurements } = recordingMeter();
     const capture = captureSink("log");
     const sink = withDeliveryMetrics(capture.sink, meter);
     await sink.deliver(notification, createDeadline(1000));
@@ -24,7 +25,7 @@ describe("delivery metrics", () => {
     await expect(sink.deliver(notification, createDeadline(1000))).rejects.toThrow("down");
     expect(sink.channel).toBe("log");
     expect(capture.delivered).toHaveLength(1);
-    expect(added).toEqual([
+    expect(measurements).toEqual([
       {
         name: "tracemesh.notifications.delivered",
         value: 1,

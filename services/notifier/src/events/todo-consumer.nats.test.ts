@@ -24,7 +24,7 @@ import type { TodoNotification } from "../delivery/notification.ts";
 import { createProfileLookup } from "../profiles/profile-lookup.ts";
 import { ALICE } from "../test-utils.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../test-webhook-receiver.ts";
-import { startTodoConsumer, type TodoConsumer } from "./todo-consumer.ts";
+import { createTodoConsumer, type TodoConsumer } from "./todo-consumer.ts";
 import { createTodoEventHandler } from "./todo-event-handler.ts";
 
 const SERVICE_TOKEN = "nats-test-service-token-0123456789";
@@ -66,9 +66,7 @@ async function startPipeline(options: PipelineOptions) {
     // One call per attempt: the consumer's redeliveries are what this test counts.
     client: { retry: { maxAttempts: 1 } },
   });
-  const consumer = await startTodoConsumer({
-    js: nats.js,
-    jsm: nats.jsm,
+  const consumer = createTodoConsumer({
     topology,
     handler: createTodoEventHandler({
       findProfile: createProfileLookup({ client: auth, serviceToken: SERVICE_TOKEN }),
@@ -82,6 +80,7 @@ async function startPipeline(options: PipelineOptions) {
     logger: logs.logger,
   });
   consumers.push(consumer);
+  await consumer.onConnected(nats.nc);
   return { consumer, logs };
 }
 

@@ -1,7 +1,9 @@
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import {
   consumeEvents,
   createProcessedEventStore,
+  type EventConsumer,
   type EventHandler,
   type EventTopology,
   ensureEventConsumer,
@@ -10,8 +12,9 @@ import {
   type QueueLogger,
 } from "@tracemesh/queue";
 
-export interface TodoTopologyOptions {
+export interface TodoConsumerOptions {
   topology: EventTopology;
+  handler: EventHandler;
   /** Deliveries an event gets before it is dead-lettered. */
   maxDeliver: number;
   /** Redelivery delays after each failed delivery (the last repeats). */
@@ -21,21 +24,20 @@ export interface TodoTopologyOptions {
    * take (the message budget), since an older claim is taken for its holder's crash.
    */
   claimTtlMs: number;
-}
-
-export interface TodoConsumerOptions extends TodoTopologyOptions {
-  js: JetStreamClient;
-  jsm: JetStreamManager;
-  handler: EventHandler;
   /** Events handled at once. @default 1 */
   concurrency?: number;
   logger?: QueueLogger;
 }
 
 export interface TodoConsumer {
-  /** Whether the pull loop runs: false once stopped or once the connection closed. */
+  /**
+   * For `keepNatsConnected`'s onConnected: ensures the topology (a server restarted without its
+   * store has lost it) and, on a new connection, starts consuming. Throws to be retried.
+   */
+  onConnected(nc: NatsConnection): Promise<void>;
+  /** Whether a pull loop runs: not before NATS first answered, nor once stopped or closed. */
   running(): boolean;
-  /** Stops pulling, hands back what arrives, waits for the events being handled. */
+  /** Stops pulling now, waits for the events being handled; nothing starts afterwards. */
   stop(): Promise<void>;
 }
 
@@ -43,12 +45,12 @@ export interface TodoConsumer {
  * Brings the event streams, the durable consumer and the claims bucket to this configuration:
  * safe at every start, and after a reconnection to a server that lost its store.
  */
-export async function ensureTodoTopology(
-  js: JetStreamClient,
-  jsm: JetStreamManager,
-  options: TodoTopologyOptions,
+async function ensureTodoTopology(
+  nc: NatsConnection,
+  options: TodoConsumerOptions,
 ): Promise<ProcessedEventStore> {
   const { topology, maxDeliver, backoffMs, claimTtlMs } = options;
+  const jsm = await jetstreamManager(nc);
   await ensureEventStreams(jsm, topology);
   await ensureEventConsumer(jsm, {
     stream: topology.stream,
@@ -56,33 +58,61 @@ export async function ensureTodoTopology(
     maxDeliver,
     backoffMs,
   });
-  return createProcessedEventStore(js, topology.processedEventsBucket, { claimTtlMs });
+  return createProcessedEventStore(jetstream(nc), topology.processedEventsBucket, { claimTtlMs });
 }
 
 /**
- * Ensures the topology, then consumes: each event claimed by id before it is handled (so it is
- * delivered once), acknowledged only after its handler succeeded, retried with backoff, then
- * dead-lettered (at once when its data can never be notified).
+ * The todo consumer, run whenever there is a connection to run it on, so that the service can
+ * start (and answer /health/live) before NATS does and consume as soon as NATS comes: each
+ * event claimed by id before it is handled (so it is delivered once), acknowledged only after
+ * its handler succeeded, retried with backoff, then dead-lettered (at once when its data can
+ * never be notified).
  */
-export async function startTodoConsumer(options: TodoConsumerOptions): Promise<TodoConsumer> {
-  const { js, jsm, topology, maxDeliver, backoffMs } = options;
-  const processedEvents = await ensureTodoTopology(js, jsm, options);
-  const consumer = await consumeEvents({
-    js,
-    stream: topology.stream,
-    consumer: topology.consumer,
-    deadLetterSubjectPrefix: topology.deadLetterSubjectPrefix,
-    handler: options.handler,
-    maxDeliver,
-    backoffMs,
-    concurrency: options.concurrency ?? 1,
-    processedEvents,
-    logger: options.logger,
-  });
-  let running = true;
-  const ended = () => {
-    running = false;
+export function createTodoConsumer(options: TodoConsumerOptions): TodoConsumer {
+  const { topology, maxDeliver, backoffMs } = options;
+  let current: { nc: NatsConnection; consumer: EventConsumer; running: boolean } | undefined;
+  let starting: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+
+  async function start(nc: NatsConnection): Promise<void> {
+    if (stopped) return;
+    const processedEvents = await ensureTodoTopology(nc, options);
+    if (current?.nc === nc && current.running) return;
+    const consumer = await consumeEvents({
+      js: jetstream(nc),
+      stream: topology.stream,
+      consumer: topology.consumer,
+      deadLetterSubjectPrefix: topology.deadLetterSubjectPrefix,
+      handler: options.handler,
+      maxDeliver,
+      backoffMs,
+      concurrency: options.concurrency ?? 1,
+      processedEvents,
+      logger: options.logger,
+    });
+    // Stopped while it started: it must not outlive the stop.
+    if (stopped) return consumer.stop();
+    const run = { nc, consumer, running: true };
+    const ended = () => {
+      run.running = false;
+    };
+    consumer.done.then(ended, ended);
+    current = run;
+  }
+
+  return {
+    onConnected(nc) {
+      const run = start(nc);
+      starting = run.catch(() => undefined);
+      return run;
+    },
+    running: () => stopped === undefined && current?.running === true,
+    stop() {
+      stopped ??= (async () => {
+        await starting;
+        await current?.consumer.stop();
+      })();
+      return stopped;
+    },
   };
-  consumer.done.then(ended, ended);
-  return { running: () => running, stop: () => consumer.stop() };
 }

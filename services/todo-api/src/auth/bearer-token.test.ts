@@ -31,7 +31,7 @@ test.each([
   ["Bearer abc.def.ghi.jkl"],
   ["Bearer abc.def."],
   ["Bearer a+b.c/d.e=="],
-  // One character too long, and the padded 8192 that auth answered 400 with its field name.
+  // One character too long, and 8192 plus padding (auth would answer 400 naming its own field).
   [`Bearer ${longest}c`],
   [`Bearer ${"a".repeat(MAX_BEARER_TOKEN_LENGTH)}==`],
 ])("%j is no access token", (header) => {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPgClient } from "../storage/pg-client.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
 import { createTodoStore } from "../storage/todo-store.ts";
-import { jsonRequest, withBearer } from "../test-utils.ts";
-import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
+import { expectContractError, jsonRequest, withBearer } from "../test-utils.ts";
+import { openSignedInApp, type SignedInApp } from "./test-utils.ts";
 import type { TodoResource } from "./todo-representation.ts";
 
 // Every error category todo-api can answer, raised through the real app, in each language
@@ -126,14 +126,11 @@ const categories: [name: string, status: number, errorCode: ErrorCode, send: Sen
 describe.each(categories)("%s: %i %s", (_name, status, errorCode, send) => {
   test("in English by default, with the trace and request id headers", async () => {
     const response = await send({ "X-Request-Id": "contract-check-1" });
-    const body = await expectContract(response, status, errorCode, "contract-check-1");
+    const body = await expectContractError(response, status, errorCode, "contract-check-1");
+    // The catalog message in that language, Retry-After and the rest: expectContractError's.
     expect(response.headers.get("Content-Language")).toBe("en");
-    expect(body.message).toBe(ERROR_CATALOG[errorCode].messages.en);
     expect(body.retryable).toBe(status === 503);
-    if (status === 503) {
-      expect(response.headers.get("Retry-After")).toMatch(/^[1-9][0-9]*$/);
-      expect(body.details).toEqual([{ type: "dependency", name: "database" }]);
-    }
+    if (status === 503) expect(body.details).toEqual([{ type: "dependency", name: "database" }]);
     if (status === 401) expect(response.headers.get("WWW-Authenticate")).toBe("Bearer");
     if (status === 405) {
       expect(response.headers.get("Allow")?.split(", ").sort()).toEqual([
@@ -147,16 +144,15 @@ describe.each(categories)("%s: %i %s", (_name, status, errorCode, send) => {
 
   test("in French when asked, the errorCode unchanged", async () => {
     const response = await send({ "Accept-Language": "fr-CA, en;q=0.5" });
-    const body = await expectContract(response, status, errorCode);
+    await expectContractError(response, status, errorCode);
     expect(response.headers.get("Content-Language")).toBe("fr");
-    expect(body.message).toBe(ERROR_CATALOG[errorCode].messages.fr);
     expect(response.headers.get("Vary")).toMatch(/Accept-Language/);
   });
 
   test("as RFC 9457 problem details when asked", async () => {
     const response = await send({ Accept: "application/problem+json", "Accept-Language": "fr" });
     expect(response.headers.get("Content-Type")).toBe("application/problem+json");
-    const body = await expectContract(response, status, errorCode);
+    const body = await expectContractError(response, status, errorCode);
     expect(body).toMatchObject({
       type: `${PROBLEM_TYPE_PREFIX}${errorCode}`,
       title: ERROR_CATALOG[errorCode].messages.fr,

@@ -1,27 +1,12 @@
 import type { ErrorCode, ErrorDetail } from "@tracemesh/errors";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
-import type { TodoResource } from "./todo-representation.ts";
+import { describe, expect, test } from "vitest";
+import { expectContractError } from "../test-utils.ts";
+import { useAppWithOneTodo } from "./test-utils.ts";
 
 // Hostile bodies sent to the real todo-api (auth, validation, store) as alice: each one is
 // answered in the contract, none is a 500, and none leaves anything stored or changed.
 
-let t: SignedInApp;
-let existing: TodoResource;
-beforeAll(async () => {
-  t = await openSignedInApp();
-  const response = await t.asAlice("/v1/todos", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ title: "the one todo" }),
-  });
-  existing = (await response.json()) as TodoResource;
-});
-afterAll(async () => {
-  // Nothing any case sent was stored, and the todo that was there is untouched.
-  expect(await t?.listTodos()).toEqual([existing]);
-  await t?.close();
-});
+const t = useAppWithOneTodo();
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 const DEPTH = 10_000;
@@ -147,7 +132,7 @@ describe("POST /v1/todos with a hostile body", () => {
       headers: headers ?? JSON_TYPE,
       body,
     });
-    const error = await expectContract(response, status, errorCode);
+    const error = await expectContractError(response, status, errorCode);
     expect(error).toMatchObject({ path: "/v1/todos", method: "POST", retryable: false });
     if (details) expect(error.details).toEqual(details);
   });
@@ -159,7 +144,7 @@ describe("POST /v1/todos with a hostile body", () => {
       headers: JSON_TYPE,
       body: JSON.stringify({ title: "a", ...fields }),
     });
-    const error = await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details?.length).toBeLessThanOrEqual(50);
   });
 });
@@ -173,11 +158,11 @@ describe("PATCH /v1/todos/:id with a hostile body", () => {
     ['{"version":1,"id":"6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c"}', "REQUEST_PARAMETER_INVALID"],
     ['{"version":1,"title":', "REQUEST_BODY_INVALID"],
   ] as const)("%s: 400 %s, and the todo stays as it was", async (body, errorCode) => {
-    const response = await t.asAlice(`/v1/todos/${existing.id}`, {
+    const response = await t.asAlice(`/v1/todos/${t.existing.id}`, {
       method: "PATCH",
       headers: JSON_TYPE,
       body,
     });
-    await expectContract(response, 400, errorCode);
+    await expectContractError(response, 400, errorCode);
   });
 });

@@ -1,23 +1,12 @@
 import type { ErrorCode } from "@tracemesh/errors";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { jsonRequest } from "../test-utils.ts";
-import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
-import type { TodoResource } from "./todo-representation.ts";
+import { describe, expect, test } from "vitest";
+import { expectContractError, jsonRequest } from "../test-utils.ts";
+import { useAppWithOneTodo } from "./test-utils.ts";
 
 // Hostile queries, headers, methods and paths sent to the real todo-api as alice: each one
 // is answered in the contract, none is a 500, none is reflected, none changes anything.
 
-let t: SignedInApp;
-let existing: TodoResource;
-beforeAll(async () => {
-  t = await openSignedInApp();
-  const response = await t.asAlice("/v1/todos", jsonRequest("POST", { title: "the one todo" }));
-  existing = (await response.json()) as TodoResource;
-});
-afterAll(async () => {
-  expect(await t?.listTodos()).toEqual([existing]);
-  await t?.close();
-});
+const t = useAppWithOneTodo();
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const ZERO_ID = "00000000-0000-0000-0000-000000000000";
@@ -39,7 +28,7 @@ describe("GET /v1/todos with a forged cursor: 400 on cursor, before the database
     ["invalid UTF-8", "%FF%FE"],
   ])("%s", async (_name, cursor) => {
     const response = await t.asAlice(`/v1/todos?cursor=${cursor}`);
-    const error = await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([{ field: "cursor", issue: "invalid_value" }]);
   });
 
@@ -48,7 +37,7 @@ describe("GET /v1/todos with a forged cursor: 400 on cursor, before the database
     ["twice", "cursor=a&cursor=b", { issue: "invalid_type", expected: "string" }],
     ["empty", "cursor=", { issue: "too_short", min: 1 }],
   ])("a cursor %s", async (_name, query, detail) => {
-    const error = await expectContract(
+    const error = await expectContractError(
       await t.asAlice(`/v1/todos?${query}`),
       400,
       "REQUEST_PARAMETER_INVALID",
@@ -64,7 +53,7 @@ describe("GET /v1/todos with a forged cursor: 400 on cursor, before the database
     "limit=%E0%A4%A",
     "limit=1".padEnd(400, "0"),
   ])("?%s is 400 on limit", async (query) => {
-    const error = await expectContract(
+    const error = await expectContractError(
       await t.asAlice(`/v1/todos?${query}`),
       400,
       "REQUEST_PARAMETER_INVALID",
@@ -90,8 +79,8 @@ describe("If-Match that names no version: 400 on If-Match, the todo unchanged", 
       jsonRequest("PATCH", { title: "overwritten" }, { "If-Match": ifMatch }),
       { method: "DELETE", headers: { "If-Match": ifMatch } },
     ]) {
-      const response = await t.asAlice(`/v1/todos/${existing.id}`, init);
-      const error = await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+      const response = await t.asAlice(`/v1/todos/${t.existing.id}`, init);
+      const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
       expect(error.details).toEqual([
         { field: "If-Match", issue: "invalid_format", format: "entity_tag" },
       ]);
@@ -112,7 +101,7 @@ describe("an X-Request-Id that is not safe is never reflected", () => {
   ])("%s: the trace id instead, on errors and successes", async (_name, requestId) => {
     const headers = { "X-Request-Id": requestId };
     const missing = await t.asAlice(`/v1/todos/${ZERO_ID}`, { headers });
-    const error = await expectContract(missing, 404, "RESOURCE_NOT_FOUND");
+    const error = await expectContractError(missing, 404, "RESOURCE_NOT_FOUND");
     expect(missing.headers.get("X-Request-Id")).toBe(error.traceId);
     const listed = await t.asAlice("/v1/todos", { headers });
     expect(listed.status).toBe(200);
@@ -140,14 +129,14 @@ describe("unknown methods and tricky paths", () => {
     ["GET", `/v1/${"a/".repeat(5_000)}`, 404, "RESOURCE_NOT_FOUND"],
   ] as const)("%s %s: %i %s", async (method, path, status, errorCode: ErrorCode) => {
     const response = await t.asAlice(path, { method });
-    const error = await expectContract(response, status, errorCode);
+    const error = await expectContractError(response, status, errorCode);
     expect(error.method).toBe(method);
     expect(error.path).not.toMatch(/\p{Cc}/u);
     if (status === 405) expect(response.headers.get("Allow")).toContain("GET");
   });
 
   test("the path is reported as sent, percent-encoded, never decoded into control characters", async () => {
-    const error = await expectContract(
+    const error = await expectContractError(
       await t.asAlice("/v1/nope/%00%0A%1B[31m"),
       404,
       "RESOURCE_NOT_FOUND",

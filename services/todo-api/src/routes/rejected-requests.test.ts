@@ -2,9 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { rejectionResponse } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { type RunningHttpServer, startHttpServer } from "@tracemesh/telemetry";
-import { type RawExchange, sendRaw } from "@tracemesh/telemetry/testing";
+import { sendRaw, toResponse } from "@tracemesh/telemetry/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
+import { expectContractError } from "../test-utils.ts";
+import { openSignedInApp, type SignedInApp } from "./test-utils.ts";
 
 // todo-api behind a real server wired as main.ts should wire it (respondToRejection:
 // rejectionResponse): requests refused before the app runs are answered in the contract too.
@@ -27,10 +28,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-function asResponse(exchange: RawExchange): Response {
-  return new Response(exchange.body, { status: exchange.status, headers: exchange.headers });
-}
-
 async function accessLines(): Promise<Record<string, unknown>[]> {
   return (await t.logLines()).filter((line) => line.event === "http.request");
 }
@@ -44,7 +41,7 @@ describe("todo-api behind startHttpServer", () => {
         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
         '10\r\n{"title":"half"}\r\nzz\r\n',
     );
-    const body = await expectContract(asResponse(exchange), 400, "REQUEST_BODY_INVALID");
+    const body = await expectContractError(toResponse(exchange), 400, "REQUEST_BODY_INVALID");
     expect(body).toMatchObject({
       path: "/v1/todos",
       method: "POST",
@@ -85,7 +82,7 @@ describe("todo-api behind startHttpServer", () => {
     ],
   ] as const)("%s: %i %s", async (_name, bytes, status, errorCode, expected) => {
     const exchange = await sendRaw(running.port, bytes);
-    const body = await expectContract(asResponse(exchange), status, errorCode);
+    const body = await expectContractError(toResponse(exchange), status, errorCode);
     expect(body).toMatchObject(expected);
     expect(exchange.closedByServer).toBe(true);
     const logged = (await server.lines()).filter((line) => line.event === "http.request_rejected");

@@ -1,8 +1,12 @@
-import type { ErrorBody, ErrorCode } from "@tracemesh/errors";
-import { expectContractHeaders, expectErrorContract } from "@tracemesh/errors/testing";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { startTestAuth, type TestAuth } from "../test-auth-server.ts";
-import { openTestApp, type TestApp, type TestAppOptions, withBearer } from "../test-utils.ts";
+import {
+  jsonRequest,
+  openTestApp,
+  type TestApp,
+  type TestAppOptions,
+  withBearer,
+} from "../test-utils.ts";
 import type { TodoResource } from "./todo-representation.ts";
 
 export interface SignedInApp extends TestApp {
@@ -39,18 +43,36 @@ export async function openSignedInApp(options: TestAppOptions = {}): Promise<Sig
   };
 }
 
+/** What a hostile-input file works on: alice's requests, and the one todo she has. */
+export interface OneTodoFixture {
+  asAlice(path: string, init?: RequestInit): Promise<Response>;
+  readonly existing: TodoResource;
+}
+
 /**
- * Asserts the whole error contract on `response` (body fields, catalog message in its
- * language, RFC 9457 members when asked, no leak, trace and request-id headers, the
- * status's own headers) and returns the body.
+ * The signed-in app with one todo of alice's, opened before the file's tests; after them that
+ * todo must be all there is, untouched: whatever they sent, nothing was stored or changed.
  */
-export async function expectContract(
-  response: Response,
-  status: number,
-  errorCode: ErrorCode,
-  requestId?: string,
-): Promise<ErrorBody> {
-  const body = await expectErrorContract(response, { status, errorCode });
-  expectContractHeaders(response, body, requestId ?? body.traceId);
-  return body;
+export function useAppWithOneTodo(): OneTodoFixture {
+  let opened: { app: SignedInApp; existing: TodoResource } | undefined;
+  const ready = () => {
+    if (opened === undefined) throw new Error("useAppWithOneTodo: used before beforeAll");
+    return opened;
+  };
+  beforeAll(async () => {
+    const app = await openSignedInApp();
+    const response = await app.asAlice("/v1/todos", jsonRequest("POST", { title: "the one todo" }));
+    opened = { app, existing: (await response.json()) as TodoResource };
+  });
+  afterAll(async () => {
+    if (opened === undefined) return;
+    expect(await opened.app.listTodos()).toEqual([opened.existing]);
+    await opened.app.close();
+  });
+  return {
+    asAlice: (path, init) => ready().app.asAlice(path, init),
+    get existing() {
+      return ready().existing;
+    },
+  };
 }

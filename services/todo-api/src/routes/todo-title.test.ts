@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { jsonRequest } from "../test-utils.ts";
-import { expectContract, openSignedInApp, type SignedInApp } from "./test-utils.ts";
+import { expectContractError, jsonRequest } from "../test-utils.ts";
+import { openSignedInApp, type SignedInApp } from "./test-utils.ts";
 import type { TodoResource } from "./todo-representation.ts";
 
 // What a title may hold, through the real app and database: the rules match the column's
@@ -43,7 +43,7 @@ describe("title length counts code points, as the database does", () => {
     ["201 letters", "a".repeat(201)],
   ])("%s are too long", async (_name, title) => {
     const response = await t.asAlice("/v1/todos", jsonRequest("POST", { title }));
-    const error = await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([{ field: "title", issue: "too_long", max: 200 }]);
     expect(await t.listTodos()).toEqual([]);
   });
@@ -56,7 +56,7 @@ describe("a lone surrogate is refused, never stored as U+FFFD", () => {
     ['{"title":"ok","completed":false,"\\ud800":1}', undefined],
   ])("%s is 400 not_well_formed", async (json, field) => {
     const response = await postRaw(json);
-    const error = await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([{ ...(field && { field }), issue: "not_well_formed" }]);
     expect(JSON.stringify(error)).not.toContain("\ufffd");
     expect(await t.listTodos()).toEqual([]);
@@ -69,7 +69,7 @@ describe("a lone surrogate is refused, never stored as U+FFFD", () => {
       headers: { "Content-Type": "application/json", "If-Match": '"1"' },
       body: '{"title":"\\udbff"}',
     });
-    await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+    await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(await t.listTodos()).toEqual([todo]);
   });
 
@@ -89,7 +89,7 @@ describe("a title is one line: control characters are refused", () => {
     ["C1 (CSI)", "a\u009b31m"],
   ])("%s inside is 400 control_character", async (_name, title) => {
     const response = await t.asAlice("/v1/todos", jsonRequest("POST", { title }));
-    const error = await expectContract(response, 400, "REQUEST_PARAMETER_INVALID");
+    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
     expect(error.details).toEqual([{ field: "title", issue: "control_character" }]);
     expect(await t.listTodos()).toEqual([]);
   });

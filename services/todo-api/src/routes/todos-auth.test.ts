@@ -1,5 +1,6 @@
+import { type DemoUsername, demoUser } from "@tracemesh/auth/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { type DemoUsername, demoUser, startTestAuth, type TestAuth } from "../test-auth-server.ts";
+import { startTestAuth, type TestAuth } from "../test-auth-server.ts";
 import { tokenAttacks } from "../test-tokens.ts";
 import {
   expectContractError,

@@ -14,8 +14,6 @@ export interface SqlOutboxSourceOptions {
 export interface SqlOutboxSource extends OutboxSource {
   /** Keeps why publishing this row failed, for whoever looks at a row that stays pending. */
   recordFailure(id: string, error: unknown): Promise<void>;
-  /** Parks a row no retry can publish (failed_at, failed_reason): never claimed again. */
-  markFailed(id: string, reason: string): Promise<void>;
   /** Deletes rows published more than `retainMs` ago; resolves to how many. */
   prunePublished(retainMs: number): Promise<number>;
 }
@@ -113,6 +111,7 @@ export function createSqlOutboxSource(
       );
     },
 
+    // Parked: failed_at keeps the row out of every claim from now on, failed_reason says why.
     async markFailed(id, reason) {
       await client.query(
         `UPDATE outbox

@@ -23,8 +23,7 @@ const MIN_YEAR = 1;
 const MAX_YEAR = 9999;
 
 function isIssuable(position: TodoPosition): boolean {
-  const time = position.createdAt.getTime();
-  if (Number.isNaN(time)) return false;
+  // NaN for an invalid date, which no bound admits.
   const year = position.createdAt.getUTCFullYear();
   // The database writes ids in lower case, so a cursor of its rows does too.
   return year >= MIN_YEAR && year <= MAX_YEAR && isUuid(position.id) && !/[A-F]/.test(position.id);

@@ -16,15 +16,15 @@ import {
 } from "./todo.ts";
 import { decodeCursor, encodeCursor } from "./todo-cursor.ts";
 
-/**
- * Todos, always of one owner (auth's `subject`): every operation takes the owner first, and a
- * todo of another owner is indistinguishable from one that does not exist (NotFoundError).
- */
 export interface TodoStoreOptions {
   /** Where the relay publishes the events: the stream's subject prefix. @default "todo.events" */
   subjectPrefix?: string;
 }
 
+/**
+ * Todos, always of one owner (auth's `subject`): every operation takes the owner first, and a
+ * todo of another owner is indistinguishable from one that does not exist (NotFoundError).
+ */
 export interface TodoStore {
   /** The owner's todos in creation order, `limit` at a time; `cursor` is the previous page's `nextCursor`. */
   list(owner: string, limit: number, cursor?: string): Promise<TodoPage>;

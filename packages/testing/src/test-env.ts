@@ -1,0 +1,11 @@
+// The one place tests read the environment: where the shared servers are, and the PATH that
+// child processes get (nothing else of the test runner's environment leaks into them).
+
+/** The shared NATS of `*.nats.test.ts`: a test fails, never skips, when it is absent. */
+export const TEST_NATS_URL = process.env.NATS_URL ?? "127.0.0.1:4222";
+
+/** The nats-server binary of tests that start and stop a broker of their own. */
+export const TEST_NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? "/usr/sbin/nats-server";
+
+/** Where a test's child processes find their programs. */
+export const TEST_PATH = process.env.PATH ?? "";
