@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as v from "valibot";
 import { describe, expect, test } from "vitest";
 import { envChoice, envFlag, envPort, envSecret, envText, envUrl } from "./env-values.ts";
@@ -64,5 +67,40 @@ describe("parseEnv", () => {
     const error = errorOf({ TOKEN: "hunter2" });
     expect(error.variable).toBe("TOKEN");
     expect(error.message).not.toContain("hunter2");
+  });
+});
+
+describe("parseEnv with <VARIABLE>_FILE", () => {
+  async function secretFile(content: string): Promise<string> {
+    const file = join(await mkdtemp(join(tmpdir(), "tracemesh-config-")), "token");
+    await writeFile(file, content);
+    return file;
+  }
+
+  test("reads the variable's value from the file, without its last line break", async () => {
+    const file = await secretFile("a-token-from-a-secret-file\n");
+    expect(parseEnv(Schema, { TOKEN_FILE: file }).TOKEN).toBe("a-token-from-a-secret-file");
+  });
+
+  test("the file's value is checked like the variable's", async () => {
+    const file = await secretFile("short\n");
+    expect(errorOf({ TOKEN_FILE: file }).variable).toBe("TOKEN");
+  });
+
+  test("a file that cannot be read names the _FILE variable, not its path", () => {
+    const error = errorOf({ TOKEN_FILE: "/no/such/dir/token" });
+    expect(error.variable).toBe("TOKEN_FILE");
+    expect(error.message).not.toContain("/no/such/dir");
+  });
+
+  test("both the variable and its _FILE is an error: which one was meant?", async () => {
+    const file = await secretFile("a-token-from-a-secret-file");
+    expect(errorOf({ TOKEN: "a-token-from-the-environment", TOKEN_FILE: file }).variable).toBe(
+      "TOKEN",
+    );
+  });
+
+  test("only variables the schema reads: another _FILE variable is left alone", () => {
+    expect(parseEnv(Schema, { KUBECONFIG_FILE: "/no/such/file" })).not.toHaveProperty("KUBECONFIG");
   });
 });

@@ -117,6 +117,11 @@ export interface DependencyErrorOptions extends OptionsWithoutDetails {
   dependency: string;
   /** @default 1, when the breaker's remaining open time is unknown */
   retryAfterSeconds?: number;
+  /**
+   * The caller's deadline ran out before the dependency could answer, and nothing says the
+   * dependency failed: the 503 stands, but no metric blames the dependency. @default false
+   */
+  deadlineExceeded?: boolean;
 }
 
 /** 503 SERVICE_UNAVAILABLE, retryable: a dependency failed; details `[{ type: "dependency", name }]`. */
@@ -124,8 +129,15 @@ export class DependencyError extends AppError {
   override name = "DependencyError";
   readonly dependency: string;
   readonly retryAfterSeconds: number;
+  readonly deadlineExceeded: boolean;
   constructor(options: DependencyErrorOptions) {
-    const { dependency, retryAfterSeconds = 1, headers, ...rest } = options;
+    const {
+      dependency,
+      retryAfterSeconds = 1,
+      deadlineExceeded = false,
+      headers,
+      ...rest
+    } = options;
     super("SERVICE_UNAVAILABLE", {
       message: `dependency ${dependency} unavailable`,
       ...rest,
@@ -134,5 +146,6 @@ export class DependencyError extends AppError {
     });
     this.dependency = dependency;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.deadlineExceeded = deadlineExceeded;
   }
 }

@@ -1,4 +1,4 @@
-import { traceIdOf } from "@tracemesh/telemetry";
+import { matchedRoute, traceIdOf } from "@tracemesh/telemetry";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppError, retryAfterHeader } from "./app-error.ts";
@@ -74,7 +74,7 @@ export function toErrorResponse(
     timestamp: new Date(),
   });
   c.set("errorCode", appError.code);
-  recordErrorTelemetry(appError, status);
+  recordErrorTelemetry(appError, status, matchedRoute(c));
   // Appended, so a Vary set by other middleware (CORS's Origin) survives.
   c.header("Vary", "Accept, Accept-Language", { append: true });
   return c.body(

@@ -9,6 +9,8 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { DependencyError } from "./error-classes.ts";
+import { recordErrorTelemetry } from "./error-telemetry.ts";
 import { createTestApp } from "./test-utils.ts";
 
 const app = createTestApp();
@@ -67,12 +69,64 @@ describe("error telemetry", () => {
     metrics.setGlobalMeterProvider(recordingMeterProvider(added));
     await app.request("/busy");
     await app.request("/error");
+    await app.request("/degraded");
     expect(added).toEqual([
-      { value: 1, attributes: { "error.code": "RATE_LIMITED", "http.response.status_code": 429 } },
       {
         value: 1,
-        attributes: { "error.code": "INTERNAL_ERROR", "http.response.status_code": 500 },
+        attributes: {
+          "error.code": "RATE_LIMITED",
+          "http.response.status_code": 429,
+          "http.route": "/busy",
+        },
       },
+      {
+        value: 1,
+        attributes: {
+          "error.code": "INTERNAL_ERROR",
+          "http.response.status_code": 500,
+          "http.route": "/error",
+        },
+      },
+      // A dependency's failure names it, so an alert can say which dependency failed.
+      {
+        value: 1,
+        attributes: {
+          "error.code": "SERVICE_UNAVAILABLE",
+          "http.response.status_code": 503,
+          "http.route": "/degraded",
+          dependency: "database",
+        },
+      },
+    ]);
+  });
+
+  test("an unknown route is counted without a route: no label made from a client's path", async () => {
+    const added: Array<{ value: number; attributes?: Attributes }> = [];
+    metrics.setGlobalMeterProvider(recordingMeterProvider(added));
+    await app.request("/no/such/route/9f8e7d");
+    expect(added).toEqual([
+      {
+        value: 1,
+        attributes: { "error.code": "RESOURCE_NOT_FOUND", "http.response.status_code": 404 },
+      },
+    ]);
+  });
+
+  test("a caller's deadline that ran out names no dependency: the dependency is not to blame", () => {
+    const added: Array<{ value: number; attributes?: Attributes }> = [];
+    metrics.setGlobalMeterProvider(recordingMeterProvider(added));
+    const failed = new DependencyError({ dependency: "auth" });
+    const cutShort = new DependencyError({ dependency: "auth", deadlineExceeded: true });
+    recordErrorTelemetry(failed, 503, "/v1/todos");
+    recordErrorTelemetry(cutShort, 503, "/v1/todos");
+    const common = {
+      "error.code": "SERVICE_UNAVAILABLE",
+      "http.response.status_code": 503,
+      "http.route": "/v1/todos",
+    };
+    expect(added.map((each) => each.attributes)).toEqual([
+      { ...common, dependency: "auth" },
+      common,
     ]);
   });
 

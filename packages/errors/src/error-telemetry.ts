@@ -6,6 +6,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { AppError } from "./app-error.ts";
+import { DependencyError } from "./error-classes.ts";
 
 let counter: { provider: MeterProvider; instrument: Counter } | undefined;
 
@@ -26,13 +27,22 @@ function errorsCounter(): Counter {
 }
 
 /**
- * Counts the error (Prometheus `tracemesh_errors_total{error_code,http_response_status_code}`)
- * and, for 5xx, records the exception on the active span and marks it ERROR. Telemetry
- * failures are swallowed: they must never turn an error response into a crash.
+ * Counts the error (Prometheus `tracemesh_errors_total{error_code,http_response_status_code}`,
+ * with `http_route` when a route matched, and `dependency` when a dependency's failure caused
+ * it: what the DependencyUnavailable alert reads) and, for 5xx, records the exception on the
+ * active span and marks it ERROR. Telemetry failures are swallowed: they must never turn an
+ * error response into a crash.
  */
-export function recordErrorTelemetry(error: AppError, status: number): void {
+export function recordErrorTelemetry(error: AppError, status: number, route?: string): void {
   try {
-    errorsCounter().add(1, { "error.code": error.code, "http.response.status_code": status });
+    // A caller's deadline that ran out is no failure of the dependency's: no `dependency`.
+    const blamed = error instanceof DependencyError && !error.deadlineExceeded;
+    errorsCounter().add(1, {
+      "error.code": error.code,
+      "http.response.status_code": status,
+      ...(route === undefined ? {} : { "http.route": route }),
+      ...(blamed ? { dependency: error.dependency } : {}),
+    });
     const span = trace.getActiveSpan();
     if (!span) return;
     span.setAttribute("error.code", error.code);

@@ -23,7 +23,10 @@ describe("attempts cut short by the caller are no verdict on the dependency", ()
     const recording = recordingMeter();
     const c = client({ meter: recording.meter });
     for (let i = 0; i < 5; i += 1) {
-      expect(await failureOf(get(c, 100))).toBeInstanceOf(DependencyError);
+      const error = await failureOf(get(c, 100));
+      expect(error).toBeInstanceOf(DependencyError);
+      // The 503 stands, but no metric may blame the dependency for the caller's deadline.
+      expect((error as DependencyError).deadlineExceeded).toBe(true);
     }
     expect(upstream.hits).toHaveLength(5);
     expect(c.breakerState()).toBe("closed");
@@ -46,8 +49,13 @@ describe("attempts cut short by the caller are no verdict on the dependency", ()
   test("an attempt that used its whole limit still counts, whatever deadline its caller had", async () => {
     upstream.behave(hang);
     const c = client({ timeouts: { attemptMs: 100, totalMs: 5_000 } });
-    for (let i = 0; i < 3; i += 1) await failureOf(get(c, 5_000));
+    for (let i = 0; i < 3; i += 1) {
+      const error = await failureOf(get(c, 5_000));
+      expect((error as DependencyError).deadlineExceeded).toBe(false);
+    }
     expect(c.breakerState()).toBe("open");
+    // Once open, the breaker's refusal is the dependency's doing too.
+    expect(((await failureOf(get(c, 5_000))) as DependencyError).deadlineExceeded).toBe(false);
   });
 
   test("a half-open trial cut short by its caller does not keep the breaker open", async () => {

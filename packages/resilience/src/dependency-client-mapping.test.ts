@@ -55,6 +55,7 @@ describe("failure mapping", () => {
       expect(dependencyError.retryAfterSeconds).toBe(retryAfter);
       expect(dependencyError.headers["Retry-After"]).toBe(String(retryAfter));
       expect(dependencyError.details).toEqual([{ type: "dependency", name: "auth" }]);
+      expect(dependencyError.deadlineExceeded).toBe(false);
       expectNoUpstreamAddress(error);
     },
   );

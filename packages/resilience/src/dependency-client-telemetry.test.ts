@@ -107,6 +107,9 @@ describe("metrics", () => {
     expect(gauge()).toEqual([[2, "auth"]]);
     upstream.behave(hang);
     await new Promise((resolve) => setTimeout(resolve, 300));
+    // Its wait is over: the next call will be a trial, though none came yet.
+    expect(c.breakerState()).toBe("open");
+    expect(gauge()).toEqual([[1, "auth"]]);
     const trial = failureOf(get(c));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(gauge()).toEqual([[1, "auth"]]);

@@ -1,6 +1,6 @@
 import { context, type Meter, metrics } from "@opentelemetry/api";
 import { DependencyError, toRetryAfterSeconds } from "@tracemesh/errors";
-import { bulkhead, TimeoutStrategy, timeout } from "cockatiel";
+import { bulkhead, isTaskCancelledError, TimeoutStrategy, timeout } from "cockatiel";
 import { createCallRetry, type RetryOptions } from "./call-retry.ts";
 import type { Deadline } from "./deadline.ts";
 import {
@@ -69,6 +69,8 @@ export interface DependencyClient {
 interface CallState {
   admitted: boolean;
   lastRetryAfterMs: number | undefined;
+  /** An attempt failed because of the dependency: whatever ends the call, it is to blame. */
+  dependencyFailed: boolean;
 }
 
 /**
@@ -86,7 +88,10 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const breaker = createDependencyBreaker(name, options.breaker, options.logger);
   const attemptTimeout = timeout(attemptMs, TimeoutStrategy.Cooperative);
   const meter = options.meter ?? metrics.getMeter("@tracemesh/resilience");
-  const instruments = createDependencyMetrics(name, meter, breaker.state);
+  // An open breaker whose wait is over lets the next call through as a trial: half-open for the
+  // gauge, so an idle service whose dependency recovered does not look broken until a call comes.
+  const gaugeState = () => (breaker.remainingOpenMs() === 0 ? "half-open" : breaker.state());
+  const instruments = createDependencyMetrics(name, meter, gaugeState);
 
   function runCall(input: DependencyRequest, call: CallState): Promise<Response> {
     call.admitted = true;
@@ -121,8 +126,9 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
               budgetMs: Math.max(1, Math.floor(Math.min(leftMs, attemptMs) - marginMs)),
               metrics: instruments,
             }).catch((error: unknown) => {
-              if (error instanceof UpstreamFailure && error.retryAfterMs !== undefined) {
-                call.lastRetryAfterMs = error.retryAfterMs;
+              if (error instanceof UpstreamFailure) {
+                call.dependencyFailed = true;
+                if (error.retryAfterMs !== undefined) call.lastRetryAfterMs = error.retryAfterMs;
               }
               throw error;
             });
@@ -145,11 +151,24 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       openMs === undefined
         ? relayedRetryAfterSeconds(call.lastRetryAfterMs ?? 1_000)
         : toRetryAfterSeconds(openMs);
-    return new DependencyError({ dependency: name, retryAfterSeconds, cause: error });
+    // No time left, or cut short, with no failure of the dependency's seen: the caller's deadline.
+    const deadlineExceeded =
+      !call.dependencyFailed &&
+      (error instanceof BudgetExhaustedError || isTaskCancelledError(error));
+    return new DependencyError({
+      dependency: name,
+      retryAfterSeconds,
+      deadlineExceeded,
+      cause: error,
+    });
   }
 
   async function request(input: DependencyRequest): Promise<Response> {
-    const call: CallState = { admitted: false, lastRetryAfterMs: undefined };
+    const call: CallState = {
+      admitted: false,
+      lastRetryAfterMs: undefined,
+      dependencyFailed: false,
+    };
     // Queued calls run when another call frees a slot, in that call's context: bind them to
     // the caller's, so each attempt's client span is a child of the caller's span.
     const run = context.bind(context.active(), () => runCall(input, call));

@@ -1,4 +1,10 @@
-import { type Attributes, createNoopMeter, type Meter } from "@opentelemetry/api";
+import {
+  type Attributes,
+  type BatchObservableCallback,
+  createNoopMeter,
+  type Meter,
+  type Observable,
+} from "@opentelemetry/api";
 
 export interface Measurement {
   name: string;
@@ -12,6 +18,8 @@ export interface RecordingMeter {
   measurements: Measurement[];
   /** Runs the observable callbacks, as a metric reader's collection would. */
   observe(): Measurement[];
+  /** Like `observe`, with batch callbacks too, each awaited (they may read a database). */
+  collect(): Promise<Measurement[]>;
   /** Sum of the values recorded under `name` whose attributes include `attributes`. */
   total(name: string, attributes?: Attributes): number;
 }
@@ -24,6 +32,8 @@ export function recordingMeter(): RecordingMeter {
     name: string;
     callback: Parameters<ReturnType<Meter["createObservableGauge"]>["addCallback"]>[0];
   }[] = [];
+  const batches: BatchObservableCallback[] = [];
+  const observableNames = new WeakMap<Observable, string>();
   const record =
     (name: string) =>
     (value: number, attributes: Attributes = {}) => {
@@ -32,30 +42,45 @@ export function recordingMeter(): RecordingMeter {
   const meter: Meter = {
     createCounter: (name) => ({ add: record(name) }),
     createHistogram: (name) => ({ record: record(name) }),
-    createObservableGauge: (name) => ({
-      addCallback: (callback) => observers.push({ name, callback }),
-      removeCallback: () => {},
-    }),
+    createObservableGauge: (name) => {
+      const gauge = {
+        addCallback: (callback: (typeof observers)[number]["callback"]) =>
+          void observers.push({ name, callback }),
+        removeCallback: () => {},
+      };
+      observableNames.set(gauge, name);
+      return gauge;
+    },
     createGauge: (name, options) => noop.createGauge(name, options),
     createUpDownCounter: (name, options) => noop.createUpDownCounter(name, options),
     createObservableCounter: (name, options) => noop.createObservableCounter(name, options),
     createObservableUpDownCounter: (name, options) =>
       noop.createObservableUpDownCounter(name, options),
-    addBatchObservableCallback: (callback, observables) =>
-      noop.addBatchObservableCallback(callback, observables),
+    addBatchObservableCallback: (callback) => void batches.push(callback),
     removeBatchObservableCallback: (callback, observables) =>
       noop.removeBatchObservableCallback(callback, observables),
   };
   const includes = (actual: Attributes, expected: Attributes) =>
     Object.entries(expected).every(([key, value]) => actual[key] === value);
+  function observe(): Measurement[] {
+    const observed: Measurement[] = [];
+    for (const { name, callback } of observers) {
+      void callback({
+        observe: (value, attributes = {}) => observed.push({ name, value, attributes }),
+      });
+    }
+    return observed;
+  }
   return {
     meter,
     measurements,
-    observe() {
-      const observed: Measurement[] = [];
-      for (const { name, callback } of observers) {
-        void callback({
-          observe: (value, attributes = {}) => observed.push({ name, value, attributes }),
+    observe,
+    async collect() {
+      const observed = observe();
+      for (const callback of batches) {
+        await callback({
+          observe: (observable, value, attributes = {}) =>
+            observed.push({ name: observableNames.get(observable) ?? "", value, attributes }),
         });
       }
       return observed;

@@ -4,6 +4,7 @@ import { accessLog, type Logger } from "@tracemesh/logger";
 import { deadline } from "@tracemesh/resilience";
 import { requestContext, routeName } from "@tracemesh/telemetry";
 import { Hono } from "hono";
+import type { FindExampleTrace } from "./alerts/example-trace.ts";
 import type { NotificationSink } from "./delivery/notification-sink.ts";
 import { alertsRoute } from "./routes/alerts-route.ts";
 import { healthRoutes, type ReadinessChecks } from "./routes/health-routes.ts";
@@ -14,6 +15,8 @@ export interface AppDeps {
   sink: NotificationSink;
   /** `ALERTS_TOKEN`, the bearer secret of `POST /v1/alerts`; undefined refuses every call. */
   alertsToken: string | undefined;
+  /** Names an example failing trace in error alerts; undefined without a trace backend. */
+  findExampleTrace?: FindExampleTrace | undefined;
   /** What `/health/ready` requires, e.g. the NATS connection open and the consumer running. */
   readiness: ReadinessChecks;
   /** Time budget of one request (DESIGN §6); callers may shorten it, never lengthen it. */
@@ -37,6 +40,13 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   app.route("/", healthRoutes(deps.readiness));
-  app.route("/", alertsRoute({ sink: deps.sink, alertsToken: deps.alertsToken }));
+  app.route(
+    "/",
+    alertsRoute({
+      sink: deps.sink,
+      alertsToken: deps.alertsToken,
+      findExampleTrace: deps.findExampleTrace,
+    }),
+  );
   return app;
 }

@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       serviceToken: undefined,
       alertsToken: undefined,
       webhookUrl: undefined,
+      traces: undefined,
       topology: {
         stream: "TODO_EVENTS",
         subjectPrefix: "todo.events",
@@ -41,6 +42,9 @@ describe("loadConfig", () => {
       SERVICE_TOKEN: "service-token-0123456789",
       ALERTS_TOKEN: "alerts-token-0123456789",
       NOTIFY_WEBHOOK_URL: "https://hooks.example.com/tracemesh?team=a",
+      TRACE_QUERY_URL: "http://jaeger:16686",
+      TRACE_UI_URL: "https://jaeger.example.com",
+      TRACE_LOOKUP_TIMEOUT_MS: "750",
       EVENTS_STREAM: "EVENTS",
       EVENTS_SUBJECT_PREFIX: "acme.todo.events",
       DEAD_LETTER_STREAM: "EVENTS_DLQ",
@@ -63,6 +67,11 @@ describe("loadConfig", () => {
       serviceToken: "service-token-0123456789",
       alertsToken: "alerts-token-0123456789",
       webhookUrl: "https://hooks.example.com/tracemesh?team=a",
+      traces: {
+        queryUrl: "http://jaeger:16686",
+        uiUrl: "https://jaeger.example.com",
+        lookupTimeoutMs: 750,
+      },
       topology: {
         stream: "EVENTS",
         subjectPrefix: "acme.todo.events",
@@ -77,6 +86,14 @@ describe("loadConfig", () => {
       messageBudgetMs: 2000,
       requestBudgetMs: 1500,
       shutdownDrainMs: 0,
+    });
+  });
+
+  test("trace links default to the query API, which Jaeger and the local sink serve them on", () => {
+    expect(loadConfig({ TRACE_QUERY_URL: "http://127.0.0.1:4318" }).traces).toEqual({
+      queryUrl: "http://127.0.0.1:4318",
+      uiUrl: "http://127.0.0.1:4318",
+      lookupTimeoutMs: 2000,
     });
   });
 
@@ -109,6 +126,8 @@ describe("loadConfig", () => {
     [{ BACKOFF_MS: "1s,5s" }, "BACKOFF_MS"],
     [{ BACKOFF_MS: "0,100" }, "BACKOFF_MS"],
     [{ CONSUMER_CONCURRENCY: "0" }, "CONSUMER_CONCURRENCY"],
+    [{ TRACE_QUERY_URL: "jaeger:16686" }, "TRACE_QUERY_URL"],
+    [{ TRACE_LOOKUP_TIMEOUT_MS: "60000" }, "TRACE_LOOKUP_TIMEOUT_MS"],
   ])("%j names %s and not its value", (env, variable) => {
     let thrown: unknown;
     try {

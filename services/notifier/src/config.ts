@@ -33,6 +33,10 @@ const EnvSchema = v.object({
   SERVICE_TOKEN: envSecret,
   ALERTS_TOKEN: envSecret,
   NOTIFY_WEBHOOK_URL: envUrl(),
+  // Jaeger's query API v3 (or the local OTLP sink), where error alerts find an example trace.
+  TRACE_QUERY_URL: envUrl(),
+  TRACE_UI_URL: envUrl(),
+  TRACE_LOOKUP_TIMEOUT_MS: envInteger(2_000, 100, 30_000),
   // The same variables, names and checks as todo-api's: one topology (@tracemesh/queue).
   ...eventTopologyEnvEntries,
   MAX_DELIVER: envInteger(QUEUE_DEFAULTS.maxDeliver, 1, 100),
@@ -58,6 +62,17 @@ export const ConfigSchema = v.pipe(
     alertsToken: env.ALERTS_TOKEN,
     /** undefined: notifications are delivered as `notification.delivered` log lines. */
     webhookUrl: env.NOTIFY_WEBHOOK_URL,
+    /** undefined: alerts go out without an example trace. */
+    traces:
+      env.TRACE_QUERY_URL === undefined
+        ? undefined
+        : {
+            queryUrl: env.TRACE_QUERY_URL,
+            /** Base of the trace links; Jaeger serves its UI and query API on one port. */
+            uiUrl: env.TRACE_UI_URL ?? env.TRACE_QUERY_URL,
+            /** The longest an alert notification waits for its example trace. */
+            lookupTimeoutMs: env.TRACE_LOOKUP_TIMEOUT_MS,
+          },
     topology: eventTopology(env),
     maxDeliver: env.MAX_DELIVER,
     backoffMs: env.BACKOFF_MS,

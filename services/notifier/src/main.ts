@@ -5,6 +5,7 @@ import { createLogger, type Logger } from "@tracemesh/logger";
 import { keepNatsConnected } from "@tracemesh/queue";
 import { createDependencyClient } from "@tracemesh/resilience";
 import { shutdownTelemetry, startHttpServer } from "@tracemesh/telemetry";
+import { createExampleTraceFinder, type FindExampleTrace } from "./alerts/example-trace.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createNotificationSink } from "./delivery/create-sink.ts";
@@ -27,6 +28,20 @@ function warnAboutMissingSecrets(config: Config, logger: Logger): void {
   if (config.alertsToken === undefined) {
     logger.warn("notifier.alerts_token_missing", { effect: "POST /v1/alerts refuses every call" });
   }
+}
+
+function exampleTraceFinder(config: Config, logger: Logger): FindExampleTrace | undefined {
+  if (config.traces === undefined) return undefined;
+  const { queryUrl, uiUrl, lookupTimeoutMs } = config.traces;
+  // One attempt, bounded: an example that comes late is worth less than a notification on time.
+  const client = createDependencyClient({
+    name: "traces",
+    baseUrl: queryUrl,
+    timeouts: { attemptMs: lookupTimeoutMs, totalMs: lookupTimeoutMs },
+    retry: { maxAttempts: 1 },
+    logger,
+  });
+  return createExampleTraceFinder({ client, uiUrl, logger });
 }
 
 async function start(config: Config): Promise<void> {
@@ -62,6 +77,7 @@ async function start(config: Config): Promise<void> {
     logger,
     sink,
     alertsToken: config.alertsToken,
+    findExampleTrace: exampleTraceFinder(config, logger),
     readiness: { nats: nats.isConnected, consumer: consumer.running },
     requestBudgetMs: config.requestBudgetMs,
     chaos: config.chaos ? createChaosControls({ token: config.chaos.token, logger }) : undefined,

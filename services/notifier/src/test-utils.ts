@@ -5,6 +5,7 @@ import { createCloudEvent } from "@tracemesh/queue";
 import type { Deadline } from "@tracemesh/resilience";
 import type { Hono } from "hono";
 import { alertmanagerPayload } from "./alerts/alertmanager-payload.fixture.ts";
+import type { FindExampleTrace } from "./alerts/example-trace.ts";
 import { type AppDeps, createApp } from "./app.ts";
 import type { Notification } from "./delivery/notification.ts";
 import type { DeliveryChannel, NotificationSink } from "./delivery/notification-sink.ts";
@@ -64,6 +65,7 @@ export interface TestAppOptions {
   readiness?: ReadinessChecks;
   requestBudgetMs?: number;
   chaos?: ChaosControls;
+  findExampleTrace?: FindExampleTrace;
 }
 
 /** The app as main.ts builds it, with a capturing sink and captured logs. */
@@ -77,6 +79,7 @@ export function createTestApp(options: TestAppOptions = {}) {
     readiness: options.readiness ?? { nats: () => true, consumer: () => true },
     requestBudgetMs: options.requestBudgetMs ?? 5000,
     chaos: options.chaos,
+    findExampleTrace: options.findExampleTrace,
   };
   return { app: createApp(deps), logs, capture };
 }

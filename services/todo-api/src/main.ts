@@ -9,8 +9,10 @@ import { createAuthorizer } from "./auth/authorizer.ts";
 import { createDecisionCache } from "./auth/decision-cache.ts";
 import { loadConfig } from "./config.ts";
 import { type EventRelay, startEventRelay } from "./events/event-relay.ts";
+import { observeOutboxBacklog } from "./events/outbox-metrics.ts";
 import { runMigrations } from "./storage/migrate.ts";
 import { openDatabase } from "./storage/open-database.ts";
+import { createSqlOutboxSource } from "./storage/outbox.ts";
 import type { SqlClient } from "./storage/sql-client.ts";
 import { createTodoStore } from "./storage/todo-store.ts";
 
@@ -44,6 +46,11 @@ try {
     topology: config.topology,
     client: database,
     logger,
+  });
+  const outbox = createSqlOutboxSource(database);
+  observeOutboxBacklog({
+    backlog: () => outbox.backlog(),
+    onReadFailed: (error) => logger.warn("outbox.backlog_unreadable", { error }),
   });
   const authorizer = createAuthorizer({
     client: createAuthClient({ ...config.auth, logger }),

@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, TEST_PATH } from "@tracemesh/testing";
 import { expect, test } from "vitest";
+import { readReplayPlan } from "./replay-plan.ts";
 
 function runDemo(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, "main.ts"), "--once"], {
@@ -20,10 +21,20 @@ function runDemo(env: Record<string, string>): Promise<{ code: number | null; ou
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, output })));
 }
 
-test("pnpm demo follows a failing request through body, log, trace and metrics, and a todo across NATS", async () => {
-  const ports = await Promise.all(Array.from({ length: 8 }, freePort));
+/** The part of the demo's report from section `n` to the next one. */
+function section(output: string, n: number): string {
+  const start = output.indexOf(`\n${n}. `);
+  const end = output.indexOf(`\n${n + 1}. `, start + 1);
+  return output.slice(start, end === -1 ? undefined : end);
+}
+
+test("pnpm demo replays the incident, follows a failing request and a todo, and the alert from firing to resolved", async () => {
+  const plan = readReplayPlan();
+  const burst = plan.phases.find((phase) => phase.errorsPerSecond > 0);
+  const ports = await Promise.all(Array.from({ length: 10 }, freePort));
   const [todoApiPort, metricsPort, authPort, authMetricsPort, otlpPort, closedPort] = ports;
-  const [notifierPort, notifierMetricsPort] = ports.slice(6);
+  const [notifierPort, notifierMetricsPort, prometheusPort, alertmanagerPort] = ports.slice(6);
+  const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-demo-"));
   const { code, output } = await runDemo({
     TODO_API_PORT: String(todoApiPort),
     TODO_API_METRICS_PORT: String(metricsPort),
@@ -32,32 +43,42 @@ test("pnpm demo follows a failing request through body, log, trace and metrics, 
     NOTIFIER_PORT: String(notifierPort),
     NOTIFIER_METRICS_PORT: String(notifierMetricsPort),
     OTLP_PORT: String(otlpPort),
+    PROMETHEUS_PORT: String(prometheusPort),
+    ALERTMANAGER_PORT: String(alertmanagerPort),
     // Its own nats-server: the shared one's JetStream state stays other tests' business.
     DEMO_NATS: "private",
+    // A test fails, never skips, without Prometheus and Alertmanager: CI installs them.
+    DEMO_ALERTING: "required",
     JAEGER_QUERY_URL: `http://127.0.0.1:${closedPort}`,
-    DEMO_DATA_DIR: await mkdtemp(join(tmpdir(), "tracemesh-demo-")),
+    DEMO_DATA_DIR: dataDir,
   });
 
   expect(code, output).toBe(0);
-  expect(output).toContain("5xx: 10");
-  // With alice's token every /v1 request got through auth: no 401s among them.
+  // 1: the replay of load/replay.json, phase by phase; with alice's token no 4xx at all.
+  const replay = section(output, 1);
+  const burstErrors = (burst?.seconds ?? 0) * (burst?.errorsPerSecond ?? 0);
+  expect(replay).toMatch(new RegExp(`burst .* 5xx: ${burstErrors} `));
+  expect(replay).toMatch(/baseline .*requests {3}2xx: \d+ {3}5xx rate 0%/);
+  expect(replay).not.toContain("4xx");
   expect(output).toContain("logged in as alice");
-  expect(output).toMatch(/2xx: 1[0-9]/);
-  expect(output).not.toContain("4xx:");
+
+  // 2 to 5: one failing request through its body, log line, trace and metrics.
   const traceId = output.match(/"traceId": "([0-9a-f]{32})"/)?.[1];
   expect(traceId, output).toBeDefined();
   expect(output).toContain(`traceresponse: 00-${traceId}-`);
   expect(output).toMatch(
     new RegExp(`"event":"http.request","traceId":"${traceId}".*"stack":"RangeError`),
   );
-  expect(output).toMatch(new RegExp(`trace ${traceId} · \\d+ spans`));
-  expect(output).toContain("todo-api: GET /error [server] ERROR");
-  expect(output).toMatch(/tracemesh_errors_total\{error_code="INTERNAL_ERROR",[^}]*\} 10/);
+  expect(section(output, 4)).toMatch(new RegExp(`trace ${traceId} · \\d+ spans`));
+  expect(section(output, 4)).toContain("todo-api: GET /error [server] ERROR");
+  expect(section(output, 5)).toMatch(
+    new RegExp(`tracemesh_errors_total\\{error_code="INTERNAL_ERROR",[^}]*\\} ${burstErrors}`),
+  );
   expect(output).toContain(`pnpm trace ${traceId}`);
 
   // 6: the first todo, from its POST through NATS to the notifier's delivery, one trace.
   expect(output).toMatch(/nats {6}nats:\/\/127\.0\.0\.1:\d+ \(private /);
-  const journey = output.slice(output.indexOf("6. A todo's journey across the queue:"));
+  const journey = section(output, 6);
   expect(journey, output).toContain("POST /v1/todos: HTTP 201");
   const todoTraceId = journey.match(/traceresponse: 00-([0-9a-f]{32})-/)?.[1];
   expect(todoTraceId, output).toBeDefined();
@@ -68,4 +89,40 @@ test("pnpm demo follows a failing request through body, log, trace and metrics, 
   expect(journey).toContain("todo-api: send todo.events.created [producer]");
   expect(journey).toContain("notifier: process todo.events.created [consumer]");
   expect(journey).toContain("auth: GET /v1/users/:id [server]");
-}, 120_000);
+
+  // 7: the incident alert fires within its budget, reaches the notifier with an example
+  // failing trace that the trace backend has, and resolves after the burst.
+  const alert = section(output, 7);
+  expect(alert).toContain('HttpErrorRatioHigh{service="todo-api"} pending in Prometheus');
+  const firedAfter = Number(alert.match(/\+(\d+\.\d) s +firing/)?.[1]);
+  expect(firedAfter, alert).toBeLessThanOrEqual(plan.alert.firesWithinSeconds);
+  expect(alert).not.toContain("LATE");
+  expect(alert).toContain(
+    'delivered by the notifier: "todo-api answers 5xx to more than 5 % of requests"',
+  );
+  expect(alert).toContain("runbook docs/runbooks/http-error-ratio-high.md");
+  const exampleTraceId = alert.match(/example trace http:\/\/\S+\/trace\/([0-9a-f]{32})/)?.[1];
+  expect(exampleTraceId, alert).toBeDefined();
+  // Drawn from the trace backend: a GET /error that answered 500.
+  expect(alert).toMatch(new RegExp(`trace ${exampleTraceId} · `));
+  expect(alert).toMatch(/todo-api: GET \/error \[server\] ERROR .*http\.response\.status_code=500/);
+  expect(alert).toMatch(/\+\d+\.\d s +the resolved notification delivered/);
+
+  // The notifier's own log line of that delivery names the same trace.
+  const notifierLog = await readFile(join(dataDir, "logs/notifier.log"), "utf8");
+  const deliveries = notifierLog
+    .split("\n")
+    .filter((line) => line.includes('"event":"notification.delivered"'))
+    .map((line) => JSON.parse(line) as { notification: Record<string, unknown> })
+    .map(({ notification }) => notification)
+    .filter(
+      (n) =>
+        n.kind === "alert" &&
+        (n.labels as Record<string, string>).alertname === "HttpErrorRatioHigh",
+    );
+  expect(deliveries.map((n) => n.status)).toEqual(["firing", "resolved"]);
+  expect(deliveries[0]).toMatchObject({
+    labels: { service: "todo-api", severity: "page" },
+    exampleTrace: { traceId: exampleTraceId },
+  });
+}, 300_000);

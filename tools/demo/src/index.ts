@@ -1,3 +1,3 @@
 export { login } from "./login.ts";
 export { type IncidentResult, type ObservedResponse, replayIncident } from "./replay-incident.ts";
-export { type LogLine, type ServiceProcess, startServiceProcess } from "./service-process.ts";
+export { burstPhase, type ReplayPlan, readReplayPlan } from "./replay-plan.ts";

@@ -1,35 +1,39 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { configOrExit } from "@tracemesh/config";
-import { fetchTrace, type TraceSpan } from "@tracemesh/trace";
+import { type Mesh, REPO_ROOT, readDemoSecrets, startMesh } from "@tracemesh/mesh";
+import { fetchTrace, type TraceSpan } from "@tracemesh/trace-query";
 import { loadConfig } from "./config.ts";
 import { login } from "./login.ts";
-import { openNats } from "./nats-server.ts";
+import {
+  type AlertReport,
+  printAlertFiring,
+  printAlertResolution,
+} from "./print-alert-lifecycle.ts";
 import type { JourneyReport } from "./print-journey.ts";
 import { printReport } from "./print-report.ts";
 import { type IncidentResult, replayIncident } from "./replay-incident.ts";
+import { readReplayPlan } from "./replay-plan.ts";
 import { scrapeMetrics } from "./scrape-metrics.ts";
-import type { ServiceProcess } from "./service-process.ts";
-import { type Mesh, startMesh } from "./start-mesh.ts";
 import { followTodo } from "./todo-journey.ts";
-import { openTraceBackend } from "./trace-backend.ts";
+import { type AlertWatch, watchAlert } from "./watch-alert.ts";
 
-const repoRoot = resolve(import.meta.dirname, "../../..");
 const config = configOrExit("demo", () => loadConfig());
-const dataDir = resolve(repoRoot, config.DEMO_DATA_DIR);
+const plan = readReplayPlan();
+const dataDir = resolve(REPO_ROOT, config.DEMO_DATA_DIR);
 const write = (text: string) => process.stdout.write(`${text}\n`);
+// The alert resolves once the burst has left the rule's 1 m window and keep_firing_for's 30 s
+// have passed, then Alertmanager's next group interval sends it: about 100 s after the burst.
+const RESOLVE_WAIT_MS = 180_000;
 
-async function followFirstTodo(
-  incident: IncidentResult,
-  mesh: Mesh,
-  queryUrl: string,
-): Promise<JourneyReport> {
+async function followFirstTodo(incident: IncidentResult, mesh: Mesh): Promise<JourneyReport> {
   const created = incident.responses.find((r) => r.method === "POST" && r.status === 201);
-  if (!mesh.notifier) return { skipped: `no NATS: ${mesh.natsDescription}` };
+  const notifier = mesh.services.notifier;
+  if (!notifier) return { skipped: `no NATS: ${mesh.nats.description}` };
   if (!created) return { skipped: "no todo was created" };
-  const journey = await followTodo({ created, notifier: mesh.notifier, queryUrl });
+  const journey = await followTodo({ created, notifier, queryUrl: mesh.traces.queryUrl });
   if (!journey) return { skipped: "the POST /v1/todos response had no traceresponse header" };
-  return { journey, notifierLogFile: mesh.notifierLogFile };
+  return { journey, notifierLogFile: resolve(dataDir, "logs/notifier.log") };
 }
 
 async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpan[] | undefined> {
@@ -41,58 +45,125 @@ async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpa
   return undefined;
 }
 
-write(
-  "tracemesh demo: starting auth, todo-api and the notifier with telemetry and NATS, then replaying the /error incident\n",
-);
-await rm(dataDir, { recursive: true, force: true });
-const traces = await openTraceBackend(config.JAEGER_QUERY_URL, config.OTLP_PORT);
-const nats = await openNats({
-  natsUrl: config.NATS_URL,
-  mode: config.DEMO_NATS,
-  dataDir,
-  searchPath: config.PATH,
-});
-const services: ServiceProcess[] = [];
-// Services first: they drain their NATS connections before the private server goes away.
-const stopAll = async () => {
-  await Promise.all(services.map((service) => service.stop()));
-  await Promise.all([traces.close(), nats.close()]);
-};
-let todoApiUrl = "";
+/** Watches the plan's alert from the burst on, when Prometheus runs. */
+function watchTheAlert(mesh: Mesh, burstStartedAt: number): AlertWatch | undefined {
+  const notifier = mesh.services.notifier;
+  if (!mesh.prometheus || !notifier) return undefined;
+  return watchAlert({
+    prometheusUrl: mesh.prometheus.url,
+    notifier,
+    alert: plan.alert,
+    burstStartedAt,
+  });
+}
 
-try {
-  const mesh = await startMesh({ config, repoRoot, dataDir, traces, nats, write, services });
-  todoApiUrl = mesh.todoApiUrl;
+async function alertReport(mesh: Mesh, watch: AlertWatch | undefined): Promise<AlertReport> {
+  if (!watch || !mesh.prometheus || !mesh.alertmanager) {
+    return { skipped: `no Prometheus and Alertmanager: ${mesh.alertingNote}` };
+  }
+  // Firing within the plan's budget, then Alertmanager's group_wait before the notification.
+  const timeline = await watch.until(
+    (t) => t.firing !== undefined,
+    (plan.alert.firesWithinSeconds + 30) * 1000,
+  );
+  const exampleTraceId = timeline.firing?.exampleTrace?.traceId;
+  return {
+    timeline,
+    exampleTrace: exampleTraceId
+      ? await waitForTrace(exampleTraceId, mesh.traces.queryUrl)
+      : undefined,
+    prometheusUrl: mesh.prometheus.url,
+    alertmanagerUrl: mesh.alertmanager.url,
+    firesWithinSeconds: plan.alert.firesWithinSeconds,
+  };
+}
 
+async function run(mesh: Mesh): Promise<void> {
   // The demo user's public password (services/auth's demo users).
-  const accessToken = await login(mesh.authUrl, "alice", "alice-demo-password");
-  write("   logged in as alice: every todo-api request carries her bearer token");
+  const accessToken = await login(mesh.urls.auth, "alice", "alice-demo-password");
+  write("   logged in as alice: every todo-api request carries her bearer token\n");
 
-  const incident = await replayIncident({ baseUrl: todoApiUrl, accessToken });
+  let watch: AlertWatch | undefined;
+  const incident = await replayIncident({
+    baseUrl: mesh.urls["todo-api"],
+    accessToken,
+    plan,
+    onPhase(phase) {
+      const errors = phase.errorsPerSecond > 0 ? ` + GET /error at ${phase.errorsPerSecond}/s` : "";
+      write(
+        `   ${phase.name.padEnd(9)} ${phase.seconds} s: CRUD at ${plan.crud.requestsPerSecond}/s${errors}`,
+      );
+      if (phase.errorsPerSecond > 0) watch ??= watchTheAlert(mesh, Date.now());
+    },
+  });
   const traceId = (incident.failing?.body as { traceId?: string } | undefined)?.traceId;
-  const todoApi = services.find((service) => service.name === "todo-api");
+  const todoApi = mesh.services["todo-api"];
   const logLines =
     traceId && todoApi ? todoApi.logs().filter((line) => line.traceId === traceId) : [];
-  const trace = traceId ? await waitForTrace(traceId, traces.queryUrl) : undefined;
-  const metrics = await scrapeMetrics(mesh.metricsUrl, [
+  const trace = traceId ? await waitForTrace(traceId, mesh.traces.queryUrl) : undefined;
+  const metrics = await scrapeMetrics(mesh.metricsUrls["todo-api"], [
     "tracemesh_errors_total",
     "http_server_request_duration_count",
   ]);
-  const journey = await followFirstTodo(incident, mesh, traces.queryUrl);
-  printReport({ incident, logLines, trace, metrics, metricsUrl: mesh.metricsUrl, journey }, write);
+  const journey = await followFirstTodo(incident, mesh);
+  printReport(
+    { incident, logLines, trace, metrics, metricsUrl: mesh.metricsUrls["todo-api"], journey },
+    write,
+  );
+
+  const report = await alertReport(mesh, watch);
+  if (printAlertFiring(report, write) && watch) {
+    write(
+      "   … waiting for it to resolve: the burst must leave the rule's 1 m window, then 30 s of keep_firing_for",
+    );
+    const timeline = await watch.until((t) => t.resolved !== undefined, RESOLVE_WAIT_MS);
+    printAlertResolution(timeline, write);
+  }
+  watch?.stop();
+  write(`\nFollow it yourself:  pnpm trace ${traceId ?? "<traceId>"}`);
+  if (mesh.prometheus && mesh.alertmanager) {
+    write(`Alerts:              ${mesh.prometheus.url}/alerts   ${mesh.alertmanager.url}`);
+  }
+}
+
+write(
+  "tracemesh demo: starting auth, todo-api and the notifier with telemetry, NATS, Prometheus and Alertmanager, then replaying the /error incident\n",
+);
+await rm(dataDir, { recursive: true, force: true });
+let mesh: Mesh;
+try {
+  mesh = await startMesh({
+    ports: config.ports,
+    dataDir,
+    natsUrl: config.NATS_URL,
+    natsMode: config.DEMO_NATS,
+    jaegerQueryUrl: config.JAEGER_QUERY_URL,
+    searchPath: config.PATH,
+    inheritedEnv: config.inheritedEnv,
+    secrets: readDemoSecrets(),
+    alerting: config.DEMO_ALERTING,
+    write,
+  });
+} catch (error) {
+  write(`\ndemo failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+try {
+  await run(mesh);
 } catch (error) {
   write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-  await stopAll();
+  await mesh.stop();
   process.exit(1);
 }
 
 if (config.once) {
-  await stopAll();
+  await mesh.stop();
 } else {
   write(
-    `\nThe services keep running: try  curl -i ${todoApiUrl}/error   (Ctrl-C stops everything)`,
+    `\nThe services keep running: try  curl -i ${mesh.urls["todo-api"]}/error   (Ctrl-C stops everything)`,
   );
-  const stop = () => void stopAll().then(() => process.exit(0));
+  const stop = () => void mesh.stop().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }

@@ -7,6 +7,7 @@ const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const created: ObservedResponse = {
   method: "POST",
   path: "/v1/todos",
+  phase: "baseline",
   status: 201,
   headers: new Headers({ traceresponse: `00-${TRACE_ID}-00f067aa0ba902b7-01` }),
   body: {},

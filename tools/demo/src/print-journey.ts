@@ -1,5 +1,5 @@
+import type { LogLine } from "@tracemesh/mesh";
 import { renderTrace } from "@tracemesh/trace";
-import type { LogLine } from "./service-process.ts";
 import type { TodoJourney } from "./todo-journey.ts";
 
 export type JourneyReport =

@@ -1,7 +1,8 @@
-import { renderTrace, type TraceSpan } from "@tracemesh/trace";
+import type { LogLine } from "@tracemesh/mesh";
+import { renderTrace } from "@tracemesh/trace";
+import type { TraceSpan } from "@tracemesh/trace-query";
 import { type JourneyReport, printJourney } from "./print-journey.ts";
-import type { IncidentResult } from "./replay-incident.ts";
-import type { LogLine } from "./service-process.ts";
+import type { IncidentResult, ObservedResponse } from "./replay-incident.ts";
 
 export interface DemoReport {
   incident: IncidentResult;
@@ -20,16 +21,30 @@ const indent = (text: string, prefix = "   ") =>
     .map((line) => `${prefix}${line}`)
     .join("\n");
 
-function statusTally(incident: IncidentResult): string {
+function tally(responses: ObservedResponse[]): string {
   const byClass = new Map<string, number>();
-  for (const { status } of incident.responses) {
-    const key = `${Math.floor(status / 100)}xx`;
+  for (const { status } of responses) {
+    const key = status === 0 ? "no answer" : `${Math.floor(status / 100)}xx`;
     byClass.set(key, (byClass.get(key) ?? 0) + 1);
   }
-  const failures = incident.responses.filter((r) => r.status >= 500).length;
-  const rate = ((failures / incident.responses.length) * 100).toFixed(0);
-  const tally = [...byClass].map(([key, count]) => `${key}: ${count}`).join("   ");
-  return `${incident.responses.length} requests   ${tally}   5xx rate ${rate}%`;
+  const failures = responses.filter((r) => r.status >= 500).length;
+  const rate = responses.length === 0 ? 0 : (failures / responses.length) * 100;
+  const counts = [...byClass]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => `${key}: ${count}`)
+    .join("   ");
+  return `${String(responses.length).padStart(4)} requests   ${counts}   5xx rate ${rate.toFixed(0)}%`;
+}
+
+/** One line a phase, in the replay's order. */
+function phaseTallies(incident: IncidentResult): string {
+  const phases = [...new Set(incident.responses.map((r) => r.phase))];
+  return phases
+    .map((phase) => {
+      const responses = incident.responses.filter((r) => r.phase === phase);
+      return `   ${phase.padEnd(9)} ${tally(responses)}`;
+    })
+    .join("\n");
 }
 
 /** Keeps the first frames of a logged stack: enough to see where it broke, short enough to read. */
@@ -41,13 +56,13 @@ function shortenStack(line: LogLine): LogLine {
   return { ...line, error: { ...error, stack } };
 }
 
-/** Writes what the demo saw: one failing request followed through body, headers, logs, trace, metrics. */
+/** Sections 1 to 6: one failing request through body, headers, logs, trace, metrics; a todo across the queue. */
 export function printReport(report: DemoReport, write: (text: string) => void): void {
   const { incident, logLines, trace, metrics, metricsUrl, journey } = report;
   const failing = incident.failing;
-  write(`\n1. Replayed the incident: ${statusTally(incident)}`);
+  write(`\n1. Replayed the incident (load/replay.json): ${tally(incident.responses).trim()}`);
+  write(phaseTallies(incident));
   if (!failing) return;
-  const body = failing.body as { traceId?: string };
   write(`\n2. What the client saw for ${failing.method} ${failing.path}: HTTP ${failing.status}`);
   write(indent(`traceresponse: ${failing.headers.get("traceresponse")}`));
   write(indent(`x-request-id:  ${failing.headers.get("x-request-id")}`));
@@ -65,5 +80,4 @@ export function printReport(report: DemoReport, write: (text: string) => void): 
   write(`\n5. The same failures in the metrics (${metricsUrl}):`);
   write(indent(metrics.length > 0 ? metrics.join("\n") : "(no samples yet)"));
   printJourney(journey, write);
-  write(`\nFollow it yourself:  pnpm trace ${body.traceId ?? "<traceId>"}`);
 }

@@ -1,6 +1,6 @@
-import { fetchTrace, type TraceSpan } from "@tracemesh/trace";
+import type { LogLine, ServiceProcess } from "@tracemesh/mesh";
+import { fetchTrace, type TraceSpan } from "@tracemesh/trace-query";
 import type { ObservedResponse } from "./replay-incident.ts";
-import type { LogLine, ServiceProcess } from "./service-process.ts";
 
 /** The services a todo's trace crosses: the API, the queue's consumer, and auth for both. */
 export const JOURNEY_SERVICES = ["todo-api", "notifier", "auth"];

@@ -10,6 +10,19 @@ export interface TraceQuery {
   startTimeMax?: bigint;
   /** @default 20 */
   limit?: number;
+  /**
+   * Span attributes that must match, compared as text. As in Jaeger, `error` is the span's
+   * status instead ("true": ERROR, "false": OK).
+   */
+  attributes?: Record<string, string>;
+}
+
+function matchesAttributes(span: FlatSpan, attributes: Record<string, string>): boolean {
+  return Object.entries(attributes).every(([key, expected]) => {
+    if (key === "error") return span.status.code === (expected === "true" ? "ERROR" : "OK");
+    const actual = span.attributes[key];
+    return actual !== undefined && actual !== null && String(actual) === expected;
+  });
 }
 
 function matches(span: FlatSpan, query: TraceQuery): boolean {
@@ -18,7 +31,8 @@ function matches(span: FlatSpan, query: TraceQuery): boolean {
     (query.serviceName === undefined || span.serviceName === query.serviceName) &&
     (query.operationName === undefined || span.name === query.operationName) &&
     (query.startTimeMin === undefined || start >= query.startTimeMin) &&
-    (query.startTimeMax === undefined || start <= query.startTimeMax)
+    (query.startTimeMax === undefined || start <= query.startTimeMax) &&
+    (query.attributes === undefined || matchesAttributes(span, query.attributes))
   );
 }
 

@@ -106,10 +106,10 @@ describe("GET /api/v3/services", () => {
 describe("GET /api/v3/traces", () => {
   async function withTraces() {
     const { store, app } = await setup();
-    for (const [n, service, name, start] of [
-      [1, "auth", "authorize", "2023-11-14T22:13:21Z"],
-      [2, "auth", "profile", "2023-11-14T22:13:22Z"],
-      [3, "notifier", "deliver", "2023-11-14T22:13:23Z"],
+    for (const [n, service, name, start, statusCode] of [
+      [1, "auth", "authorize", "2023-11-14T22:13:21Z", 2],
+      [2, "auth", "profile", "2023-11-14T22:13:22Z", 0],
+      [3, "notifier", "deliver", "2023-11-14T22:13:23Z", 1],
     ] as const) {
       const startTimeUnixNano = String(BigInt(Date.parse(start)) * 1_000_000n);
       store.add(
@@ -119,6 +119,8 @@ describe("GET /api/v3/traces", () => {
           service,
           name,
           startTimeUnixNano,
+          statusCode,
+          attributes: { "http.route": `/${name}` },
         }).resourceSpans,
       );
     }
@@ -159,6 +161,20 @@ describe("GET /api/v3/traces", () => {
     ]);
   });
 
+  it("filters by attributes, error meaning the span's status as in Jaeger", async () => {
+    const { find } = await withTraces();
+    const attributes = (value: object) =>
+      `query.attributes=${encodeURIComponent(JSON.stringify(value))}`;
+
+    // The setup's own trace has a failed client span too.
+    expect((await find(attributes({ error: "true" }))).traceIds).toEqual([traceIdOf(1), TRACE_ID]);
+    expect((await find(attributes({ error: "false" }))).traceIds).toEqual([traceIdOf(3)]);
+    expect(
+      (await find(`query.service_name=auth&${attributes({ "http.route": "/profile" })}`)).traceIds,
+    ).toEqual([traceIdOf(2)]);
+    expect((await find(attributes({ error: "true", "http.route": "/profile" }))).status).toBe(404);
+  });
+
   it("answers 404 when nothing matches, as Jaeger does", async () => {
     const { find } = await withTraces();
 
@@ -168,15 +184,40 @@ describe("GET /api/v3/traces", () => {
     expect(body).toEqual({ error: { httpCode: 404, message: "No traces found" } });
   });
 
-  it.each(["query.start_time_min=yesterday", "query.num_traces=0", "query.num_traces=many"])(
-    "answers 400 to %s",
-    async (query) => {
-      const { find } = await withTraces();
+  it.each([
+    "query.start_time_min=yesterday",
+    "query.num_traces=0",
+    "query.num_traces=many",
+    "query.attributes=error",
+    `query.attributes=${encodeURIComponent('{"error":true}')}`,
+  ])("answers 400 to %s", async (query) => {
+    const { find } = await withTraces();
 
-      const { status, body } = await find(query);
+    const { status, body } = await find(query);
 
-      expect(status).toBe(400);
-      expect(body.error.message).toMatch(/^malformed parameter query\./);
-    },
-  );
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/^malformed parameter query\./);
+  });
+});
+
+describe("GET /trace/:traceId", () => {
+  it("draws the trace as text, where Jaeger's UI shows it", async () => {
+    const { app } = await setup();
+
+    const response = await app.request(`/trace/${TRACE_ID}`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toContain(`trace ${TRACE_ID} · 2 spans · 1 services`);
+    expect(text).toContain("todo-api: GET /v1/todos/:id [server]");
+    expect(text).toContain("todo-api: POST /v1/authorize [client] ERROR");
+  });
+
+  it("answers 404 for a trace it does not have", async () => {
+    const { app } = await setup();
+
+    expect((await app.request(`/trace/${traceIdOf(7)}`)).status).toBe(404);
+    expect((await app.request("/trace/not-hex")).status).toBe(404);
+  });
 });

@@ -14,6 +14,20 @@ const nanosSinceEpoch = v.pipe(
   v.transform((value) => BigInt(Date.parse(value)) * 1_000_000n),
 );
 
+// A JSON object of strings, as Jaeger (2.19 on) reads `query.attributes`.
+const attributesJson = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      return JSON.parse(dataset.value) as unknown;
+    } catch {
+      addIssue({ message: "must be a JSON object" });
+      return NEVER;
+    }
+  }),
+  v.record(v.string(), v.string(), "must be a JSON object of strings"),
+);
+
 // Jaeger's names for the FindTraces parameters; the duration filters are not supported.
 const FindTracesQuery = v.object({
   "query.service_name": v.optional(v.string()),
@@ -23,6 +37,7 @@ const FindTracesQuery = v.object({
   "query.num_traces": v.optional(
     v.pipe(v.string(), v.toNumber(), v.integer("must be an integer"), v.minValue(1)),
   ),
+  "query.attributes": v.optional(attributesJson),
 });
 
 /** Body of Jaeger's GetTrace and FindTraces answers: the spans as OTLP `TracesData`. */
@@ -80,6 +95,7 @@ export function createJaegerQueryRoutes(store: SpanStore): Hono {
       startTimeMin: query["query.start_time_min"],
       startTimeMax: query["query.start_time_max"],
       limit: query["query.num_traces"],
+      attributes: query["query.attributes"],
     });
     if (traces.length === 0) return jaegerError(c, 404, "No traces found");
     return c.json<JaegerTracesResponse>({ result: toTracesData(traces.flat()) });

@@ -78,6 +78,10 @@ export function otlpJsonRequest(options: {
   service?: string;
   name?: string;
   startTimeUnixNano?: string;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. @default 0 */
+  statusCode?: number;
+  /** String attributes of the span. */
+  attributes?: Record<string, string>;
 }) {
   return {
     resourceSpans: [
@@ -96,7 +100,11 @@ export function otlpJsonRequest(options: {
                 kind: 2,
                 startTimeUnixNano: options.startTimeUnixNano ?? "1700000000000000000",
                 endTimeUnixNano: "1700000000001000000",
-                status: {},
+                status: options.statusCode ? { code: options.statusCode } : {},
+                attributes: Object.entries(options.attributes ?? {}).map(([key, value]) => ({
+                  key,
+                  value: { stringValue: value },
+                })),
               },
             ],
           },

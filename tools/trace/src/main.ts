@@ -1,5 +1,5 @@
+import { fetchTrace } from "@tracemesh/trace-query";
 import { loadConfig } from "./config.ts";
-import { fetchTrace } from "./fetch-trace.ts";
 import { renderTrace } from "./render-trace.ts";
 
 const TRACE_ID = /^[0-9a-f]{32}$/;

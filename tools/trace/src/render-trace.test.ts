@@ -1,5 +1,5 @@
+import { flattenOtlpTrace } from "@tracemesh/trace-query";
 import { describe, expect, test } from "vitest";
-import { flattenOtlpTrace } from "./otlp-trace.ts";
 import { renderTrace } from "./render-trace.ts";
 
 const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -1,4 +1,4 @@
-import type { TraceSpan } from "./otlp-trace.ts";
+import type { TraceSpan } from "@tracemesh/trace-query";
 
 const BAR_WIDTH = 24;
 const SHOWN_ATTRIBUTES = [

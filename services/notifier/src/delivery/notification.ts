@@ -1,4 +1,5 @@
 import type { TodoEventType } from "@tracemesh/queue";
+import type { ExampleTrace } from "../alerts/example-trace.ts";
 import type { UserProfile } from "../profiles/user-profile.ts";
 
 /** A todo event, told to the todo's owner. */
@@ -23,6 +24,15 @@ export interface AlertNotification {
   id: string;
   status: "firing" | "resolved";
   labels: Record<string, string>;
+  /** One line: what is wrong (the rule's `summary`, or the alert's name). */
+  summary: string;
+  /** What was measured, with the value (the rule's `description`). */
+  description: string;
+  /** What to do: `docs/runbooks/<alert>.md` in the repository. */
+  runbookUrl: string | null;
+  /** A failing request of the alert's service, for an error alert that is firing. */
+  exampleTrace: ExampleTrace | null;
+  /** The rule's other annotations. */
   annotations: Record<string, string>;
   startsAt: string;
   endsAt: string;

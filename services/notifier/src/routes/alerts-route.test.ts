@@ -1,12 +1,17 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DependencyError } from "@tracemesh/errors";
+import { captureLogger } from "@tracemesh/logger/testing";
+import { createDependencyClient } from "@tracemesh/resilience";
 import { describe, expect, test } from "vitest";
 import { alertmanagerPayload } from "../alerts/alertmanager-payload.fixture.ts";
+import { createExampleTraceFinder } from "../alerts/example-trace.ts";
 import { ALERTS_TOKEN, createTestApp, postJson } from "../test-utils.ts";
 
 const authorized = { Authorization: `Bearer ${ALERTS_TOKEN}` };
 
 describe("POST /v1/alerts", () => {
-  test("delivers one notification per alert with its status, labels and annotations", async () => {
+  test("delivers one notification per alert with its status, labels, summary, runbook and times", async () => {
     const { app, capture } = createTestApp();
     const payload = alertmanagerPayload();
     const response = await postJson(app, "/v1/alerts", payload, authorized);
@@ -18,7 +23,12 @@ describe("POST /v1/alerts", () => {
         id: "3f9c2a51b4e0d7c8:firing:2026-11-25T10:00:00.123456789Z",
         status: "firing",
         labels: payload.alerts[0]?.labels,
-        annotations: payload.alerts[0]?.annotations,
+        summary: "todo-api answers 5xx to more than 5 % of requests",
+        description: "todo-api answered 5xx to 33.33% of its requests over the last minute.",
+        runbookUrl: "docs/runbooks/http-error-ratio-high.md",
+        // No trace backend configured: delivered without an example.
+        exampleTrace: null,
+        annotations: { example_trace: "error" },
         startsAt: "2026-11-25T10:00:00.123456789Z",
         endsAt: "0001-01-01T00:00:00Z",
         generatorURL: payload.alerts[0]?.generatorURL,
@@ -37,6 +47,50 @@ describe("POST /v1/alerts", () => {
     const [first] = capture.delivered;
     expect(first?.deadline.remainingMs()).toBeGreaterThan(0);
     expect(first?.deadline.remainingMs()).toBeLessThanOrEqual(5000);
+  });
+
+  test("a firing error alert names its example trace; the resolved one does not look", async () => {
+    const asked: string[] = [];
+    const exampleTrace = { traceId: "a".repeat(32), url: `http://jaeger/trace/${"a".repeat(32)}` };
+    const { app, capture } = createTestApp({
+      findExampleTrace: async (alert) => {
+        asked.push(alert.status);
+        return alert.status === "firing" ? exampleTrace : undefined;
+      },
+    });
+    await postJson(app, "/v1/alerts", alertmanagerPayload(), authorized);
+    const [firing, resolved] = capture.notifications();
+    expect(firing).toMatchObject({ status: "firing", exampleTrace });
+    expect(resolved).toMatchObject({ status: "resolved", exampleTrace: null });
+    expect(asked).toEqual(["firing", "resolved"]);
+  });
+
+  test("a trace backend that never answers delays no alert beyond the lookup's timeout", async () => {
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const queryUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    try {
+      const client = createDependencyClient({
+        name: "traces",
+        baseUrl: queryUrl,
+        timeouts: { attemptMs: 300, totalMs: 300 },
+        retry: { maxAttempts: 1 },
+      });
+      const { logger } = captureLogger({ service: "notifier" });
+      const findExampleTrace = createExampleTraceFinder({ client, uiUrl: queryUrl, logger });
+      const { app, capture } = createTestApp({ findExampleTrace });
+      const started = Date.now();
+      const response = await postJson(app, "/v1/alerts", alertmanagerPayload(), authorized);
+      expect(response.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(capture.notifications()).toEqual([
+        expect.objectContaining({ status: "firing", exampleTrace: null }),
+        expect.objectContaining({ status: "resolved", exampleTrace: null }),
+      ]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 
   test("an older Alertmanager without truncatedAlerts is accepted", async () => {

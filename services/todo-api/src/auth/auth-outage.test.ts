@@ -89,7 +89,8 @@ test("auth that never answers: 503 within REQUEST_BUDGET_MS, and auth was told l
   const [response, elapsed] = await timed(t);
   await expectAuthUnavailable(response);
   expect(elapsed).toBeGreaterThanOrEqual(400);
-  expect(elapsed).toBeLessThan(800);
+  // Ended by the budget, not by the 5 s attempt timeout (the margin is for a loaded machine).
+  expect(elapsed).toBeLessThan(2_000);
   const told = Number(auth.hits[0]?.headers.get("x-request-timeout-ms"));
   expect(told).toBeGreaterThan(0);
   expect(told).toBeLessThan(500);

@@ -265,6 +265,33 @@ export function describeOutbox(backend: string, open: () => Promise<TestDatabase
       expect(await source.claimPending(10)).toEqual([pending]);
     });
 
+    test("the backlog counts pending and parked rows and ages the oldest pending one", async () => {
+      const source = createSqlOutboxSource(client);
+      expect(await source.backlog()).toEqual({
+        pending: 0,
+        parked: 0,
+        oldestPendingAgeSeconds: 0,
+      });
+      const [published, parked, waiting, waitingLonger] = Array.from({ length: 4 }, () =>
+        outboxRecord(),
+      );
+      if (!published || !parked || !waiting || !waitingLonger) throw new Error("no records");
+      for (const record of [published, parked, waiting, waitingLonger]) {
+        await appendOutboxEvent(client, record);
+      }
+      await client.query(
+        "UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE id = $1",
+        [waitingLonger.id],
+      );
+      await source.markPublished([published.id]);
+      await source.markFailed(parked.id, "over max_payload");
+
+      const backlog = await source.backlog();
+      expect(backlog).toMatchObject({ pending: 2, parked: 1 });
+      expect(backlog.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(90);
+      expect(backlog.oldestPendingAgeSeconds).toBeLessThan(120);
+    });
+
     test("a claim size that is not a positive whole number is refused", async () => {
       const source = createSqlOutboxSource(client);
       for (const limit of [0, -1, 1.5]) {

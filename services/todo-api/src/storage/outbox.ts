@@ -10,12 +10,24 @@ export interface SqlOutboxSourceOptions {
   leaseMs?: number;
 }
 
+/** What waits in the outbox: the gauges the queue-hop alerts read. */
+export interface OutboxBacklog {
+  /** Rows neither published nor parked. */
+  pending: number;
+  /** Rows no retry can publish, waiting for someone to look. */
+  parked: number;
+  /** Seconds since the oldest pending row was written; 0 when none is pending. */
+  oldestPendingAgeSeconds: number;
+}
+
 /** The table over SQL, as the relay sees it, plus the upkeep todo-api does on it. */
 export interface SqlOutboxSource extends OutboxSource {
   /** Keeps why publishing this row failed, for whoever looks at a row that stays pending. */
   recordFailure(id: string, error: unknown): Promise<void>;
   /** Deletes rows published more than `retainMs` ago; resolves to how many. */
   prunePublished(retainMs: number): Promise<number>;
+  /** Counts what waits: one statement over the unpublished rows (the partial indexes). */
+  backlog(): Promise<OutboxBacklog>;
 }
 
 interface OutboxRow {
@@ -29,6 +41,13 @@ interface OutboxRow {
 }
 
 const ERROR_TEXT_LIMIT = 500;
+
+const BACKLOG = `
+SELECT count(*) FILTER (WHERE failed_at IS NULL)::integer AS pending,
+       count(*) FILTER (WHERE failed_at IS NOT NULL)::integer AS parked,
+       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE failed_at IS NULL)),
+                0)::float8 AS oldest_pending_age_seconds
+  FROM outbox WHERE published_at IS NULL`;
 
 // One statement, so one short transaction: rows locked by a concurrent claim are skipped, and
 // rows it already committed are excluded by their lease when the lock is re-checked.
@@ -136,6 +155,20 @@ export function createSqlOutboxSource(
         [retainMs],
       );
       return result.rowCount;
+    },
+
+    async backlog() {
+      const result = await client.query<{
+        pending: number;
+        parked: number;
+        oldest_pending_age_seconds: number;
+      }>(BACKLOG);
+      const row = result.rows[0];
+      return {
+        pending: row?.pending ?? 0,
+        parked: row?.parked ?? 0,
+        oldestPendingAgeSeconds: Math.max(0, row?.oldest_pending_age_seconds ?? 0),
+      };
     },
   };
 }

@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { REPO_ROOT } from "./repo-paths.ts";
 
 /** One parsed JSON log line of a service. */
 export type LogLine = Record<string, unknown> & { event?: string; traceId?: string };
@@ -10,7 +11,6 @@ export type LogLine = Record<string, unknown> & { event?: string; traceId?: stri
 export interface ServiceProcessOptions {
   /** Folder name under services/, e.g. "todo-api". */
   name: string;
-  repoRoot: string;
   /** The service's whole environment. */
   env: Record<string, string | undefined>;
   /** Polled until it answers 200. */
@@ -30,13 +30,13 @@ export interface ServiceProcess {
 
 /** Starts a service as `pnpm --filter … start` would: Node 24, the telemetry preload, src/main.ts. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const { name, repoRoot, env, readyUrl, logFile, readyTimeoutMs = 30_000 } = options;
+  const { name, env, readyUrl, logFile, readyTimeoutMs = 30_000 } = options;
   await mkdir(dirname(logFile), { recursive: true });
   const file = createWriteStream(logFile, { flags: "w" });
   const child = spawn(
     process.execPath,
     ["--import", "@tracemesh/telemetry/preload", "src/main.ts"],
-    { cwd: join(repoRoot, "services", name), env, stdio: "pipe" },
+    { cwd: join(REPO_ROOT, "services", name), env, stdio: "pipe" },
   );
   const lines: LogLine[] = [];
   for (const stream of [child.stdout, child.stderr]) {

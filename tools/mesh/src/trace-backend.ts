@@ -1,4 +1,5 @@
 import { type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
+import { answersOk } from "./background-program.ts";
 
 export interface TraceBackend {
   /** Where services send OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -9,13 +10,6 @@ export interface TraceBackend {
   close(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
-    (response) => response.ok,
-    () => false,
-  );
-}
-
 /**
  * Jaeger when one answers on its query port (traces go to its OTLP port), otherwise the local
  * OTLP sink on 4318 — or on a free port when 4318 is taken by something that is not Jaeger.
@@ -24,7 +18,7 @@ export async function openTraceBackend(
   jaegerQueryUrl: string,
   otlpPort: number,
 ): Promise<TraceBackend> {
-  if (await answers(new URL("/api/v3/services", jaegerQueryUrl).href)) {
+  if (await answersOk(new URL("/api/v3/services", jaegerQueryUrl).href)) {
     const otlpEndpoint = `http://127.0.0.1:${otlpPort}`;
     return {
       otlpEndpoint,

@@ -19,7 +19,7 @@ function readInfo(url: string): Promise<string> {
 }
 
 test("private mode starts a JetStream nats-server of its own on a free port and stops it", async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-demo-nats-"));
+  const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-mesh-nats-"));
   const nats = await openNats({ natsUrl: "nats://127.0.0.1:4222", mode: "private", dataDir });
   try {
     expect(nats.url, nats.description).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
@@ -37,7 +37,7 @@ test("auto mode uses the NATS that answers at the URL and leaves it running", as
   const nats = await openNats({
     natsUrl: "nats://127.0.0.1:4222",
     mode: "auto",
-    dataDir: await mkdtemp(join(tmpdir(), "tracemesh-demo-nats-")),
+    dataDir: await mkdtemp(join(tmpdir(), "tracemesh-mesh-nats-")),
   });
   expect(nats.url).toBe("nats://127.0.0.1:4222");
   expect(nats.description).toContain("already running");

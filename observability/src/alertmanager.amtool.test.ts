@@ -1,0 +1,92 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { prepareLocalAlertmanagerConfig } from "@tracemesh/mesh";
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { ALERTMANAGER_CONFIG, readAlertRules } from "./config-files.ts";
+import { runTool } from "./run-tool.ts";
+
+const amtool = (args: string[]) => runTool(["amtool"], args);
+
+async function localConfig(): Promise<string> {
+  return prepareLocalAlertmanagerConfig({
+    dataDir: await mkdtemp(join(tmpdir(), "tracemesh-amtool-")),
+    notifierUrl: "http://127.0.0.1:18082",
+    alertsToken: "alerts-token-for-the-check",
+  });
+}
+
+describe("the Alertmanager config, checked by amtool", () => {
+  test.each([
+    ["as docker compose runs it", async () => ALERTMANAGER_CONFIG],
+    ["as pnpm demo runs it", localConfig],
+  ])("is valid %s", async (_, config) => {
+    const run = await amtool(["check-config", await config()]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("SUCCESS");
+  });
+
+  test.each([
+    ["severity=page", "alertname=HttpErrorRatioHigh", "page"],
+    ["severity=ticket", "alertname=OutboxRowsParked", "ticket"],
+    // An alert some rule forgot to give a severity still reaches someone: the pager.
+    ["alertname=Unlabelled", "service=todo-api", "page"],
+  ])("routes %s %s to the %s receiver", async (first, second, receiver) => {
+    const run = await amtool([
+      "config",
+      "routes",
+      "test",
+      `--config.file=${ALERTMANAGER_CONFIG}`,
+      `--verify.receivers=${receiver}`,
+      first,
+      second,
+    ]);
+    expect(run.code, run.output).toBe(0);
+  });
+
+  test("a route test expecting the wrong receiver fails: amtool's verdict is real", async () => {
+    const run = await amtool([
+      "config",
+      "routes",
+      "test",
+      `--config.file=${ALERTMANAGER_CONFIG}`,
+      "--verify.receivers=ticket",
+      "severity=page",
+    ]);
+    expect(run.code).not.toBe(0);
+  });
+
+  test("both receivers send to the notifier with bearer credentials from a file, resolved too", async () => {
+    const config = parse(await readFile(ALERTMANAGER_CONFIG, "utf8")) as {
+      receivers: { name: string; webhook_configs: Record<string, unknown>[] }[];
+      route: { group_by: string[] };
+    };
+    expect(config.route.group_by).toEqual(["alertname", "service"]);
+    for (const receiver of config.receivers) {
+      expect(receiver.webhook_configs).toEqual([
+        {
+          url: "http://notifier:8082/v1/alerts",
+          send_resolved: true,
+          http_config: {
+            authorization: { type: "Bearer", credentials_file: "secrets/alerts-token" },
+          },
+        },
+      ]);
+    }
+    expect(await readFile(ALERTMANAGER_CONFIG, "utf8")).not.toMatch(/credentials:/);
+  });
+
+  test("every alert the inhibition rules name exists in the Prometheus rules", async () => {
+    const text = await readFile(ALERTMANAGER_CONFIG, "utf8");
+    const config = parse(text) as {
+      inhibit_rules: { source_matchers: string[]; target_matchers: string[] }[];
+    };
+    const alerts = new Set((await readAlertRules()).map((rule) => rule.alert));
+    const named = config.inhibit_rules
+      .flatMap((rule) => [...rule.source_matchers, ...rule.target_matchers])
+      .flatMap((matcher) => /^alertname=~?"([^"]+)"$/.exec(matcher)?.[1]?.split("|") ?? []);
+    expect(named.length).toBeGreaterThan(5);
+    for (const name of named) expect(alerts, name).toContain(name);
+  });
+});

@@ -1,0 +1,28 @@
+// The local mesh: what `pnpm demo`, the load scripts and the end-to-end tests run against.
+export {
+  type AlertmanagerServer,
+  COMPOSE_NOTIFIER_ORIGIN,
+  localAlertmanagerConfig,
+  prepareLocalAlertmanagerConfig,
+} from "./alertmanager-server.ts";
+export { type DemoSecrets, readDemoSecrets } from "./demo-secrets.ts";
+export { findProgram } from "./find-program.ts";
+export { type NatsBackend, openNats } from "./nats-server.ts";
+export {
+  localTargetFile,
+  type PrometheusServer,
+  prepareLocalConfig,
+  type ScrapeTarget,
+} from "./prometheus-server.ts";
+export { OBSERVABILITY_DIR, REPO_ROOT } from "./repo-paths.ts";
+export type { LogLine, ServiceProcess } from "./service-process.ts";
+export {
+  type AlertingMode,
+  DEFAULT_PORTS,
+  type Mesh,
+  type MeshOptions,
+  type MeshPorts,
+  type ServiceName,
+  startMesh,
+} from "./start-mesh.ts";
+export type { TraceBackend } from "./trace-backend.ts";

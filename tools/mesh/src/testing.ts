@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, TEST_PATH } from "@tracemesh/testing";
+import { type Mesh, type MeshOptions, type MeshPorts, startMesh } from "./start-mesh.ts";
+
+/** Free ports for every part of a mesh: tests run in parallel, and beside a running demo. */
+export async function freeMeshPorts(): Promise<MeshPorts> {
+  const [todoApi, todoApiMetrics, auth, authMetrics, notifier, notifierMetrics, otlp] =
+    await Promise.all(Array.from({ length: 7 }, freePort));
+  const [prometheus, alertmanager] = await Promise.all([freePort(), freePort()]);
+  return {
+    todoApi: todoApi ?? 0,
+    todoApiMetrics: todoApiMetrics ?? 0,
+    auth: auth ?? 0,
+    authMetrics: authMetrics ?? 0,
+    notifier: notifier ?? 0,
+    notifierMetrics: notifierMetrics ?? 0,
+    otlp: otlp ?? 0,
+    prometheus,
+    alertmanager,
+  };
+}
+
+/**
+ * A whole mesh of its own for an end-to-end test: free ports, a temporary folder, a private
+ * nats-server, the local OTLP sink (no Jaeger looked for), fresh secrets, and Prometheus and
+ * Alertmanager required: a test fails, never skips, without them.
+ */
+export async function startTestMesh(overrides: Partial<MeshOptions> = {}): Promise<Mesh> {
+  const secret = () => randomBytes(24).toString("hex");
+  return startMesh({
+    ports: await freeMeshPorts(),
+    dataDir: await mkdtemp(join(tmpdir(), "tracemesh-mesh-")),
+    natsUrl: "nats://127.0.0.1:4222",
+    natsMode: "private",
+    jaegerQueryUrl: `http://127.0.0.1:${await freePort()}`,
+    searchPath: TEST_PATH,
+    inheritedEnv: { PATH: TEST_PATH },
+    secrets: { chaosToken: secret(), serviceToken: secret(), alertsToken: secret() },
+    alerting: "required",
+    ...overrides,
+  });
+}
