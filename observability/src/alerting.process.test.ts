@@ -10,6 +10,7 @@ import {
   prometheusAlerts,
   promQuery,
 } from "./alerting-apis.ts";
+import { setAuthChaos } from "./mesh-traffic.ts";
 
 // The real thing at demo timings: auth, todo-api and the notifier as processes, a private
 // nats-server, the machine's Prometheus and Alertmanager on observability/'s configs. The /error
@@ -76,15 +77,7 @@ describe("alerting end to end, Prometheus → Alertmanager → notifier", () => 
   }, 120_000);
 
   test("auth unavailable: the dependency alert pages naming auth, and todo-api's error-ratio page is inhibited", async () => {
-    const chaos = await fetch(`${mesh.urls.auth}/chaos`, {
-      method: "PUT",
-      headers: {
-        authorization: `Bearer ${mesh.secrets.chaosToken}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ unavailable: true, ttlSeconds: 180 }),
-    });
-    expect(chaos.status).toBe(200);
+    await setAuthChaos(mesh, { unavailable: true, ttlSeconds: 180 });
     const stop = new AbortController();
     const traffic = crudTraffic(170, stop.signal);
     try {
@@ -151,10 +144,7 @@ describe("alerting end to end, Prometheus → Alertmanager → notifier", () => 
     } finally {
       stop.abort();
       await traffic;
-      await fetch(`${mesh.urls.auth}/chaos`, {
-        method: "DELETE",
-        headers: { authorization: `Bearer ${mesh.secrets.chaosToken}` },
-      });
+      await setAuthChaos(mesh);
     }
   }, 180_000);
 });

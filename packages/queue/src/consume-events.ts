@@ -61,12 +61,16 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
   const consumer = await js.consumers.get(options.stream, options.consumer);
   const info = await consumer.info(true);
   const metrics = createQueueMetrics();
+  // The losses that page exist as series at 0 from the start, so their panels and alerts read
+  // a 0, not nothing. A loss itself also carries its subject, which is not known yet here.
+  const consumerAttributes = {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_NATS,
+    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: options.consumer,
+  };
+  metrics.stranded.add(0, consumerAttributes);
+  metrics.deadLetterFailures.add(0, consumerAttributes);
   const lag = trackConsumerLag(metrics, consumer, {
-    attributes: {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_NATS,
-      [ATTR_NATS_STREAM]: options.stream,
-      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: options.consumer,
-    },
+    attributes: { ...consumerAttributes, [ATTR_NATS_STREAM]: options.stream },
     initial: info.num_pending,
     refreshMs: options.lagRefreshMs ?? 5000,
     logger,

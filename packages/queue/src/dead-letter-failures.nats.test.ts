@@ -79,6 +79,27 @@ describe("dead-lettering when it cannot wait or cannot succeed", () => {
     expect(letter?.header.get(DEAD_LETTER_HEADERS.error)).toContain("ownerId: not a string");
   });
 
+  it("reports its stranded and failed dead-letter counters at 0 from the start, before any loss", async () => {
+    const own = await ownConsumer("zero", { maxDeliver: 1 });
+    const consumer = await consumeEvents({ ...own.consume, async handler() {} });
+    await consumer.stop();
+    const { resourceMetrics } = await telemetry.reader.collect();
+    const values = (name: string) => {
+      const found: unknown[] = [];
+      for (const metric of resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)) {
+        if (metric.descriptor.name !== name) continue;
+        for (const point of metric.dataPoints) {
+          if (point.attributes["messaging.consumer.group.name"] === own.consumer) {
+            found.push(point.value);
+          }
+        }
+      }
+      return found;
+    };
+    expect(values("tracemesh.queue.messages.stranded")).toEqual([0]);
+    expect(values("tracemesh.queue.dead_letter.failures")).toEqual([0]);
+  });
+
   it("retries a failed dead-letter publish past the handler's attempts until it succeeds", async () => {
     // A dead-letter prefix no stream takes yet: publishing there fails like a DLQ outage.
     const lateDlq = {

@@ -1,3 +1,4 @@
+import { type Meter, metrics } from "@opentelemetry/api";
 import { AppError, DependencyError } from "@tracemesh/errors";
 import type { AuthClient, AuthDecision, AuthorizeRequest } from "./auth-client.ts";
 import type { DecisionCache } from "./decision-cache.ts";
@@ -26,14 +27,23 @@ export interface AuthorizerOptions {
   cache: DecisionCache;
   /** @default Date.now */
   now?: () => number;
+  /** @default the global meter provider's "@tracemesh/todo-api" meter */
+  meter?: Meter;
 }
 
 /**
  * Asks auth every time; remembers the answers to degradable questions, and falls back to
  * them only when auth is unavailable (DependencyError), never when it said 401 or 403.
+ * Each such degraded answer counts in `tracemesh_authorization_degraded_total`.
  */
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const { client, cache, now = Date.now } = options;
+  const meter = options.meter ?? metrics.getMeter("@tracemesh/todo-api");
+  const degradedAnswers = meter.createCounter("tracemesh.authorization.degraded", {
+    description:
+      "Requests answered on a recent decision because the dependency was unavailable (degraded reads).",
+    unit: "{request}",
+  });
   return {
     async authorize(request) {
       const { token, action, resource, degradable = false } = request;
@@ -45,6 +55,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           const cached = degradable ? cache.recall(token, action, resource) : undefined;
           if (cached === undefined) throw error;
           const decisionAgeMs = Math.max(0, now() - cached.decidedAt);
+          degradedAnswers.add(1, { dependency: error.dependency, action });
           return {
             decision: cached.decision,
             degraded: { dependency: error.dependency, decisionAgeMs },
