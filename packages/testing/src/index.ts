@@ -17,5 +17,11 @@ export {
   traceExportEnv,
 } from "./service-process.ts";
 export { descendants } from "./span-tree.ts";
-export { TEST_NATS_SERVER_BIN, TEST_NATS_URL, TEST_PATH } from "./test-env.ts";
+export {
+  TEST_IN_CI,
+  TEST_K6_BIN,
+  TEST_NATS_SERVER_BIN,
+  TEST_NATS_URL,
+  TEST_PATH,
+} from "./test-env.ts";
 export { waitFor } from "./wait-for.ts";

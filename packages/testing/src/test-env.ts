@@ -9,3 +9,9 @@ export const TEST_NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? "/usr/sbin/na
 
 /** Where a test's child processes find their programs. */
 export const TEST_PATH = process.env.PATH ?? "";
+
+/** A k6 binary named by the environment (K6_BIN); otherwise tests look for `k6` on PATH. */
+export const TEST_K6_BIN = process.env.K6_BIN;
+
+/** Under CI a test fails when a tool it needs is missing; elsewhere it may skip and say so. */
+export const TEST_IN_CI = process.env.CI === "true";

@@ -79,6 +79,10 @@ export interface Mesh {
   alertingNote: string | undefined;
   /** The secrets the services were given. */
   secrets: DemoSecrets;
+  /** Where the run keeps its logs and data. */
+  dataDir: string;
+  /** What Prometheus scrapes: the services, Alertmanager and itself. */
+  scrapeTargets: ScrapeTarget[];
   /** Services first (they drain NATS before a private server goes), then the rest. */
   stop(): Promise<void>;
 }
@@ -147,6 +151,8 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       alertmanager: alerting.alertmanager,
       alertingNote: alerting.note,
       secrets: options.secrets,
+      dataDir,
+      scrapeTargets: alerting.targets,
       stop: stopAll,
     };
   } catch (error) {
@@ -233,6 +239,7 @@ interface Alerting {
   prometheus: PrometheusServer | undefined;
   alertmanager: AlertmanagerServer | undefined;
   note: string | undefined;
+  targets: ScrapeTarget[];
 }
 
 async function startAlerting(
@@ -243,7 +250,7 @@ async function startAlerting(
   const { alerting = "when-installed", ports, dataDir, searchPath } = options;
   const none = (note: string): Alerting => {
     if (alerting === "required") throw new Error(`Prometheus and Alertmanager: ${note}`);
-    return { prometheus: undefined, alertmanager: undefined, note };
+    return { prometheus: undefined, alertmanager: undefined, note, targets: [] };
   };
   if (alerting === "off") return none("not started (off)");
   if (!notifierRunning) return none("not started: alerts go to the notifier, which needs NATS");
@@ -280,7 +287,7 @@ async function startAlerting(
       targets,
       withoutRules: options.withoutRules,
     });
-    return { prometheus, alertmanager, note: undefined };
+    return { prometheus, alertmanager, note: undefined, targets };
   } catch (error) {
     await alertmanager.stop();
     throw error;

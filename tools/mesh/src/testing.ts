@@ -3,6 +3,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, TEST_PATH } from "@tracemesh/testing";
+import { findProgram } from "./find-program.ts";
+import { type PrometheusServer, startPrometheus } from "./prometheus-server.ts";
 import { type Mesh, type MeshOptions, type MeshPorts, startMesh } from "./start-mesh.ts";
 
 /** Free ports for every part of a mesh: tests run in parallel, and beside a running demo. */
@@ -41,5 +43,24 @@ export async function startTestMesh(overrides: Partial<MeshOptions> = {}): Promi
     secrets: { chaosToken: secret(), serviceToken: secret(), alertsToken: secret() },
     alerting: "required",
     ...overrides,
+  });
+}
+
+/**
+ * A second Prometheus scraping the same mesh, without some rule files: to prove that a verdict
+ * which needs an alert fails when the rule is not there. It sends to no Alertmanager.
+ */
+export async function startPrometheusWithout(
+  mesh: Mesh,
+  withoutRules: string[],
+): Promise<PrometheusServer> {
+  const binary = findProgram(["prometheus"], TEST_PATH);
+  if (!binary) throw new Error("prometheus is not installed");
+  return startPrometheus({
+    binary,
+    dataDir: await mkdtemp(join(mesh.dataDir, "prometheus-without-")),
+    port: await freePort(),
+    targets: mesh.scrapeTargets.filter((target) => target.role === "service"),
+    withoutRules,
   });
 }

@@ -1,0 +1,114 @@
+// The incident, replayed: a baseline of ordinary CRUD by the demo users, then the /error burst
+// that started tracemesh, then recovery (load/replay.json's `incident`, which pnpm demo replays
+// too). The verdict: the error contract held on every response, CRUD kept working, and the
+// incident alert fired in Prometheus and reached Alertmanager within its budget.
+//
+//   k6 run load/incident.js                       # against pnpm demo
+//   k6 run -e TIME_SCALE=0.5 load/incident.js     # every phase half as long
+
+import exec from "k6/execution";
+import http from "k6/http";
+import { awaitAlert, requireInactiveAlert } from "./lib/alerts.js";
+import { loadConfig } from "./lib/config.js";
+import { phaseAt, phaseNamed, schedule, totalSeconds } from "./lib/phases.js";
+import { observeResponse } from "./lib/responses.js";
+import { loginDemoUsers, requireAnswer } from "./lib/session.js";
+import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
+import { crudRequest, sessionOfVu } from "./lib/todo-traffic.js";
+
+const config = loadConfig(__ENV, () => open("../demo-secrets/chaos-token"));
+const replay = JSON.parse(open(__ENV.REPLAY_FILE || "./replay.json")).incident;
+const phases = schedule(replay.phases, config.timeScale, config.rateScale);
+const burst = phaseNamed(phases, "burst");
+const alert = { alertname: replay.alert.name, service: replay.alert.service };
+// todo-api's default REQUEST_BUDGET_MS: no answer may take longer.
+const BUDGET_MS = 5000;
+
+export const options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
+  scenarios: {
+    crud: {
+      executor: "constant-arrival-rate",
+      exec: "crud",
+      rate: Math.max(1, Math.round(replay.crud.requestsPerSecond * config.rateScale)),
+      timeUnit: "1s",
+      duration: `${totalSeconds(phases)}s`,
+      preAllocatedVUs: 10,
+      maxVUs: 50,
+    },
+    burst: {
+      executor: "constant-arrival-rate",
+      exec: "hitErrorRoute",
+      rate: Math.max(1, Math.round(burst.errorsPerSecond)),
+      timeUnit: "1s",
+      startTime: `${burst.startSeconds}s`,
+      duration: `${burst.seconds}s`,
+      preAllocatedVUs: 5,
+      maxVUs: 20,
+    },
+    alert: {
+      executor: "per-vu-iterations",
+      exec: "verifyAlert",
+      vus: 1,
+      iterations: 1,
+      startTime: `${burst.startSeconds}s`,
+      maxDuration: `${replay.alert.firesWithinSeconds + 30}s`,
+    },
+  },
+  thresholds: withPhaseThresholds(
+    phases.map((p) => p.name),
+    BUDGET_MS,
+    Object.assign(
+      {
+        contract_violations: ["count==0"],
+        // The burst is a real incident: its phase answers 5xx, the others almost never.
+        "server_errors{phase:burst}": ["rate>0.2"],
+        "server_errors{phase:baseline}": ["rate<0.01"],
+        "server_errors{phase:recovery}": ["rate<0.01"],
+        alert_fired: ["rate==1"],
+        time_to_alert: [`max<=${replay.alert.firesWithinSeconds * 1000}`],
+      },
+      // Ordinary traffic keeps working, whatever /error does: under 1 % of it fails, each phase.
+      Object.fromEntries(
+        phases.map((p) => [`http_req_failed{phase:${p.name},scenario:crud}`, ["rate<0.01"]]),
+      ),
+    ),
+  ),
+};
+
+export function setup() {
+  requireAnswer("BASE_URL", `${config.baseUrl}/health/ready`);
+  requireAnswer("PROMETHEUS_URL", `${config.prometheusUrl}/-/ready`);
+  requireAnswer("ALERTMANAGER_URL", `${config.alertmanagerUrl}/-/ready`);
+  requireInactiveAlert(config.prometheusUrl, alert);
+  return { sessions: loginDemoUsers(config.authUrl) };
+}
+
+export function crud(data) {
+  const phase = phaseAt(phases, Date.now() - exec.scenario.startTime);
+  const session = sessionOfVu(data.sessions, exec.vu.idInTest);
+  crudRequest(config.baseUrl, session, exec.vu.iterationInScenario, phase);
+}
+
+export function hitErrorRoute() {
+  const res = http.get(`${config.baseUrl}/error`, {
+    tags: { phase: "burst", name: "GET /error" },
+    // The incident's 500 is the expected answer here: it is not a failure of the load test.
+    responseCallback: http.expectedStatuses(500),
+  });
+  observeResponse(res, "burst");
+}
+
+export function verifyAlert() {
+  awaitAlert(config, alert, exec.scenario.startTime, replay.alert.firesWithinSeconds);
+}
+
+export function handleSummary(data) {
+  return summaryOutputs(data, config.resultsDir, "incident", {
+    title: `tracemesh incident replay against ${config.baseUrl}`,
+    phases: phases.map((p) => p.name),
+    notes: [
+      `alert: ${alert.alertname}{service="${alert.service}"} must fire within ${replay.alert.firesWithinSeconds} s of the burst's start`,
+    ],
+  });
+}

@@ -1,0 +1,111 @@
+import { sleep } from "k6";
+import exec from "k6/execution";
+import http from "k6/http";
+import { Rate, Trend } from "k6/metrics";
+
+// Whether the replay's alert fired in time: in Prometheus (the rule) and in Alertmanager (the
+// route to the notifier). Only an alert that became active after the replay's trigger counts:
+// one still firing from an earlier run proves nothing.
+
+export const alertFired = new Rate("alert_fired");
+export const timeToAlert = new Trend("time_to_alert", true);
+
+/**
+ * @typedef {object} PrometheusAlert
+ * @property {Record<string, string>} labels
+ * @property {string} state "pending" or "firing"
+ * @property {string} activeAt
+ */
+
+/**
+ * @typedef {object} AlertmanagerAlert
+ * @property {Record<string, string>} labels
+ * @property {string} startsAt
+ * @property {{ state: string }} status "active", "suppressed" or "unprocessed"
+ */
+
+/** @param {import("k6/http").RefinedResponse<"text">} res */
+function prometheusAlertsOf(res) {
+  return /** @type {PrometheusAlert[]} */ ((res.status === 200 && res.json("data.alerts")) || []);
+}
+
+const observe = {
+  tags: { phase: "observe" },
+  responseCallback: http.expectedStatuses(200),
+  timeout: "5s",
+};
+
+function matches(labels, wanted) {
+  return Object.entries(wanted).every(([key, value]) => labels[key] === value);
+}
+
+/** Prometheus's alert with `labels`, firing, active since `sinceMs` or later; undefined if none. */
+function firingInPrometheus(prometheusUrl, labels, sinceMs) {
+  const res = http.get(`${prometheusUrl}/api/v1/alerts`, observe);
+  if (res.status !== 200) return undefined;
+  const alerts = prometheusAlertsOf(res);
+  return alerts.find(
+    (a) =>
+      a.state === "firing" && matches(a.labels, labels) && Date.parse(a.activeAt) >= sinceMs - 1000,
+  );
+}
+
+/**
+ * Ends the run at once when the alert is active already (an earlier run's, not yet resolved):
+ * this run could not tell its own firing from that one.
+ * @param {string} prometheusUrl
+ * @param {Record<string, string>} labels
+ */
+export function requireInactiveAlert(prometheusUrl, labels) {
+  const res = http.get(`${prometheusUrl}/api/v1/alerts`, observe);
+  const active = prometheusAlertsOf(res);
+  if (active.some((a) => matches(a.labels, labels))) {
+    exec.test.abort(
+      `${labels.alertname} is active already (an earlier run's?): wait until it resolves (about 2 minutes, see ${prometheusUrl}/alerts) and run again`,
+    );
+  }
+}
+
+/** Alertmanager's alerts with `labels`: their `status.state` says active or suppressed. */
+export function alertmanagerAlerts(alertmanagerUrl, labels) {
+  const res = http.get(`${alertmanagerUrl}/api/v2/alerts`, observe);
+  if (res.status !== 200) return [];
+  const alerts = /** @type {AlertmanagerAlert[]} */ ((res.status === 200 && res.json()) || []);
+  return alerts.filter((a) => matches(a.labels, labels));
+}
+
+/**
+ * Polls Prometheus and Alertmanager every second until the alert with `labels` fires in both,
+ * having become active after `sinceMs`, or until `budgetSeconds` (plus a grace to see a late
+ * one) have passed. Records `alert_fired` (true when it fired within the budget) and
+ * `time_to_alert` (from `sinceMs` to firing in both). Returns the seconds it took, if it fired.
+ * @param {{ prometheusUrl: string, alertmanagerUrl: string }} urls
+ * @param {Record<string, string>} labels the alert's name and labels, e.g. { alertname, service }
+ * @param {number} sinceMs epoch ms of the trigger (the burst's or the fault's start)
+ * @param {number} budgetSeconds
+ * @returns {number | undefined}
+ */
+export function awaitAlert(urls, labels, sinceMs, budgetSeconds) {
+  const giveUpAt = sinceMs + (budgetSeconds + 15) * 1000;
+  let inPrometheusAt;
+  while (Date.now() < giveUpAt) {
+    if (inPrometheusAt === undefined && firingInPrometheus(urls.prometheusUrl, labels, sinceMs)) {
+      inPrometheusAt = Date.now();
+    }
+    const delivered = alertmanagerAlerts(urls.alertmanagerUrl, labels).some(
+      (a) => Date.parse(a.startsAt) >= sinceMs - 1000,
+    );
+    if (inPrometheusAt !== undefined && delivered) {
+      const seconds = (Date.now() - sinceMs) / 1000;
+      timeToAlert.add(seconds * 1000, labels);
+      alertFired.add(seconds <= budgetSeconds, labels);
+      return seconds;
+    }
+    sleep(1);
+  }
+  alertFired.add(false, labels);
+  console.error(
+    `${labels.alertname} did not fire within ${budgetSeconds} s: see ${urls.prometheusUrl}/alerts`,
+  );
+  return undefined;
+}

@@ -1,0 +1,106 @@
+// handleSummary for every script: a text report per phase that a person can read, and the
+// whole summary as JSON under RESULTS_DIR (load/results by default) for tools and CI.
+
+/** The trend statistics the summary keeps: p(99) is not among k6's defaults. */
+export const SUMMARY_TREND_STATS = ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"];
+
+const ms = (value) => (value === undefined ? "-" : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
+const pct = (value) => (value === undefined ? "-" : `${(value * 100).toFixed(1)} %`);
+
+function values(data, name) {
+  const metric = data.metrics[name];
+  return metric ? metric.values : {};
+}
+
+function failedThresholds(data) {
+  const failed = [];
+  for (const [name, metric] of Object.entries(data.metrics)) {
+    for (const [expression, result] of Object.entries(metric.thresholds || {})) {
+      if (!result.ok) failed.push(`${name}: ${expression}`);
+    }
+  }
+  return failed;
+}
+
+function phaseRow(data, phase) {
+  const duration = values(data, `http_req_duration{phase:${phase}}`);
+  return [
+    phase.padEnd(18),
+    String(values(data, `http_reqs{phase:${phase}}`).count || 0).padStart(8),
+    pct(values(data, `server_errors{phase:${phase}}`).rate).padStart(9),
+    ms(duration["p(95)"]).padStart(10),
+    ms(duration["p(99)"]).padStart(10),
+    String(values(data, `contract_violations{phase:${phase}}`).count || 0).padStart(11),
+  ].join("  ");
+}
+
+/**
+ * The run's verdict and its numbers per phase: requests, share of 5xx, p95 and p99 durations,
+ * contract violations; then the time to alert, the script's own notes, and each threshold that
+ * failed.
+ * @param {object} data k6's summary data
+ * @param {{ title: string, phases: string[], notes?: string[] }} report
+ * @returns {string}
+ */
+export function textSummary(data, report) {
+  const failed = failedThresholds(data);
+  const header = [
+    "phase".padEnd(18),
+    "requests".padStart(8),
+    "5xx".padStart(9),
+    "p95".padStart(10),
+    "p99".padStart(10),
+    "violations".padStart(11),
+  ];
+  const lines = [
+    "",
+    `${report.title}: ${failed.length === 0 ? "PASS" : "FAIL"}`,
+    "",
+    header.join("  "),
+  ]
+    .concat(report.phases.map((phase) => phaseRow(data, phase)))
+    .concat([
+      "",
+      `contract violations: ${values(data, "contract_violations").count || 0} (every response was checked)`,
+    ]);
+  if (values(data, "alert_fired").passes > 0) {
+    lines.push(`time to alert: ${(values(data, "time_to_alert").max / 1000).toFixed(1)} s`);
+  }
+  const all = lines.concat(report.notes || []);
+  if (failed.length > 0) {
+    all.push("", "failed thresholds:");
+    for (const f of failed) all.push(`  ✗ ${f}`);
+  }
+  return `${all.join("\n")}\n`;
+}
+
+/**
+ * What handleSummary returns: the text to stdout, the JSON to `<resultsDir>/<script>-summary.json`.
+ * @param {object} data
+ * @param {string} resultsDir
+ * @param {string} script e.g. "incident"
+ * @param {{ title: string, phases: string[], notes?: string[] }} report
+ */
+export function summaryOutputs(data, resultsDir, script, report) {
+  const outputs = { stdout: textSummary(data, report) };
+  outputs[`${resultsDir}/${script}-summary.json`] = JSON.stringify(data, null, 2);
+  return outputs;
+}
+
+/**
+ * Thresholds that put each phase in the summary, each a promise of its own: the phase sent
+ * requests, answered within `budgetMs`, and held the contract.
+ * @param {string[]} phases
+ * @param {number} budgetMs the service's request budget
+ * @param {Record<string, string[]>} [others] the script's own thresholds
+ * @returns {Record<string, string[]>}
+ */
+export function withPhaseThresholds(phases, budgetMs, others) {
+  const thresholds = Object.assign({}, others);
+  for (const phase of phases) {
+    thresholds[`http_reqs{phase:${phase}}`] = ["count>0"];
+    thresholds[`http_req_duration{phase:${phase}}`] = [`max<${budgetMs}`];
+    thresholds[`contract_violations{phase:${phase}}`] = ["count==0"];
+  }
+  return thresholds;
+}

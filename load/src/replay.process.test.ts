@@ -1,0 +1,139 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Mesh, PrometheusServer } from "@tracemesh/mesh";
+import { startPrometheusWithout, startTestMesh } from "@tracemesh/mesh/testing";
+import { freePort, TEST_IN_CI } from "@tracemesh/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startOutOfContractServer } from "./out-of-contract-server.ts";
+import { findK6, LOAD_DIR, runK6, summaryValue } from "./run-k6.ts";
+
+// The real k6 binary runs the load scripts against a whole mesh of processes (the services, a
+// private nats-server, the machine's Prometheus and Alertmanager), with their phases shortened,
+// one after the other on the same mesh. k6 is not an npm package: CI finds one at ../shared/bin.
+
+const k6 = findK6();
+if (!k6 && !TEST_IN_CI) {
+  console.warn(
+    "k6 is not installed: the load script tests are skipped (https://grafana.com/docs/k6/latest/set-up/install-k6/, or K6_BIN)",
+  );
+}
+
+test.runIf(!k6 && TEST_IN_CI)("k6 is installed (CI puts ../shared/bin on PATH)", () => {
+  expect(k6, "no k6 on PATH and no K6_BIN").toBeDefined();
+});
+
+describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
+  const binary = k6 ?? "k6";
+  let mesh: Mesh;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    mesh = await startTestMesh();
+    env = {
+      BASE_URL: mesh.urls["todo-api"],
+      AUTH_URL: mesh.urls.auth,
+      PROMETHEUS_URL: mesh.prometheus?.url ?? "",
+      ALERTMANAGER_URL: mesh.alertmanager?.url ?? "",
+      CHAOS_TOKEN: mesh.secrets.chaosToken,
+    };
+  }, 120_000);
+  afterAll(() => mesh?.stop());
+
+  test("smoke.js: every route once, in contract", async () => {
+    const run = await runK6(binary, "smoke.js", env);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("tracemesh smoke test against");
+    expect(run.output).toContain(": PASS");
+    expect(summaryValue(run, "contract_violations", "count") ?? 0).toBe(0);
+    expect(summaryValue(run, "checks", "fails")).toBe(0);
+    expect(summaryValue(run, "http_reqs{phase:smoke}", "count")).toBeGreaterThanOrEqual(14);
+  }, 60_000);
+
+  test("incident.js: the contract holds under load and the incident alert fires within its budget", async () => {
+    const run = await runK6(binary, "incident.js", { ...env, TIME_SCALE: "0.4" });
+    expect(run.code, run.output).toBe(0);
+    expect(summaryValue(run, "contract_violations", "count") ?? 0).toBe(0);
+    expect(summaryValue(run, "alert_fired", "rate")).toBe(1);
+    expect(summaryValue(run, "time_to_alert", "max")).toBeLessThanOrEqual(30_000);
+    expect(summaryValue(run, "server_errors{phase:burst}", "rate")).toBeGreaterThan(0.2);
+    expect(summaryValue(run, "http_req_failed{phase:baseline,scenario:crud}", "rate")).toBe(0);
+    // A person reads the verdict per phase.
+    expect(run.output).toMatch(/baseline +\d+ +0\.0 %/);
+    expect(run.output).toMatch(/time to alert: \d+\.\d s/);
+  }, 120_000);
+
+  test("outage.js: auth down, then slow: fast 503s naming auth, degraded reads, recovery, the dependency alert", async () => {
+    const run = await runK6(binary, "outage.js", { ...env, TIME_SCALE: "0.5" });
+    expect(run.code, run.output).toBe(0);
+    expect(summaryValue(run, "contract_violations", "count") ?? 0).toBe(0);
+    expect(summaryValue(run, "checks", "fails")).toBe(0);
+    expect(
+      summaryValue(run, "http_req_duration{phase:auth-down,kind:write}", "p(99)"),
+    ).toBeLessThan(250);
+    expect(summaryValue(run, "alert_fired", "rate")).toBe(1);
+    expect(summaryValue(run, "recovered", "rate")).toBe(1);
+    expect(run.output).toMatch(/writes back after the fault: \d+\.\d s/);
+  }, 120_000);
+
+  describe("the verdict can fail", () => {
+    let withoutIncidentRule: PrometheusServer | undefined;
+    afterAll(() => withoutIncidentRule?.stop());
+
+    test("incident.js against a Prometheus without the incident rule exits non-zero", async () => {
+      withoutIncidentRule = await startPrometheusWithout(mesh, ["incident.rules.yml"]);
+      // The same replay with a shorter budget: it cannot fire, so there is no point waiting long.
+      const replay = JSON.parse(await readFile(join(LOAD_DIR, "replay.json"), "utf8"));
+      replay.incident.alert.firesWithinSeconds = 10;
+      const replayFile = join(await mkdtemp(join(tmpdir(), "tracemesh-replay-")), "replay.json");
+      await writeFile(replayFile, JSON.stringify(replay));
+      const run = await runK6(binary, "incident.js", {
+        ...env,
+        PROMETHEUS_URL: withoutIncidentRule.url,
+        TIME_SCALE: "0.4",
+        REPLAY_FILE: replayFile,
+      });
+      expect(run.code, run.output).toBe(99);
+      expect(summaryValue(run, "alert_fired", "rate")).toBe(0);
+      expect(run.output).toContain("HttpErrorRatioHigh did not fire within 10 s");
+      expect(run.output).toContain("✗ alert_fired: rate==1");
+    }, 120_000);
+
+    test("a service that answers out of contract: contract_violations counted, the run fails", async () => {
+      const impostor = await startOutOfContractServer();
+      try {
+        const run = await runK6(binary, "smoke.js", { ...env, BASE_URL: impostor.url });
+        expect(run.code, run.output).toBe(99);
+        expect(summaryValue(run, "contract_violations", "count")).toBeGreaterThan(10);
+        expect(run.output).toMatch(
+          /contract violation: POST .* → 500: .*a stack trace in the body/,
+        );
+        expect(run.output).toContain("✗ contract_violations: count==0");
+      } finally {
+        await impostor.close();
+      }
+    }, 60_000);
+
+    test("an unreachable BASE_URL ends the run at once, with one line saying so", async () => {
+      const started = Date.now();
+      const run = await runK6(binary, "smoke.js", {
+        ...env,
+        BASE_URL: `http://127.0.0.1:${await freePort()}`,
+      });
+      expect(run.code).toBe(108);
+      expect(run.output).toMatch(
+        /test aborted: BASE_URL does not answer at http:\/\/127\.0\.0\.1:\d+\/health\/ready/,
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }, 30_000);
+
+    test("a wrong CHAOS_TOKEN ends outage.js at once, with one line saying so", async () => {
+      const run = await runK6(binary, "outage.js", {
+        ...env,
+        CHAOS_TOKEN: "not-the-chaos-token-at-all",
+      });
+      expect(run.code).toBe(108);
+      expect(run.output).toContain("test aborted: CHAOS_TOKEN is refused by auth");
+    }, 30_000);
+  });
+});
