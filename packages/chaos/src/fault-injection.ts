@@ -20,21 +20,34 @@ export interface FaultInjectionOptions {
 
 const controlsAndProbes = (path: string) => path === CHAOS_PATH || path.startsWith("/health/");
 
+// nginx's "client closed request": logged, never seen by the client, which has gone.
+const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * Sleeps `latencyMs`, or only until the request's deadline (`deadline()` middleware) when that
- * comes first: the caller has given up by then, so the request ends there with a 503.
+ * comes first: the caller has given up by then, so the request ends there with a 503. A client
+ * that hangs up (the request's signal) ends it at once: "client_gone".
  */
-async function injectLatency(c: Context, latencyMs: number): Promise<void> {
+async function injectLatency(c: Context, latencyMs: number): Promise<"slept" | "client_gone"> {
   // Optional: a service without `deadline()` gets the whole latency.
   const deadline: Deadline | undefined = c.var.deadline;
   const remainingMs = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
   const sleptMs = Math.min(latencyMs, remainingMs);
   recordChaosFault(c, "latency", { latencyMs: sleptMs, requestedLatencyMs: latencyMs });
   trace.getActiveSpan()?.setAttribute("chaos.latency_ms", sleptMs);
-  await sleep(sleptMs);
+  const { signal } = c.req.raw;
+  try {
+    // Without the signal a request nobody waits for would hold its timer, its context and its
+    // connection slot for up to the whole latency (a minute), however many clients gave up.
+    await sleep(sleptMs, undefined, { signal });
+  } catch (error) {
+    if (signal.aborted) return "client_gone";
+    throw error;
+  }
   if (sleptMs < latencyMs) {
     throw new AppError("SERVICE_UNAVAILABLE", { message: "chaos: latency outlasted the deadline" });
   }
+  return "slept";
 }
 
 /**
@@ -48,7 +61,10 @@ export function faultInjection(options: FaultInjectionOptions): MiddlewareHandle
     const faults = exempt(c.req.path) ? undefined : state.current();
     if (!faults) return next();
 
-    if (faults.latencyMs > 0) await injectLatency(c, faults.latencyMs);
+    if (faults.latencyMs > 0 && (await injectLatency(c, faults.latencyMs)) === "client_gone") {
+      // Nobody to answer: the route never runs, and the access log says why the request ended.
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
     if (faults.unavailable) {
       const retryAfterSeconds = toRetryAfterSeconds(faults.expiresAt - state.now());
       recordChaosFault(c, "unavailable", { retryAfterSeconds });

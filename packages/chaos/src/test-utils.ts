@@ -16,11 +16,13 @@ export interface TestServiceOptions {
   /** The controls' CHAOS_TOKEN; undefined builds them without one. @default CHAOS_TOKEN */
   token?: string | undefined;
   random?: () => number;
+  /** The requests' budget (`deadline()`), which bounds an injected latency. @default 5000 */
+  budgetMs?: number;
 }
 
 /** A service assembled as DESIGN says, with the chaos controls, a probe and one business route. */
 export function createTestService(options: TestServiceOptions = {}) {
-  const { chaos = true, random } = options;
+  const { chaos = true, random, budgetMs = 5000 } = options;
   const token = "token" in options ? options.token : CHAOS_TOKEN;
   const clock = createTestClock();
   const logs = captureLogger();
@@ -28,7 +30,7 @@ export function createTestService(options: TestServiceOptions = {}) {
   app.use(requestContext(), accessLog({ logger: logs.logger }));
   app.onError(onError);
   app.notFound(notFound({ app }));
-  app.use(deadline({ budgetMs: 5000 }));
+  app.use(deadline({ budgetMs }));
 
   let controls: ChaosControls | undefined;
   if (chaos) {

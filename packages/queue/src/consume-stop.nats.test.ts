@@ -7,8 +7,8 @@ import { connectNats, useTestStreams, useTestTelemetry } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
 useTestTelemetry();
-// ack_wait is the first backoff value: 20 s, so only a nak brings a message back quickly.
-const { names, nats } = useTestStreams({ maxDeliver: 3, backoffMs: [20_000] });
+// ack_wait is 20 s, so only a nak brings a message back quickly.
+const { names, nats } = useTestStreams({ maxDeliver: 3, backoffMs: [20_000], ackWaitMs: 20_000 });
 const subject = eventSubject("todo.created", names.subjectPrefix);
 
 describe("consumer stop()", () => {

@@ -161,6 +161,8 @@ describe("dead-lettering", () => {
       filterSubject: subject,
       maxDeliver: 2,
       backoffMs: [100],
+      // What never acknowledges comes back after ack_wait: short here, for the "dead" consumer.
+      ackWaitMs: 100,
     });
     const event = createCloudEvent({
       type: "todo.deleted",

@@ -4,14 +4,16 @@ import { DependencyError } from "@tracemesh/errors";
 
 /**
  * Why a message was moved to the dead-letter stream: its handler failed at every attempt, its
- * body is no CloudEvent, its handler said no retry can help (a PermanentEventError), or it came
- * back more often than the handler may run (its consumer died while handling it).
+ * body is no CloudEvent, its handler said no retry can help (a PermanentEventError), it came
+ * back more often than the handler may run (its consumer died while handling it), or its event
+ * could not be claimed (the claims bucket away) at the server's last delivery.
  */
 export type DeadLetterReason =
   | "handler_failed"
   | "malformed"
   | "unprocessable"
-  | "max_deliver_exceeded";
+  | "max_deliver_exceeded"
+  | "claim_failed";
 
 /** Headers a dead-lettered message carries besides the original ones (trace headers included). */
 export const DEAD_LETTER_HEADERS = {

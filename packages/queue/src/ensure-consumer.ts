@@ -23,6 +23,12 @@ export interface EventConsumerOptions {
   /** Redelivery delays, one per failed delivery (the last repeats). @default [1 s, 5 s, 30 s, 60 s] */
   backoffMs?: readonly number[];
   /**
+   * How long a delivery may go unacknowledged (the handler keeps it with a heartbeat every
+   * half of it) before the server delivers it again: longer than a message may take to handle.
+   * @default 30000 (QUEUE_DEFAULTS.ackWaitMs)
+   */
+  ackWaitMs?: number;
+  /**
    * Deliveries the server makes after the handler's last attempt: to dead-letter a message
    * whose consumer died during that attempt, and to retry a failed dead-letter publish.
    * @default 10
@@ -45,9 +51,10 @@ export async function ensureEventConsumer(
   const maxDeliver = options.maxDeliver ?? QUEUE_DEFAULTS.maxDeliver;
   const backoffMs = options.backoffMs ?? QUEUE_DEFAULTS.backoffMs;
   const deadLetterRetries = options.deadLetterRetries ?? QUEUE_DEFAULTS.deadLetterRetries;
-  if (maxDeliver < 1 || deadLetterRetries < 1 || backoffMs.length === 0) {
+  const ackWaitMs = options.ackWaitMs ?? QUEUE_DEFAULTS.ackWaitMs;
+  if (maxDeliver < 1 || deadLetterRetries < 1 || backoffMs.length === 0 || ackWaitMs < 1) {
     throw new RangeError(
-      "maxDeliver and deadLetterRetries must be at least 1 and backoffMs must not be empty",
+      "maxDeliver, deadLetterRetries and ackWaitMs must be at least 1 and backoffMs must not be empty",
     );
   }
   const updatable: Partial<ConsumerUpdateConfig> = {
@@ -57,8 +64,12 @@ export async function ensureEventConsumer(
     // refused alongside backoff by NATS 2.9.)
     max_deliver: maxDeliver + deadLetterRetries,
     // The server applies these when an ack never comes (a consumer that died); failures the
-    // consumer sees are naked with the same delays. The server wants max_deliver > backoff.length.
-    backoff: backoffMs.slice(0, maxDeliver).map((ms) => nanos(ms)),
+    // consumer sees are naked with backoffMs itself. A server with a backoff takes its first
+    // value for ack_wait: were that 1 s (the default backoff), a handler slower than it, or an
+    // event loop stalled as long, would have its message delivered again elsewhere meanwhile.
+    // Hence none shorter than ack_wait. The server wants max_deliver > backoff.length.
+    ack_wait: nanos(ackWaitMs),
+    backoff: backoffMs.slice(0, maxDeliver).map((ms) => nanos(Math.max(ms, ackWaitMs))),
     max_ack_pending: options.maxAckPending ?? 1000,
     ...(options.filterSubject === undefined ? {} : { filter_subject: options.filterSubject }),
   };

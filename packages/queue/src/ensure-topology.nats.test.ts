@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureEventConsumer } from "./ensure-consumer.ts";
 import { ensureEventStreams } from "./ensure-streams.ts";
 import { connectNats, deleteStreams, type NatsTestContext, testTopology } from "./test-utils.ts";
+import { QUEUE_DEFAULTS } from "./topology.ts";
 
 const names = testTopology();
 let nats: NatsTestContext;
@@ -46,22 +47,29 @@ describe("stream and consumer setup", () => {
       ack_policy: AckPolicy.Explicit,
       // The handler's 4 attempts, then 10 more deliveries for dead-lettering (QUEUE_DEFAULTS).
       max_deliver: 14,
-      backoff: [nanos(100), nanos(500)],
+      // Never shorter than ack_wait, which the server would otherwise take from backoff[0].
+      ack_wait: nanos(QUEUE_DEFAULTS.ackWaitMs),
+      backoff: [nanos(QUEUE_DEFAULTS.ackWaitMs), nanos(QUEUE_DEFAULTS.ackWaitMs)],
     });
     expect(created.config.deliver_subject).toBeUndefined();
 
     const updated = await ensureEventConsumer(nats.jsm, {
       ...names,
       maxDeliver: 2,
-      backoffMs: [100, 200, 300],
+      backoffMs: [100, 400, 300],
       deadLetterRetries: 3,
+      ackWaitMs: 200,
     });
     expect(updated.config.max_deliver).toBe(5);
-    expect(updated.config.backoff).toEqual([nanos(100), nanos(200)]);
+    expect(updated.config.ack_wait).toBe(nanos(200));
+    expect(updated.config.backoff).toEqual([nanos(200), nanos(400)]);
     await expect(ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 0 })).rejects.toThrow(
       RangeError,
     );
     await expect(ensureEventConsumer(nats.jsm, { ...names, deadLetterRetries: 0 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(ensureEventConsumer(nats.jsm, { ...names, ackWaitMs: 0 })).rejects.toThrow(
       RangeError,
     );
   });

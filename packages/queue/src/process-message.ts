@@ -177,6 +177,10 @@ async function settle(
     // Claimed before the handler runs, atomically: of two copies handled at once, one waits.
     claim = await processedEvents?.claim(event.id, claimHolder);
   } catch (error) {
+    // A nak at the server's last delivery would leave the message in the stream, never
+    // delivered again and counted nowhere: the claims bucket has been away for the whole
+    // redelivery schedule, and the message goes where every last delivery that fails goes.
+    if (isLastServerDelivery(p)) return deadLetter(p, "claim_failed", error);
     recordFailure(p.span, error);
     return retry(p, error);
   }

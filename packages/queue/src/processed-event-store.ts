@@ -1,8 +1,10 @@
 import { JetStreamApiCodes, type JetStreamClient } from "@nats-io/jetstream";
-import { type KV, type KvEntry, Kvm } from "@nats-io/kv";
+import type { KV, KvEntry } from "@nats-io/kv";
 import { DependencyError } from "@tracemesh/errors";
 import * as v from "valibot";
+import { openClaimsBucket } from "./claims-bucket.ts";
 import { isJetStreamApiError } from "./jetstream-api-error.ts";
+import { QUEUE_DEFAULTS } from "./topology.ts";
 
 /** What the bucket says about an event when one of its deliveries arrives. */
 export type EventClaim =
@@ -27,8 +29,17 @@ export interface ProcessedEventStore {
 }
 
 export interface ProcessedEventStoreOptions {
-  /** How long a delivered event id is remembered: longer than any redelivery can come. @default 7 days */
+  /**
+   * How long a delivered event id is remembered: as long as a copy of the event can come, which
+   * is the event stream's retention (a consumer created anew reads the stream from its start).
+   * @default 7 days (QUEUE_DEFAULTS.maxAgeMs)
+   */
   ttlMs?: number;
+  /**
+   * The most the bucket keeps on disk; past it the oldest ids are forgotten.
+   * @default 256 MiB (QUEUE_DEFAULTS.processedEventsMaxBytes)
+   */
+  maxBytes?: number;
   /**
    * How long a claim keeps other deliveries of its event waiting. Must be longer than a
    * handler can run: an older claim is taken to be its holder's crash and is taken over. Ages
@@ -88,9 +99,10 @@ async function compareAndSet<T>(write: () => Promise<T>): Promise<T | undefined>
 }
 
 /**
- * A JetStream KV bucket of event claims (created when missing, opened otherwise), so that
- * idempotency holds across consumer instances and restarts. A key goes claimed → delivered,
- * or claimed → released (deleted); every step is a compare-and-set on the key's revision.
+ * A JetStream KV bucket of event claims (created when missing, opened otherwise, bounded either
+ * way: see openClaimsBucket), so that idempotency holds across consumer instances and restarts.
+ * A key goes claimed → delivered, or claimed → released (deleted); every step is a
+ * compare-and-set on the key's revision.
  *
  * What it guarantees: one delivery of an event runs its handler at a time, and none runs once
  * the event is recorded delivered. What it cannot: a holder that dies (or loses NATS) after
@@ -104,9 +116,12 @@ export async function createProcessedEventStore(
   bucket: string,
   options: ProcessedEventStoreOptions = {},
 ): Promise<ProcessedEventStore> {
-  const ttl = options.ttlMs ?? 7 * 24 * 3_600_000;
+  const bounds = {
+    ttlMs: options.ttlMs ?? QUEUE_DEFAULTS.maxAgeMs,
+    maxBytes: options.maxBytes ?? QUEUE_DEFAULTS.processedEventsMaxBytes,
+  };
   const claimTtlMs = options.claimTtlMs ?? 60_000;
-  const kv: KV = await dependency(() => new Kvm(js).create(bucket, { history: 1, ttl }));
+  const kv: KV = await dependency(() => openClaimsBucket(js, bucket, bounds));
   const claimed = (holder: string) =>
     encode({ state: "claimed", holder, claimedAt: new Date().toISOString() });
 

@@ -6,8 +6,8 @@ export function redeliveryDelay(backoffMs: readonly number[], deliveryCount: num
 }
 
 /**
- * Runs `work` while telling the server every `everyMs` that the message is still being
- * handled: with backoff set, the consumer's ack_wait is its first (short) backoff value.
+ * Runs `work` while telling the server every `everyMs` (half the consumer's ack_wait) that the
+ * message is still being handled, so that a handler may run longer than ack_wait.
  */
 export async function withAckHeartbeat(
   msg: JsMsg,

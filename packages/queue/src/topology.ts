@@ -28,6 +28,11 @@ export const QUEUE_DEFAULTS = {
   processedEventsBucket: "notifier_processed_events",
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 30_000, 60_000],
+  // How long a delivery may go unacknowledged before the server hands it to another puller:
+  // far above the first backoff, so that a handler slower than it (or a stalled event loop,
+  // which holds back the heartbeat) is not delivered twice. A consumer that dies mid-message
+  // gets it back after this long.
+  ackWaitMs: 30_000,
   // Deliveries the server makes beyond the handler's attempts, so that a failing publish to the
   // dead-letter stream is retried (at the last backoff) instead of leaving the message stuck.
   deadLetterRetries: 10,
@@ -35,6 +40,9 @@ export const QUEUE_DEFAULTS = {
   // published twice (published, then not marked) is still recognised as a duplicate.
   duplicateWindowMs: 15 * 60_000,
   maxAgeMs: 7 * 24 * 3_600_000,
+  // At some 160 bytes a key (subject, event id, state), room for 1.6 million event ids: past
+  // it the oldest are forgotten.
+  processedEventsMaxBytes: 256 * 1_048_576,
   deadLetterMaxAgeMs: 30 * 24 * 3_600_000,
 } as const;
 

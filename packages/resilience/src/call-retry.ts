@@ -27,8 +27,9 @@ export interface CallRetryOptions extends Required<RetryOptions> {
 
 /**
  * The retry policy of one call. It retries only idempotent calls, only failures the dependency
- * is to blame for, after max(decorrelated jitter, upstream Retry-After), and only when the
- * attempt after the wait would still start with at least `minBudgetMs` left.
+ * is to blame for but a body over the limit (the same request gets the same answer), after
+ * max(decorrelated jitter, upstream Retry-After), and only when the attempt after the wait
+ * would still start with at least `minBudgetMs` left.
  */
 export function createCallRetry(options: CallRetryOptions): RetryPolicy {
   const { idempotent, maxAttempts, initialDelayMs, maxDelayMs, minBudgetMs, remainingMs } = options;
@@ -44,6 +45,7 @@ export function createCallRetry(options: CallRetryOptions): RetryPolicy {
   // and keeps cockatiel from sleeping into a deadline it cannot meet.
   const shouldRetry = (error: unknown): boolean => {
     if (!idempotent || !(error instanceof UpstreamFailure)) return false;
+    if (error.kind === "response_too_large") return false;
     failedAttempts += 1;
     if (failedAttempts >= maxAttempts) return false;
     backoff = backoff ? backoff.next(undefined) : jitter.next();

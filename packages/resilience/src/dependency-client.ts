@@ -32,6 +32,11 @@ export interface DependencyClientOptions {
   minBudgetMs?: number;
   /** @default "X-Request-Timeout-Ms" */
   budgetHeader?: string;
+  /**
+   * The most of a response body read (decoded bytes); a longer body is cut off and the attempt
+   * fails as the dependency's (DependencyError 503), never buffered whole. @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
   /** @default the global fetch, which the OpenTelemetry undici instrumentation traces */
   fetch?: typeof fetch;
   logger?: BreakerLogger;
@@ -78,7 +83,13 @@ interface CallState {
  * breaker → attempt timeout, bounded by the caller's deadline, failures mapped to the contract.
  */
 export function createDependencyClient(options: DependencyClientOptions): DependencyClient {
-  const { name, marginMs = 50, minBudgetMs = 100, budgetHeader = "X-Request-Timeout-Ms" } = options;
+  const {
+    name,
+    marginMs = 50,
+    minBudgetMs = 100,
+    budgetHeader = "X-Request-Timeout-Ms",
+    maxResponseBytes = 1_048_576,
+  } = options;
   const { attemptMs = 2_000, totalMs = 5_000 } = options.timeouts ?? {};
   const { limit = 32, queue = 32 } = options.bulkhead ?? {};
   const { maxAttempts = 3, initialDelayMs = 50, maxDelayMs = 1_000 } = options.retry ?? {};
@@ -124,6 +135,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
               meaningfulStatuses: input.meaningfulStatuses ?? [],
               budgetHeader,
               budgetMs: Math.max(1, Math.floor(Math.min(leftMs, attemptMs) - marginMs)),
+              maxResponseBytes,
               metrics: instruments,
             }).catch((error: unknown) => {
               if (error instanceof UpstreamFailure) {

@@ -1,4 +1,5 @@
 import { TaskCancelledError } from "cockatiel";
+import { ResponseTooLargeError, readBoundedBody } from "./bounded-body.ts";
 import type { DependencyMetrics } from "./dependency-metrics.ts";
 import { parseRetryAfterMs } from "./retry-after.ts";
 import { upstreamClientError } from "./upstream-client-error.ts";
@@ -23,6 +24,8 @@ export interface AttemptInput {
   budgetHeader: string;
   /** The budget the dependency is told it has, already minus the safety margin. */
   budgetMs: number;
+  /** The most of the response body read; a longer one fails the attempt. */
+  maxResponseBytes: number;
   metrics: DependencyMetrics;
 }
 
@@ -48,11 +51,30 @@ function cutShortByCaller(input: AttemptInput, elapsedMs: number): boolean {
   return input.callSignal.aborted && elapsedMs < input.attemptMs;
 }
 
+/** What an exchange that threw (no answer, a cut-off body) becomes, recorded as its outcome. */
+function failedExchange(input: AttemptInput, error: unknown, elapsedMs: number): Error {
+  const { dependency, metrics } = input;
+  // Checked first: the dependency's answer was at fault, whatever else happened meanwhile.
+  if (error instanceof ResponseTooLargeError) {
+    metrics.recordAttempt("response_too_large", elapsedMs);
+    return new UpstreamFailure(dependency, "response_too_large", { cause: error });
+  }
+  if (cutShortByCaller(input, elapsedMs)) {
+    metrics.recordAttempt("cancelled", elapsedMs);
+    return new TaskCancelledError(
+      `${dependency}: attempt cut short by the call's deadline or total timeout`,
+    );
+  }
+  const kind = input.signal.aborted ? "timeout" : "connection_error";
+  metrics.recordAttempt(kind, elapsedMs);
+  return new UpstreamFailure(dependency, kind, { cause: error });
+}
+
 /**
- * One HTTP exchange, body included, so the attempt timeout bounds all of it. Failures the
- * dependency is to blame for become UpstreamFailure; an attempt the caller cut short becomes
- * cockatiel's TaskCancelledError, which neither the breaker nor the retry policy handles;
- * a 4xx becomes the AppError it means.
+ * One HTTP exchange, body included (up to maxResponseBytes), so the attempt timeout bounds all
+ * of it. Failures the dependency is to blame for become UpstreamFailure; an attempt the caller
+ * cut short becomes cockatiel's TaskCancelledError, which neither the breaker nor the retry
+ * policy handles; a 4xx becomes the AppError it means.
  */
 export async function runAttempt(input: AttemptInput): Promise<Response> {
   const { dependency, metrics, signal } = input;
@@ -69,17 +91,9 @@ export async function runAttempt(input: AttemptInput): Promise<Response> {
       body: input.body,
       signal,
     });
-    payload = await response.arrayBuffer();
+    payload = await readBoundedBody(response, input.maxResponseBytes);
   } catch (error) {
-    if (cutShortByCaller(input, elapsed())) {
-      metrics.recordAttempt("cancelled", elapsed());
-      throw new TaskCancelledError(
-        `${dependency}: attempt cut short by the call's deadline or total timeout`,
-      );
-    }
-    const kind = signal.aborted ? "timeout" : "connection_error";
-    metrics.recordAttempt(kind, elapsed());
-    throw new UpstreamFailure(dependency, kind, { cause: error });
+    throw failedExchange(input, error, elapsed());
   }
   if (response.status >= 500) {
     metrics.recordAttempt("server_error", elapsed());

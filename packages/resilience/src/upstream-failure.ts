@@ -1,4 +1,9 @@
-export type UpstreamFailureKind = "timeout" | "connection_error" | "server_error";
+export type UpstreamFailureKind =
+  | "timeout"
+  | "connection_error"
+  | "server_error"
+  /** A body longer than the client reads (maxResponseBytes): cut off, never buffered whole. */
+  | "response_too_large";
 
 export interface UpstreamFailureOptions {
   status?: number;
@@ -7,8 +12,9 @@ export interface UpstreamFailureOptions {
 }
 
 /**
- * An attempt that failed because of the dependency (no answer in time, no connection, a 5xx):
- * the breaker counts it and idempotent calls retry it. Its message names no host or URL.
+ * An attempt that failed because of the dependency (no answer in time, no connection, a 5xx, a
+ * body over the limit): the breaker counts it and idempotent calls retry it, but for a body over
+ * the limit, which would only come again. Its message names no host or URL.
  */
 export class UpstreamFailure extends Error {
   readonly kind: UpstreamFailureKind;

@@ -39,6 +39,8 @@ function exampleTraceFinder(config: Config, logger: Logger): FindExampleTrace | 
     baseUrl: queryUrl,
     timeouts: { attemptMs: lookupTimeoutMs, totalMs: lookupTimeoutMs },
     retry: { maxAttempts: 1 },
+    // A search answers whole traces, up to 20 of them: more than the 1 MiB other answers get.
+    maxResponseBytes: 16 * 1_048_576,
     logger,
   });
   return createExampleTraceFinder({ client, uiUrl, logger });
@@ -51,6 +53,7 @@ async function start(config: Config): Promise<void> {
     createNotificationSink({ webhookUrl: config.webhookUrl, logger }),
   );
   const auth = createDependencyClient({ name: "auth", baseUrl: config.authUrl, logger });
+  const claimTtlMs = config.messageBudgetMs + CLAIM_TTL_MARGIN_MS;
   const consumer = createTodoConsumer({
     topology: config.topology,
     handler: createTodoEventHandler({
@@ -61,7 +64,11 @@ async function start(config: Config): Promise<void> {
     }),
     maxDeliver: config.maxDeliver,
     backoffMs: config.backoffMs,
-    claimTtlMs: config.messageBudgetMs + CLAIM_TTL_MARGIN_MS,
+    claimTtlMs,
+    // A message budget past a claim's life: a delivery whose notifier died comes back once its
+    // claim is stale, to be taken over at once, and one being handled survives a stall of a
+    // whole budget between two heartbeats (every ack_wait / 2) without being delivered twice.
+    ackWaitMs: claimTtlMs + config.messageBudgetMs,
     concurrency: config.concurrency,
     logger,
   });

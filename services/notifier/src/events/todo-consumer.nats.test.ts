@@ -77,6 +77,7 @@ async function startPipeline(options: PipelineOptions) {
     maxDeliver: options.maxDeliver ?? 5,
     backoffMs: options.backoffMs ?? [50, 100],
     claimTtlMs: 10_000,
+    ackWaitMs: 15_000,
     logger: logs.logger,
   });
   consumers.push(consumer);

@@ -24,6 +24,11 @@ export interface TodoConsumerOptions {
    * take (the message budget), since an older claim is taken for its holder's crash.
    */
   claimTtlMs: number;
+  /**
+   * How long a delivery may go unacknowledged before the server hands it out again: longer
+   * than one handling can take and than a claim lives (see ensureEventConsumer).
+   */
+  ackWaitMs: number;
   /** Events handled at once. @default 1 */
   concurrency?: number;
   logger?: QueueLogger;
@@ -49,7 +54,7 @@ async function ensureTodoTopology(
   nc: NatsConnection,
   options: TodoConsumerOptions,
 ): Promise<ProcessedEventStore> {
-  const { topology, maxDeliver, backoffMs, claimTtlMs } = options;
+  const { topology, maxDeliver, backoffMs, claimTtlMs, ackWaitMs } = options;
   const jsm = await jetstreamManager(nc);
   await ensureEventStreams(jsm, topology);
   await ensureEventConsumer(jsm, {
@@ -57,6 +62,7 @@ async function ensureTodoTopology(
     consumer: topology.consumer,
     maxDeliver,
     backoffMs,
+    ackWaitMs,
   });
   return createProcessedEventStore(jetstream(nc), topology.processedEventsBucket, { claimTtlMs });
 }
