@@ -138,6 +138,18 @@ const CATALOG = {
     clientAction:
       "Fetch the current state, reconcile, and send a new request; repeating it unchanged fails the same way.",
   },
+  PRECONDITION_FAILED: {
+    status: 412,
+    retryable: false,
+    messages: {
+      en: "The resource does not match the version the request is conditional on.",
+      fr: "La ressource ne correspond pas à la version dont dépend la requête.",
+    },
+    meaning:
+      "A conditional request's precondition is false (RFC 9110 §13.1.1): its `If-Match` is not the resource's current entity tag, so nothing was changed. If-Match compares strongly: a weak tag (`W/\"3\"`) never matches. `details[]` names the header (`field`) and why (`reason`, e.g. `etag_mismatch`, or `weak_etag` for a weak tag); when the caller may see the resource, `currentEtag` and `currentVersion` say where it is now.",
+    clientAction:
+      "Fetch the resource again, reapply the change to what it is now, and send it with the new ETag in `If-Match`; repeating it unchanged fails the same way.",
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     retryable: false,
@@ -157,6 +169,18 @@ const CATALOG = {
     },
     meaning: "The route reads JSON and the body was sent with another `Content-Type`, or none.",
     clientAction: "Send the body as JSON with `Content-Type: application/json`.",
+  },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    retryable: false,
+    messages: {
+      en: "This request must be conditional.",
+      fr: "Cette requête doit être conditionnelle.",
+    },
+    meaning:
+      "The route changes a resource only on the condition that it is still the version the client read (RFC 6585 §3), so that a blind write cannot undo someone else's change, and the request carries none. `details[].field` names the header to send (`If-Match`) and `alternative` any other way the route accepts (e.g. a body `version`).",
+    clientAction:
+      "Read the resource, then send the change with its ETag in `If-Match` (or the alternative named in `details`).",
   },
   REQUEST_HEADERS_TOO_LARGE: {
     status: 431,

@@ -8,6 +8,8 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
   RateLimitedError,
   RequestBodyInvalidError,
   UnauthenticatedError,
@@ -36,8 +38,10 @@ describe("error classes", () => {
     [new NotFoundError(), "NotFoundError", "RESOURCE_NOT_FOUND", 404],
     [new MethodNotAllowedError(["GET"]), "MethodNotAllowedError", "METHOD_NOT_ALLOWED", 405],
     [new ConflictError({ reason: "version_mismatch" }), "ConflictError", "RESOURCE_CONFLICT", 409],
+    [new PreconditionFailedError(), "PreconditionFailedError", "PRECONDITION_FAILED", 412],
     [new PayloadTooLargeError({ maxBytes: 10 }), "PayloadTooLargeError", "PAYLOAD_TOO_LARGE", 413],
     [new UnsupportedMediaTypeError(), "UnsupportedMediaTypeError", "UNSUPPORTED_MEDIA_TYPE", 415],
+    [new PreconditionRequiredError(), "PreconditionRequiredError", "PRECONDITION_REQUIRED", 428],
     [new RateLimitedError({ retryAfterSeconds: 3 }), "RateLimitedError", "RATE_LIMITED", 429],
     [new DependencyError({ dependency: "auth" }), "DependencyError", "SERVICE_UNAVAILABLE", 503],
   ])("%o is named %s with code %s (%i)", (error, name, code, status) => {
@@ -83,6 +87,18 @@ describe("error classes", () => {
     const error = new ConflictError({ reason: "version_mismatch", currentVersion: 4, cause });
     expect(error.details).toEqual([{ reason: "version_mismatch", currentVersion: 4 }]);
     expect(error.cause).toBe(cause);
+  });
+
+  test("preconditions name their field, If-Match by default, with the facts in one detail", () => {
+    const failed = new PreconditionFailedError({ currentEtag: '"4"', currentVersion: 4, cause });
+    expect(failed.details).toEqual([{ field: "If-Match", currentEtag: '"4"', currentVersion: 4 }]);
+    expect(failed.cause).toBe(cause);
+    expect(new PreconditionRequiredError({ issue: "required" }).details).toEqual([
+      { field: "If-Match", issue: "required" },
+    ]);
+    expect(new PreconditionRequiredError({ field: "If-Unmodified-Since" }).details).toEqual([
+      { field: "If-Unmodified-Since" },
+    ]);
   });
 
   test("a server-side message defaults to the English catalog message", () => {

@@ -77,6 +77,39 @@ export class ConflictError extends AppError {
   }
 }
 
+/** The detail of a precondition: the field it is about (`If-Match`) and any safe facts (`currentEtag`). */
+export type PreconditionDetail = { field?: string; [fact: string]: unknown };
+
+/**
+ * 412 PRECONDITION_FAILED: the request's precondition (RFC 9110 §13.1) is false. `field`
+ * (default `If-Match`) and every option that is not an AppError option go to `details[0]`.
+ */
+export class PreconditionFailedError extends AppError {
+  override name = "PreconditionFailedError";
+  constructor(options: OptionsWithoutDetails & PreconditionDetail = {}) {
+    const { message, hint, cause, headers, field = "If-Match", ...facts } = options;
+    super("PRECONDITION_FAILED", { message, hint, cause, headers, details: [{ field, ...facts }] });
+  }
+}
+
+/**
+ * 428 PRECONDITION_REQUIRED (RFC 6585 §3): the route only takes conditional requests. `field`
+ * (default `If-Match`) and every option that is not an AppError option go to `details[0]`.
+ */
+export class PreconditionRequiredError extends AppError {
+  override name = "PreconditionRequiredError";
+  constructor(options: OptionsWithoutDetails & PreconditionDetail = {}) {
+    const { message, hint, cause, headers, field = "If-Match", ...facts } = options;
+    super("PRECONDITION_REQUIRED", {
+      message,
+      hint,
+      cause,
+      headers,
+      details: [{ field, ...facts }],
+    });
+  }
+}
+
 /** 413 PAYLOAD_TOO_LARGE; the limit goes to `details[].maxBytes`. */
 export class PayloadTooLargeError extends AppError {
   override name = "PayloadTooLargeError";

@@ -23,6 +23,13 @@ const categories: Array<[string, RequestInit, number, ErrorCode]> = [
   ["/no/such/route", {}, 404, "RESOURCE_NOT_FOUND"],
   ["/todos", { method: "DELETE" }, 405, "METHOD_NOT_ALLOWED"],
   ["/todos/6f1c2a51-6c43-4b8e-9d51-2f0d3b1e7a10", { method: "PUT" }, 409, "RESOURCE_CONFLICT"],
+  ["/todos/6f1c2a51-6c43-4b8e-9d51-2f0d3b1e7a10", { method: "PATCH" }, 412, "PRECONDITION_FAILED"],
+  [
+    "/todos/6f1c2a51-6c43-4b8e-9d51-2f0d3b1e7a10",
+    { method: "DELETE" },
+    428,
+    "PRECONDITION_REQUIRED",
+  ],
   [
     "/todos",
     {
@@ -66,7 +73,7 @@ describe("every category of DESIGN §4", () => {
     expect(body.traceId).toBe(TRACE_ID);
   });
 
-  test("details are structured: the dependency by name, the conflict by reason", async () => {
+  test("details are structured: the dependency by name, the conflict by reason, the precondition by field", async () => {
     const degraded = await expectTestAppError(await app.request("/degraded"), {
       status: 503,
       errorCode: "SERVICE_UNAVAILABLE",
@@ -77,6 +84,16 @@ describe("every category of DESIGN §4", () => {
       { status: 409, errorCode: "RESOURCE_CONFLICT" },
     );
     expect(conflict.details).toEqual([{ reason: "version_mismatch", currentVersion: 3 }]);
+    const failed = await expectTestAppError(
+      await app.request("/todos/6f1c2a51-6c43-4b8e-9d51-2f0d3b1e7a10", { method: "PATCH" }),
+      { status: 412, errorCode: "PRECONDITION_FAILED" },
+    );
+    expect(failed.details).toEqual([{ field: "If-Match", currentEtag: '"3"', currentVersion: 3 }]);
+    const required = await expectTestAppError(
+      await app.request("/todos/6f1c2a51-6c43-4b8e-9d51-2f0d3b1e7a10", { method: "DELETE" }),
+      { status: 428, errorCode: "PRECONDITION_REQUIRED" },
+    );
+    expect(required.details).toEqual([{ field: "If-Match", issue: "required" }]);
   });
 });
 

@@ -10,6 +10,8 @@ import {
   DependencyError,
   ForbiddenError,
   NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
   RateLimitedError,
   UnauthenticatedError,
 } from "./error-classes.ts";
@@ -49,6 +51,12 @@ export function createTestApp(): Hono {
   });
   app.put("/todos/:id", () => {
     throw new ConflictError({ reason: "version_mismatch", currentVersion: 3 });
+  });
+  app.patch("/todos/:id", () => {
+    throw new PreconditionFailedError({ currentEtag: '"3"', currentVersion: 3 });
+  });
+  app.delete("/todos/:id", () => {
+    throw new PreconditionRequiredError({ issue: "required" });
   });
   app.get("/private", () => {
     throw new UnauthenticatedError();

@@ -9,7 +9,12 @@ describe("loadConfig", () => {
       logLevel: "info",
       chaos: undefined,
       serviceToken: undefined,
-      tokens: { issuer: "tracemesh-auth", audience: "tracemesh", ttlSeconds: 900 },
+      tokens: {
+        issuer: "tracemesh-auth",
+        audience: "tracemesh",
+        ttlSeconds: 900,
+        clockSkewSeconds: 60,
+      },
       loginRateLimit: { windowMs: 60_000, perClient: 30, perUsername: 10 },
       trustedProxyHops: 0,
     });
@@ -22,6 +27,7 @@ describe("loadConfig", () => {
       CHAOS_TOKEN: "chaos-token-0123456789",
       SERVICE_TOKEN: "service-token-0123456789",
       TOKEN_TTL_SECONDS: "120",
+      TOKEN_CLOCK_SKEW_SECONDS: "5",
       LOGIN_RATE_LIMIT_WINDOW_SECONDS: "10",
       TRUSTED_PROXY_HOPS: "1",
       REQUEST_BUDGET_MS: "1500",
@@ -30,6 +36,7 @@ describe("loadConfig", () => {
     expect(config.chaos).toEqual({ token: "chaos-token-0123456789" });
     expect(config.serviceToken).toBe("service-token-0123456789");
     expect(config.tokens.ttlSeconds).toBe(120);
+    expect(config.tokens.clockSkewSeconds).toBe(5);
     expect(config.loginRateLimit.windowMs).toBe(10_000);
     expect(config.trustedProxyHops).toBe(1);
     expect(config.requestBudgetMs).toBe(1500);
@@ -51,6 +58,7 @@ describe("loadConfig", () => {
     [{ CHAOS_ENABLED: "true", CHAOS_TOKEN: "short-token" }, "CHAOS_TOKEN"],
     [{ SERVICE_TOKEN: "short" }, "SERVICE_TOKEN"],
     [{ TOKEN_TTL_SECONDS: "5" }, "TOKEN_TTL_SECONDS"],
+    [{ TOKEN_CLOCK_SKEW_SECONDS: "3600" }, "TOKEN_CLOCK_SKEW_SECONDS"],
     [{ JWT_PRIVATE_KEY: "not a pem" }, "JWT_PRIVATE_KEY"],
   ])("%j names %s and not its value", (env, variable) => {
     let thrown: unknown;

@@ -10,6 +10,7 @@ const EnvSchema = v.object({
   ...chaosEnvEntries,
   SERVICE_TOKEN: envSecret,
   TOKEN_TTL_SECONDS: envInteger(900, 30, 86_400),
+  TOKEN_CLOCK_SKEW_SECONDS: envInteger(60, 0, 300),
   TOKEN_ISSUER: envText("tracemesh-auth"),
   TOKEN_AUDIENCE: envText("tracemesh"),
   JWT_PRIVATE_KEY: v.optional(
@@ -35,7 +36,13 @@ export const ConfigSchema = v.pipe(
     tokens: {
       issuer: env.TOKEN_ISSUER,
       audience: env.TOKEN_AUDIENCE,
+      /**
+       * Also the longest lifetime (`exp - iat`) a token may claim to be accepted: lowering it
+       * refuses at once the tokens issued under a longer one.
+       */
       ttlSeconds: env.TOKEN_TTL_SECONDS,
+      /** How far ahead of auth's clock a token's `iat` may be. */
+      clockSkewSeconds: env.TOKEN_CLOCK_SKEW_SECONDS,
       privateKeyPem: env.JWT_PRIVATE_KEY,
     },
     loginRateLimit: {

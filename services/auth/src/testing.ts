@@ -12,11 +12,12 @@ export { generateSigningKey, importSigningKey, type SigningKey };
 /** Cheap scrypt for tests: the code path is the same, only N is smaller. */
 export const TEST_SCRYPT_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
 
-/** What auth's token checks expect by default (TOKEN_ISSUER, TOKEN_AUDIENCE), with a short TTL. */
+/** What auth's token checks expect by default (TOKEN_ISSUER, TOKEN_AUDIENCE…), with a short TTL. */
 export const TEST_TOKENS: TokenSettings = {
   issuer: "tracemesh-auth",
   audience: "tracemesh",
   ttlSeconds: 300,
+  clockSkewSeconds: 60,
 };
 
 export type DemoUsername = "alice" | "bob" | "carol";

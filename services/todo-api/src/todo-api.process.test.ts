@@ -114,7 +114,7 @@ describe("todo-api as a process", () => {
       [404, "GET /v1/todos/:id", `/v1/todos/${UNKNOWN_ID}`, { headers: json }],
       [405, "PUT", `/v1/todos/${id}`, { method: "PUT", headers: json }],
       [
-        409,
+        412,
         "PATCH /v1/todos/:id",
         `/v1/todos/${id}`,
         { method: "PATCH", headers: { ...json, "If-Match": '"7"' }, body: '{"title":"x"}' },

@@ -175,3 +175,56 @@ describe("POST /v1/authorize refuses every bad token with one neutral 401", () =
     ]);
   });
 });
+
+describe("POST /v1/authorize refuses correctly signed tokens that are not believable", () => {
+  test("issued in the future past the clock skew, or living longer than the token TTL: the same neutral 401", async () => {
+    const { app, signingKey, logs } = await createTestApp();
+    const good = await login(app, "alice", "alice-demo-password");
+    const [, payload] = good.split(".") as [string, string, string];
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
+    // Signed with auth's own key, as only auth (or whoever holds its key) could.
+    const sign = (overrides: Record<string, unknown>) =>
+      new SignJWT({ ...claims, ...overrides })
+        .setProtectedHeader({ alg: "EdDSA", kid: signingKey.kid, typ: "at+jwt" })
+        .sign(signingKey.privateKey);
+    const { ttlSeconds: ttl, clockSkewSeconds: skew } = TEST_TOKENS;
+    const issuedAhead = (seconds: number) =>
+      sign({ iat: claims.iat + seconds, exp: claims.iat + seconds + ttl });
+
+    const refused: Record<string, string> = {
+      "issued a second past the clock skew": await issuedAhead(skew + 1),
+      "issued a day ahead": await issuedAhead(86_400),
+      "a second longer than the TTL": await sign({ exp: claims.iat + ttl + 1 }),
+      "valid for a year": await sign({ exp: claims.iat + 365 * 86_400 }),
+      "backdated to last longer": await sign({ iat: claims.iat - ttl, exp: claims.exp + ttl }),
+    };
+    const accepted: Record<string, string> = {
+      "issued ahead within the clock skew": await issuedAhead(skew),
+      "exactly the TTL, as auth issues them": good,
+      "a shorter lifetime": await sign({ exp: claims.iat + 60 }),
+    };
+
+    const expected = neutralPart((await (await authorize(app, "")).json()) as Body);
+    for (const [name, token] of Object.entries(refused)) {
+      const response = await authorize(app, token);
+      expect(response.status, name).toBe(401);
+      expect(response.headers.get("WWW-Authenticate"), name).toBe("Bearer");
+      expect(neutralPart((await response.json()) as Body), name).toEqual(expected);
+    }
+    for (const [name, token] of Object.entries(accepted)) {
+      expect((await authorize(app, token)).status, name).toBe(200);
+    }
+
+    const reasons = (await logs.lines())
+      .filter((line) => line.event === "auth.token_rejected")
+      .map((line) => line.reason);
+    expect(reasons).toEqual([
+      "ERR_JWS_INVALID", // the empty token that set `expected`
+      "iat_in_future",
+      "iat_in_future",
+      "lifetime_too_long",
+      "lifetime_too_long",
+      "lifetime_too_long",
+    ]);
+  });
+});

@@ -4,8 +4,10 @@ export interface TokenSettings {
   issuer: string;
   /** `aud` of issued tokens and the only audience accepted. */
   audience: string;
-  /** Lifetime of issued tokens. */
+  /** Lifetime of issued tokens, and the longest lifetime (`exp - iat`) a token may claim. */
   ttlSeconds: number;
+  /** How far in the future a token's `iat` may be: the issuing clock may run a little ahead. */
+  clockSkewSeconds: number;
 }
 
 /** RFC 9068 `typ` for JWT access tokens: stops an ID token or any other JWT passing as one. */

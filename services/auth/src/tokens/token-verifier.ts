@@ -1,4 +1,4 @@
-import { createLocalJWKSet, errors, jwtVerify } from "jose";
+import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { type SigningKey, TOKEN_ALGORITHM, toJwks } from "./signing-key.ts";
 import { ACCESS_TOKEN_TYPE, type TokenSettings } from "./token-settings.ts";
 
@@ -23,14 +23,38 @@ function reasonOf(error: unknown): string {
   return "unexpected";
 }
 
+type VerifierSettings = Pick<
+  TokenSettings,
+  "issuer" | "audience" | "ttlSeconds" | "clockSkewSeconds"
+>;
+
+/**
+ * Why a correctly signed token still cannot be one auth issued, if it cannot: issued in the
+ * future (beyond the clock skew) or meant to live longer than any token auth issues. Such a
+ * token comes from a clock set wrong or from whoever else holds the key: it is refused rather
+ * than trusted longer than auth would trust its own.
+ */
+function implausibility(
+  payload: JWTPayload,
+  settings: VerifierSettings,
+  nowSeconds: number,
+): string | undefined {
+  const { iat, exp } = payload;
+  if (typeof iat !== "number" || typeof exp !== "number") return "claims_missing";
+  if (iat > nowSeconds + settings.clockSkewSeconds) return "iat_in_future";
+  if (exp - iat > settings.ttlSeconds) return "lifetime_too_long";
+  return undefined;
+}
+
 /**
  * Verifies access tokens against the service's own public keys, accepting only EdDSA,
  * the configured issuer and audience and the access-token `typ`: `alg: none`, HMAC with the
- * public key as secret and tokens of other issuers are all refused.
+ * public key as secret and tokens of other issuers are all refused, and so are tokens issued
+ * in the future or living longer than the configured TTL.
  */
 export function createTokenVerifier(
   keys: readonly SigningKey[],
-  settings: Pick<TokenSettings, "issuer" | "audience">,
+  settings: VerifierSettings,
   now: () => number = Date.now,
 ): TokenVerifier {
   const keySet = createLocalJWKSet(toJwks(keys));
@@ -48,6 +72,8 @@ export function createTokenVerifier(
         if (typeof payload.sub !== "string" || typeof payload.exp !== "number") {
           return { valid: false, reason: "claims_missing" };
         }
+        const implausible = implausibility(payload, settings, now() / 1000);
+        if (implausible !== undefined) return { valid: false, reason: implausible };
         return { valid: true, token: { subject: payload.sub, expiresAt: payload.exp } };
       } catch (error) {
         return { valid: false, reason: reasonOf(error) };

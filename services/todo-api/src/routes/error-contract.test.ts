@@ -31,6 +31,11 @@ afterAll(async () => {
 const UNKNOWN_ID = "6a1f3c2e-9b4d-4e8f-a7c6-5d4e3f2a1b0c";
 type Send = (headers: Record<string, string>) => Promise<Response>;
 
+async function createTodo(): Promise<TodoResource> {
+  const created = await t.asAlice("/v1/todos", jsonRequest("POST", { title: "mine" }));
+  return (await created.json()) as TodoResource;
+}
+
 function merged(init: RequestInit, headers: Record<string, string>): RequestInit {
   return { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } };
 }
@@ -87,12 +92,21 @@ const categories: [name: string, status: number, errorCode: ErrorCode, send: Sen
     (headers) => t.asAlice(`/v1/todos/${UNKNOWN_ID}`, { method: "PUT", headers }),
   ],
   [
-    "a stale version",
+    "a body version that is not the current one",
     409,
     "RESOURCE_CONFLICT",
     async (headers) => {
-      const created = await t.asAlice("/v1/todos", jsonRequest("POST", { title: "mine" }));
-      const { id } = (await created.json()) as TodoResource;
+      const { id } = await createTodo();
+      const patch = jsonRequest("PATCH", { title: "theirs", version: 2 });
+      return t.asAlice(`/v1/todos/${id}`, merged(patch, headers));
+    },
+  ],
+  [
+    "an If-Match that is not the current ETag",
+    412,
+    "PRECONDITION_FAILED",
+    async (headers) => {
+      const { id } = await createTodo();
       const patch = jsonRequest("PATCH", { title: "theirs" }, { "If-Match": '"2"' });
       return t.asAlice(`/v1/todos/${id}`, merged(patch, headers));
     },
@@ -116,6 +130,15 @@ const categories: [name: string, status: number, errorCode: ErrorCode, send: Sen
       }),
   ],
   [
+    "an update without a version",
+    428,
+    "PRECONDITION_REQUIRED",
+    async (headers) => {
+      const { id } = await createTodo();
+      return t.asAlice(`/v1/todos/${id}`, merged(jsonRequest("PATCH", { title: "x" }), headers));
+    },
+  ],
+  [
     "the database down",
     503,
     "SERVICE_UNAVAILABLE",
@@ -131,6 +154,9 @@ describe.each(categories)("%s: %i %s", (_name, status, errorCode, send) => {
     expect(response.headers.get("Content-Language")).toBe("en");
     expect(body.retryable).toBe(status === 503);
     if (status === 503) expect(body.details).toEqual([{ type: "dependency", name: "database" }]);
+    if (status === 412 || status === 428) {
+      expect(body.details).toEqual([expect.objectContaining({ field: "If-Match" })]);
+    }
     if (status === 401) expect(response.headers.get("WWW-Authenticate")).toBe("Bearer");
     if (status === 405) {
       expect(response.headers.get("Allow")?.split(", ").sort()).toEqual([

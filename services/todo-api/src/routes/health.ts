@@ -19,7 +19,7 @@ export function healthRoutes(options: HealthRoutesOptions): Hono {
       return c.json({ status: "ok" });
     })
     .get("/ready", async function ready(c) {
-      await database.ping();
+      await database.ping({ deadline: c.var.deadline });
       if (natsConnected === undefined) return c.json({ status: "ok", checks: { database: "ok" } });
       const nats = natsConnected() ? "ok" : "unavailable";
       return c.json({ status: "ok", checks: { database: "ok", nats } });

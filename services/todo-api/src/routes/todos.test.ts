@@ -157,7 +157,7 @@ describe("GET /v1/todos", () => {
 });
 
 describe("PATCH /v1/todos/:id", () => {
-  test("If-Match with the ETag (strong or weak) applies the change and returns the new ETag", async () => {
+  test("If-Match with the ETag applies the change and returns the new ETag", async () => {
     const todo = await create("draft");
     const first = await request(
       `/v1/todos/${todo.id}`,
@@ -168,7 +168,7 @@ describe("PATCH /v1/todos/:id", () => {
     expect(first.headers.get("ETag")).toBe('"2"');
     const second = await request(
       `/v1/todos/${todo.id}`,
-      jsonRequest("PATCH", { completed: true }, { "If-Match": 'W/"2"' }),
+      jsonRequest("PATCH", { completed: true }, { "If-Match": '"2"' }),
     );
     expect(await second.json()).toMatchObject({ title: "final", completed: true, version: 3 });
   });
@@ -181,42 +181,6 @@ describe("PATCH /v1/todos/:id", () => {
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ completed: true, version: 2 });
-  });
-
-  test("a stale version is 409 RESOURCE_CONFLICT version_mismatch, and nothing changes", async () => {
-    const todo = await create("shared");
-    await request(`/v1/todos/${todo.id}`, jsonRequest("PATCH", { title: "mine", version: 1 }));
-    const response = await request(
-      `/v1/todos/${todo.id}`,
-      jsonRequest("PATCH", { title: "theirs" }, { "If-Match": '"1"' }),
-    );
-    const error = await expectContractError(response, 409, "RESOURCE_CONFLICT");
-    expect(error.details).toEqual([{ reason: "version_mismatch", currentVersion: 2 }]);
-    const current = await request(`/v1/todos/${todo.id}`);
-    expect(await current.json()).toMatchObject({ title: "mine", version: 2 });
-  });
-
-  test("without any version it is 400 naming If-Match, with a hint", async () => {
-    const todo = await create("blind write");
-    const response = await request(`/v1/todos/${todo.id}`, jsonRequest("PATCH", { title: "x" }));
-    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
-    expect(error.details).toEqual([
-      { field: "If-Match", issue: "required", alternative: "version" },
-    ]);
-    expect(error.hint).toEqual(expect.any(String));
-  });
-
-  test.each([
-    [{ "If-Match": "*" }, { title: "x" }, "If-Match"],
-    [{ "If-Match": '"1", "2"' }, { title: "x" }, "If-Match"],
-    [{ "If-Match": '"2"' }, { title: "x", version: 1 }, "version"],
-    [{}, { title: "x", version: 0 }, "version"],
-    [{ "If-Match": '"1"' }, {}, undefined],
-  ])("If-Match %j with %j is 400", async (headers, body, field) => {
-    const todo = await create("guarded");
-    const response = await request(`/v1/todos/${todo.id}`, jsonRequest("PATCH", body, headers));
-    const error = await expectContractError(response, 400, "REQUEST_PARAMETER_INVALID");
-    expect((error.details as { field?: string }[])[0]?.field).toBe(field);
   });
 
   test("an unknown or malformed id is 404 even with a bad body", async () => {
@@ -239,15 +203,5 @@ describe("DELETE /v1/todos/:id", () => {
     await expectContractError(await request(`/v1/todos/${todo.id}`), 404, "RESOURCE_NOT_FOUND");
     const again = await request(`/v1/todos/${todo.id}`, { method: "DELETE" });
     await expectContractError(again, 404, "RESOURCE_NOT_FOUND");
-  });
-
-  test("with a stale If-Match it is 409 and the todo stays", async () => {
-    const todo = await create("keep me");
-    const response = await request(`/v1/todos/${todo.id}`, {
-      method: "DELETE",
-      headers: { "If-Match": '"5"' },
-    });
-    await expectContractError(response, 409, "RESOURCE_CONFLICT");
-    expect((await request(`/v1/todos/${todo.id}`)).status).toBe(200);
   });
 });

@@ -3,10 +3,14 @@ import { DependencyError } from "@tracemesh/errors";
 /** The name clients see in `details[].name` and logs: never a host, port or URL. */
 export const DATABASE_DEPENDENCY = "database";
 
+/** SQLSTATE query_canceled: statement_timeout (or a cancel request) stopped the statement. */
+export const QUERY_CANCELED = "57014";
+
 /**
  * SQLSTATE classes that mean "the database cannot serve us right now" rather than "this
  * statement is wrong": 08 connection exception, 53 insufficient resources (too many
- * connections, disk full), 57 operator intervention (statement_timeout, shutdown).
+ * connections, disk full), 57 operator intervention (57014 query_canceled by statement_timeout,
+ * shutdown).
  */
 const UNAVAILABLE_CLASSES = new Set(["08", "53", "57"]);
 
@@ -40,4 +44,10 @@ export async function callDatabase<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toDatabaseError(error);
   }
+}
+
+/** Whether the server cancelled the statement (query_canceled), as it sent it or as mapped here. */
+export function isQueryCanceled(error: unknown): boolean {
+  const sent = error instanceof DependencyError ? error.cause : error;
+  return sqlStateOf(sent) === QUERY_CANCELED;
 }

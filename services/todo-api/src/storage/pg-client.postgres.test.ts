@@ -1,8 +1,11 @@
 import { DependencyError } from "@tracemesh/errors";
+import { createDeadline } from "@tracemesh/resilience";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openPostgresTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../test-utils.ts";
+import { QUERY_CANCELED, sqlStateOf } from "./database-errors.ts";
 import { loadMigrations, runMigrations } from "./migrate.ts";
 import { createPgClient } from "./pg-client.ts";
+import type { SqlClient } from "./sql-client.ts";
 
 let database: TestDatabase & { schema: string };
 beforeAll(async () => {
@@ -16,6 +19,64 @@ test("a statement past statement_timeout is DependencyError, not a hang", async 
   expect(error).toBeInstanceOf(DependencyError);
   expect(performance.now() - started).toBeLessThan(1500);
   await expect(database.client.ping()).resolves.toBeUndefined();
+});
+
+async function backendPid(client: SqlClient): Promise<number | undefined> {
+  const result = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  return result.rows[0]?.pid;
+}
+
+test("a pg_sleep past the deadline is cancelled by PostgreSQL within it, and its connection serves the next", async () => {
+  const single = createPgClient({
+    connectionString: TEST_DATABASE_URL,
+    schema: database.schema,
+    maxConnections: 1,
+  });
+  try {
+    const before = await backendPid(single);
+    for (const run of [
+      (deadline: ReturnType<typeof createDeadline>) =>
+        single.query("SELECT pg_sleep(5)", [], { deadline }),
+      // In a transaction too, and however many statements came before.
+      (deadline: ReturnType<typeof createDeadline>) =>
+        single.transaction(
+          async (tx) => {
+            await tx.query("SELECT 1");
+            await tx.query("SELECT pg_sleep(5)");
+          },
+          { deadline },
+        ),
+    ]) {
+      const started = performance.now();
+      const error = await run(createDeadline(500)).catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(DependencyError);
+      expect((error as DependencyError).details).toEqual([
+        { type: "dependency", name: "database" },
+      ]);
+      expect((error as DependencyError).deadlineExceeded).toBe(true);
+      expect(sqlStateOf((error as DependencyError).cause)).toBe(QUERY_CANCELED);
+      expect(elapsed).toBeGreaterThanOrEqual(350);
+      expect(elapsed).toBeLessThan(500);
+      // The same backend answers: the connection was rolled back and reused, not broken.
+      expect(await backendPid(single)).toBe(before);
+    }
+    // And a later statement is not held to that short timeout (SET LOCAL ended with it).
+    const slowEnough = await single.query("SELECT pg_sleep(0.5) AS slept");
+    expect(slowEnough.rowCount).toBe(1);
+  } finally {
+    await single.close();
+  }
+});
+
+test("a deadline never lengthens the configured statement_timeout, which still blames the database", async () => {
+  const started = performance.now();
+  const error = await database.client
+    .query("SELECT pg_sleep(5)", [], { deadline: createDeadline(3_000) })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DependencyError);
+  expect((error as DependencyError).deadlineExceeded).toBe(false);
+  expect(performance.now() - started).toBeLessThan(1500);
 });
 
 test("concurrent starts migrate once and corrupt nothing", async () => {

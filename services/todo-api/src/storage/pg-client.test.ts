@@ -1,5 +1,6 @@
 import { createServer, type Socket } from "node:net";
 import { DependencyError } from "@tracemesh/errors";
+import { createDeadline } from "@tracemesh/resilience";
 import { freePort } from "@tracemesh/testing";
 import { afterEach, expect, test } from "vitest";
 import { listeningServer } from "../test-utils.ts";
@@ -48,6 +49,24 @@ test("a server that accepts but never answers is DependencyError after the conne
   expect(error).toBeInstanceOf(DependencyError);
   expect(elapsed).toBeGreaterThanOrEqual(250);
   expect(elapsed).toBeLessThan(2000);
+});
+
+test("with a deadline, a server that never answers is given up on within it", async () => {
+  const sockets = new Set<Socket>();
+  const silent = await listeningServer(createServer((socket) => sockets.add(socket)));
+  const { port } = silent.address() as { port: number };
+  const db = createPgClient({ connectionString: `postgres://postgres@127.0.0.1:${port}/test` });
+  client = db;
+  const [error, elapsed] = await timedFailure(() =>
+    db.query("SELECT 1", [], { deadline: createDeadline(300) }),
+  );
+  for (const socket of sockets) socket.destroy();
+  silent.close();
+  expect(error).toBeInstanceOf(DependencyError);
+  expect((error as DependencyError).dependency).toBe("database");
+  // Long before the 2 s connect timeout: the deadline decides.
+  expect(elapsed).toBeGreaterThanOrEqual(200);
+  expect(elapsed).toBeLessThan(300);
 });
 
 test("rejects a schema name that could inject connection options", () => {

@@ -1,6 +1,14 @@
+import { DependencyError } from "@tracemesh/errors";
+import type { Deadline } from "@tracemesh/resilience";
 import pg from "pg";
-import { callDatabase } from "./database-errors.ts";
-import type { SqlClient, SqlExecutor, SqlResult, SqlRow } from "./sql-client.ts";
+import { callDatabase, isQueryCanceled } from "./database-errors.ts";
+import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
+import {
+  DEADLINE_MARGIN_MS,
+  deadlinePassed,
+  statementLimit,
+  withinDeadline,
+} from "./statement-deadline.ts";
 
 export interface PgClientOptions {
   connectionString: string;
@@ -8,7 +16,10 @@ export interface PgClientOptions {
   schema?: string;
   /** Time to get a connection before answering 503. @default 2000 */
   connectTimeoutMs?: number;
-  /** Server-side statement_timeout; the client gives up one second later. @default 5000 */
+  /**
+   * Server-side statement_timeout, also the most a deadline may give one statement; the client
+   * gives up one second later. @default 5000
+   */
   statementTimeoutMs?: number;
   /** @default 10 */
   maxConnections?: number;
@@ -27,6 +38,32 @@ function executorOf(client: pg.Pool | pg.PoolClient): SqlExecutor {
     async exec(script) {
       // Without values pg uses the simple query protocol, which accepts several statements.
       await callDatabase(() => client.query(script));
+    },
+  };
+}
+
+/**
+ * The statements of a transaction under `deadline`: before each, `SET LOCAL statement_timeout`
+ * to what is left of it (at most `ceilingMs`), so that PostgreSQL itself cancels the statement
+ * (57014) and the connection stays usable once the transaction is rolled back.
+ */
+function boundedExecutor(tx: SqlExecutor, deadline: Deadline, ceilingMs: number): SqlExecutor {
+  return {
+    async query<Row extends SqlRow>(text: string, params?: unknown[]): Promise<SqlResult<Row>> {
+      const limit = statementLimit(deadline, ceilingMs);
+      // An integer of ours, never input: SET takes no parameters.
+      await tx.query(`SET LOCAL statement_timeout = ${limit.ms}`);
+      try {
+        return await tx.query<Row>(text, params);
+      } catch (error) {
+        if (!limit.byDeadline || !isQueryCanceled(error)) throw error;
+        // What PostgreSQL sent stays the cause, for the logs: 57014, canceling statement.
+        throw deadlinePassed(error instanceof DependencyError ? error.cause : error);
+      }
+    },
+    async exec(script) {
+      await tx.query(`SET LOCAL statement_timeout = ${statementLimit(deadline, ceilingMs).ms}`);
+      await tx.exec(script);
     },
   };
 }
@@ -59,28 +96,79 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   const executor = executorOf(pool);
   let ended: Promise<void> | undefined;
 
+  async function runTransaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    bound?: { deadline: Deadline; abandoned: AbortSignal },
+  ): Promise<T> {
+    const client = await callDatabase(() => pool.connect());
+    let released = false;
+    // Releasing with an error destroys the connection instead of pooling it again.
+    const release = (broken?: Error) => {
+      if (released) return;
+      released = true;
+      bound?.abandoned.removeEventListener("abort", onAbandoned);
+      client.release(broken);
+    };
+    // Abandoned, the connection may still be mid-statement (PostgreSQL did not answer its own
+    // cancellation in time): only destroying it keeps that from the next request.
+    const onAbandoned = () => release(new Error("abandoned at the request's deadline"));
+    if (bound?.abandoned.aborted) {
+      // It waited for a connection past the deadline: the connection itself is fine.
+      release();
+      throw deadlinePassed();
+    }
+    bound?.abandoned.addEventListener("abort", onAbandoned, { once: true });
+    const plain = executorOf(client);
+    const tx =
+      bound === undefined ? plain : boundedExecutor(plain, bound.deadline, statementTimeoutMs);
+    let broken: Error | undefined;
+    try {
+      await plain.query("BEGIN");
+      const result = await fn(tx);
+      // The caller has had its 503: roll back rather than commit what it was told may not be.
+      if (bound?.abandoned.aborted) throw deadlinePassed();
+      await plain.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      // A connection whose rollback failed is in an unknown state: destroy it.
+      release(broken);
+    }
+  }
+
+  function transaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    { deadline }: StatementOptions = {},
+  ): Promise<T> {
+    if (deadline === undefined) return runTransaction(fn);
+    // PostgreSQL cancels each statement DEADLINE_MARGIN_MS before the deadline. A server that
+    // has not said so by a quarter of the margin before it is given up on, late enough not to
+    // race a cancellation on its way, early enough for the 503 to leave in time.
+    return withinDeadline(deadline, DEADLINE_MARGIN_MS / 4, (abandoned) =>
+      runTransaction(fn, { deadline, abandoned }),
+    );
+  }
+
+  function query<Row extends SqlRow>(
+    text: string,
+    params?: unknown[],
+    options: StatementOptions = {},
+  ): Promise<SqlResult<Row>> {
+    if (options.deadline === undefined) return executor.query<Row>(text, params);
+    // SET LOCAL only lasts a transaction: a bounded statement gets one of its own.
+    return transaction((tx) => tx.query<Row>(text, params), options);
+  }
+
   return {
-    ...executor,
-    async transaction(fn) {
-      const client = await callDatabase(() => pool.connect());
-      let broken: Error | undefined;
-      try {
-        await executorOf(client).query("BEGIN");
-        const result = await fn(executorOf(client));
-        await executorOf(client).query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw error;
-      } finally {
-        // A connection whose rollback failed is in an unknown state: destroy it.
-        client.release(broken);
-      }
-    },
-    async ping() {
-      await executor.query("SELECT 1");
+    exec: executor.exec,
+    query,
+    transaction,
+    async ping(options) {
+      await query("SELECT 1", [], options);
     },
     close() {
       ended ??= pool.end();

@@ -1,3 +1,5 @@
+import type { Deadline } from "@tracemesh/resilience";
+
 /** A row as the driver returns it: column name → parsed value. */
 export type SqlRow = Record<string, unknown>;
 
@@ -15,15 +17,35 @@ export interface SqlExecutor {
   exec(script: string): Promise<void>;
 }
 
+/** What bounds the statements of one call: a request's budget reaches the database. */
+export interface StatementOptions {
+  /**
+   * The deadline of the work the statements are for (`c.var.deadline`): they get what is left
+   * of it, minus a margin for the answer, and fail with `DependencyError` ("database") rather
+   * than outlive it. @default none: only the client's own statement timeout
+   */
+  deadline?: Deadline;
+}
+
 /**
  * The database as the service sees it, the same for PostgreSQL (`pg`) and embedded PGlite.
  * Every failure to reach the database surfaces as a `DependencyError` ("database").
  */
 export interface SqlClient extends SqlExecutor {
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** One statement, within `options.deadline` when given. */
+  query<Row extends SqlRow = SqlRow>(
+    text: string,
+    params?: unknown[],
+    options?: StatementOptions,
+  ): Promise<SqlResult<Row>>;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. With
+   * `options.deadline`, every statement of `fn` is bounded by it, and the transaction is rolled
+   * back, never committed, once the deadline has been answered.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: StatementOptions): Promise<T>;
   /** Resolves when the database answers a trivial query; throws `DependencyError` otherwise. */
-  ping(): Promise<void>;
+  ping(options?: StatementOptions): Promise<void>;
   /** Releases connections (or closes the embedded database); idempotent. */
   close(): Promise<void>;
 }

@@ -65,3 +65,27 @@ export function useTodoStore(
     },
   };
 }
+
+/** A transaction that holds the todos table; `done` settles when it has let go. */
+export interface TodosHold {
+  done: Promise<void>;
+}
+
+/**
+ * Holds the todos table for `ms` from another transaction, so that any statement on it waits:
+ * on PostgreSQL behind an exclusive lock, on PGlite behind its one connection as well.
+ * Resolves once the hold is in place.
+ */
+export async function holdTodos(client: SqlClient, ms: number): Promise<TodosHold> {
+  let held: () => void = () => {};
+  const inPlace = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const done = client.transaction(async (tx) => {
+    await tx.query("LOCK TABLE todos IN ACCESS EXCLUSIVE MODE");
+    held();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  });
+  await Promise.race([inPlace, done]);
+  return { done };
+}

@@ -1,9 +1,10 @@
-import { ConflictError, NotFoundError } from "@tracemesh/errors";
+import { NotFoundError } from "@tracemesh/errors";
 import { describe, expect, test } from "vitest";
 import type { TestDatabase } from "../test-utils.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { OTHER, OWNER, rejection, UNKNOWN_ID, useTodoStore } from "./test-utils.ts";
 import { createTodoStore } from "./todo-store.ts";
+import { VersionMismatchError } from "./version-mismatch.ts";
 
 interface PendingEvent {
   /** The NATS subject the relay publishes to. */
@@ -102,8 +103,8 @@ export function describeTodoStoreOutbox(backend: string, open: () => Promise<Tes
       const errors: unknown[] = [];
       for (const failure of failures) errors.push(await rejection(failure()));
       expect(errors.map((error) => (error as Error).constructor)).toEqual([
-        ConflictError,
-        ConflictError,
+        VersionMismatchError,
+        VersionMismatchError,
         NotFoundError,
         NotFoundError,
         NotFoundError,

@@ -1,5 +1,6 @@
 import { openPostgresTestDatabase } from "../test-utils.ts";
 import { describeTodoStore } from "./todo-store.suite.ts";
+import { describeTodoStoreDeadline } from "./todo-store-deadline.suite.ts";
 import { describeTodoStoreInput } from "./todo-store-input.suite.ts";
 import { describeTodoStoreOutbox } from "./todo-store-outbox.suite.ts";
 import { describeTodoOwnership } from "./todo-store-ownership.suite.ts";
@@ -9,3 +10,4 @@ describeTodoStore(BACKEND, openPostgresTestDatabase);
 describeTodoStoreInput(BACKEND, openPostgresTestDatabase);
 describeTodoStoreOutbox(BACKEND, openPostgresTestDatabase);
 describeTodoOwnership(BACKEND, openPostgresTestDatabase);
+describeTodoStoreDeadline(BACKEND, openPostgresTestDatabase);

@@ -5,6 +5,7 @@ import { runMigrations } from "./migrate.ts";
 import { countTodos, OWNER, rejection, UNKNOWN_ID, useTodoStore } from "./test-utils.ts";
 import type { Todo } from "./todo.ts";
 import { createTodoStore } from "./todo-store.ts";
+import { VersionMismatchError } from "./version-mismatch.ts";
 
 /**
  * The one TodoStore/SqlClient suite, run against every backend: `open` gives a migrated,
@@ -55,12 +56,16 @@ export function describeTodoStore(backend: string, open: () => Promise<TestDatab
       expect(done.createdAt).toEqual(created.createdAt);
     });
 
-    test("a stale version is ConflictError version_mismatch and changes nothing", async () => {
+    test("a stale version is ConflictError version_mismatch, naming the current one, and changes nothing", async () => {
       const created = await t.store.create(OWNER, { title: "keep me" });
       await t.store.update(OWNER, created.id, { completed: true }, 1);
       const error = await rejection(t.store.update(OWNER, created.id, { title: "lost update" }, 1));
       expect(error).toBeInstanceOf(ConflictError);
-      expect(JSON.stringify((error as ConflictError).details)).toContain("version_mismatch");
+      expect(error).toBeInstanceOf(VersionMismatchError);
+      expect((error as VersionMismatchError).currentVersion).toBe(2);
+      expect((error as ConflictError).details).toEqual([
+        { reason: "version_mismatch", currentVersion: 2 },
+      ]);
       expect(await t.store.get(OWNER, created.id)).toMatchObject({ title: "keep me", version: 2 });
     });
 

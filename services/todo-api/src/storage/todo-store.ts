@@ -1,9 +1,9 @@
-import { ConflictError, InvalidParameterError, NotFoundError } from "@tracemesh/errors";
+import { InvalidParameterError, NotFoundError } from "@tracemesh/errors";
 import { QUEUE_DEFAULTS } from "@tracemesh/queue";
 import { todoEvent } from "../events/todo-event.ts";
 import { sqlStateOf } from "./database-errors.ts";
 import { appendOutboxEvent } from "./outbox.ts";
-import type { SqlClient, SqlExecutor } from "./sql-client.ts";
+import type { SqlClient, SqlExecutor, StatementOptions } from "./sql-client.ts";
 import {
   isUuid,
   type NewTodo,
@@ -15,6 +15,7 @@ import {
   toTodo,
 } from "./todo.ts";
 import { decodeCursor, encodeCursor } from "./todo-cursor.ts";
+import { VersionMismatchError } from "./version-mismatch.ts";
 
 export interface TodoStoreOptions {
   /** Where the relay publishes the events: the stream's subject prefix. @default "todo.events" */
@@ -24,20 +25,41 @@ export interface TodoStoreOptions {
 /**
  * Todos, always of one owner (auth's `subject`): every operation takes the owner first, and a
  * todo of another owner is indistinguishable from one that does not exist (NotFoundError).
+ * Each takes `options.deadline`, the request's: its statements are bounded by it, and one that
+ * cannot finish in time is DependencyError ("database").
  */
 export interface TodoStore {
   /** The owner's todos in creation order, `limit` at a time; `cursor` is the previous page's `nextCursor`. */
-  list(owner: string, limit: number, cursor?: string): Promise<TodoPage>;
-  create(owner: string, input: NewTodo): Promise<Todo>;
+  list(
+    owner: string,
+    limit: number,
+    cursor?: string,
+    options?: StatementOptions,
+  ): Promise<TodoPage>;
+  create(owner: string, input: NewTodo, options?: StatementOptions): Promise<Todo>;
   /** @throws NotFoundError */
-  get(owner: string, id: string): Promise<Todo>;
+  get(owner: string, id: string, options?: StatementOptions): Promise<Todo>;
   /**
    * Applies `patch` if the todo is still at `expectedVersion`, bumping the version.
-   * @throws NotFoundError, or ConflictError (reason version_mismatch) when someone else won.
+   * @throws NotFoundError, or VersionMismatchError (409 version_mismatch) when someone else won.
    */
-  update(owner: string, id: string, patch: TodoPatch, expectedVersion: number): Promise<Todo>;
-  /** Deletes the todo, only at `expectedVersion` when one is given. @throws NotFoundError, ConflictError */
-  delete(owner: string, id: string, expectedVersion?: number): Promise<void>;
+  update(
+    owner: string,
+    id: string,
+    patch: TodoPatch,
+    expectedVersion: number,
+    options?: StatementOptions,
+  ): Promise<Todo>;
+  /**
+   * Deletes the todo, only at `expectedVersion` when one is given.
+   * @throws NotFoundError, VersionMismatchError
+   */
+  delete(
+    owner: string,
+    id: string,
+    expectedVersion?: number,
+    options?: StatementOptions,
+  ): Promise<void>;
 }
 
 const LIST_FIRST = `SELECT ${TODO_COLUMNS} FROM todos
@@ -64,7 +86,7 @@ async function missedWrite(db: SqlExecutor, owner: string, id: string): Promise<
   );
   const row = current.rows[0];
   if (row === undefined) return notFound();
-  return new ConflictError({ reason: "version_mismatch", currentVersion: row.version });
+  return new VersionMismatchError(row.version);
 }
 
 /**
@@ -93,32 +115,38 @@ async function asInvalidInput<T>(operation: () => Promise<T>): Promise<T> {
 export function createTodoStore(client: SqlClient, options: TodoStoreOptions = {}): TodoStore {
   const store = createStatements(client, options.subjectPrefix ?? QUEUE_DEFAULTS.subjectPrefix);
   return {
-    list: (owner, limit, cursor) => asInvalidInput(() => store.list(owner, limit, cursor)),
-    create: (owner, input) => asInvalidInput(() => store.create(owner, input)),
-    get: (owner, id) => asInvalidInput(() => store.get(owner, id)),
-    update: (owner, id, patch, version) =>
-      asInvalidInput(() => store.update(owner, id, patch, version)),
-    delete: (owner, id, version) => asInvalidInput(() => store.delete(owner, id, version)),
+    list: (owner, limit, cursor, call) =>
+      asInvalidInput(() => store.list(owner, limit, cursor, call)),
+    create: (owner, input, call) => asInvalidInput(() => store.create(owner, input, call)),
+    get: (owner, id, call) => asInvalidInput(() => store.get(owner, id, call)),
+    update: (owner, id, patch, version, call) =>
+      asInvalidInput(() => store.update(owner, id, patch, version, call)),
+    delete: (owner, id, version, call) =>
+      asInvalidInput(() => store.delete(owner, id, version, call)),
   };
 }
 
 function createStatements(client: SqlClient, subjectPrefix: string): TodoStore {
   return {
-    async list(owner, limit, cursor) {
+    async list(owner, limit, cursor, call) {
       requireOwner(owner);
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`invalid limit: ${limit}`);
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       // One extra row says whether another page exists without a COUNT.
       const result = after
-        ? await client.query<TodoRow>(LIST_AFTER, [owner, limit + 1, after.createdAt, after.id])
-        : await client.query<TodoRow>(LIST_FIRST, [owner, limit + 1]);
+        ? await client.query<TodoRow>(
+            LIST_AFTER,
+            [owner, limit + 1, after.createdAt, after.id],
+            call,
+          )
+        : await client.query<TodoRow>(LIST_FIRST, [owner, limit + 1], call);
       const items = result.rows.slice(0, limit).map(toTodo);
       const last = items.at(-1);
       const more = result.rows.length > limit && last !== undefined;
       return { items, nextCursor: more ? encodeCursor(last) : null };
     },
 
-    async create(owner, { title, completed = false }) {
+    async create(owner, { title, completed = false }, call) {
       requireOwner(owner);
       return client.transaction(async (tx) => {
         const result = await tx.query<TodoRow>(
@@ -131,22 +159,23 @@ function createStatements(client: SqlClient, subjectPrefix: string): TodoStore {
         const todo = toTodo(row);
         await appendOutboxEvent(tx, todoEvent("todo.created", todo, { subjectPrefix }));
         return todo;
-      });
+      }, call);
     },
 
-    async get(owner, id) {
+    async get(owner, id, call) {
       requireOwner(owner);
       if (!isUuid(id)) throw notFound();
       const result = await client.query<TodoRow>(
         `SELECT ${TODO_COLUMNS} FROM todos WHERE id = $1 AND owner_id = $2`,
         [id, owner],
+        call,
       );
       const row = result.rows[0];
       if (row === undefined) throw notFound();
       return toTodo(row);
     },
 
-    async update(owner, id, patch, expectedVersion) {
+    async update(owner, id, patch, expectedVersion, call) {
       requireOwner(owner);
       if (!isUuid(id)) throw notFound();
       return client.transaction(async (tx) => {
@@ -164,10 +193,10 @@ function createStatements(client: SqlClient, subjectPrefix: string): TodoStore {
         const todo = toTodo(row);
         await appendOutboxEvent(tx, todoEvent("todo.updated", todo, { subjectPrefix }));
         return todo;
-      });
+      }, call);
     },
 
-    async delete(owner, id, expectedVersion) {
+    async delete(owner, id, expectedVersion, call) {
       requireOwner(owner);
       if (!isUuid(id)) throw notFound();
       await client.transaction(async (tx) => {
@@ -186,7 +215,7 @@ function createStatements(client: SqlClient, subjectPrefix: string): TodoStore {
             { subjectPrefix },
           ),
         );
-      });
+      }, call);
     },
   };
 }
