@@ -14,10 +14,13 @@ export interface BackgroundProgramOptions {
   isReady: () => Promise<boolean>;
   /** @default 20000 */
   readyTimeoutMs?: number;
+  /** Variables added to this process's environment. */
+  env?: Record<string, string>;
 }
 
 export interface BackgroundProgram {
   logFile: string;
+  pid: number | undefined;
   /** SIGTERM, then resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -33,7 +36,10 @@ export async function startBackgroundProgram(
   const { name, binary, args, logFile, isReady, readyTimeoutMs = 20_000 } = options;
   await mkdir(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: "w" });
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+  });
   // A failed spawn shows as the exit below, not as an unhandled error event.
   child.once("error", () => {});
   child.stdout?.pipe(log, { end: false });
@@ -51,7 +57,7 @@ export async function startBackgroundProgram(
       log.end();
       throw new Error(`${name} exited with code ${child.exitCode} (see ${logFile})`);
     }
-    if (await isReady()) return { logFile, stop };
+    if (await isReady()) return { logFile, pid: child.pid, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill("SIGKILL");

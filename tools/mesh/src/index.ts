@@ -5,8 +5,10 @@ export {
   localAlertmanagerConfig,
   prepareLocalAlertmanagerConfig,
 } from "./alertmanager-server.ts";
+export { answersOk, type BackgroundProgram, startBackgroundProgram } from "./background-program.ts";
 export { type DemoSecrets, readDemoSecrets } from "./demo-secrets.ts";
 export { findProgram } from "./find-program.ts";
+export { answers as acceptsConnections, reservePort } from "./local-port.ts";
 export { type NatsBackend, openNats } from "./nats-server.ts";
 export {
   localTargetFile,
@@ -15,7 +17,7 @@ export {
   type ScrapeTarget,
 } from "./prometheus-server.ts";
 export { OBSERVABILITY_DIR, REPO_ROOT } from "./repo-paths.ts";
-export type { LogLine, ServiceProcess } from "./service-process.ts";
+export { type LogLine, type ServiceProcess, startServiceProcess } from "./service-process.ts";
 export {
   type AlertingMode,
   DEFAULT_PORTS,

@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import { login } from "@tracemesh/demo";
+import {
+  type Mesh,
+  type MeshPorts,
+  REPO_ROOT,
+  readDemoSecrets,
+  reservePort,
+  startBackgroundProgram,
+  startMesh,
+} from "@tracemesh/mesh";
+
+/** A mesh to measure, with alice's token for its /v1 requests. */
+export interface BenchMesh {
+  mesh: Mesh;
+  token: string;
+}
+
+async function freePorts(): Promise<MeshPorts> {
+  const next = () => reservePort(0);
+  return {
+    todoApi: await next(),
+    todoApiMetrics: await next(),
+    auth: await next(),
+    authMetrics: await next(),
+    notifier: await next(),
+    notifierMetrics: await next(),
+    otlp: await next(),
+    prometheus: await next(),
+    alertmanager: await next(),
+  };
+}
+
+/**
+ * The OTLP sink as a process of its own, so that receiving spans costs the services' machine
+ * what a collector would, not the bench's event loop. Returns its URL.
+ */
+export async function startTraceSink(
+  dataDir: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await reservePort(0);
+  const url = `http://127.0.0.1:${port}`;
+  const sink = await startBackgroundProgram({
+    name: "otlp sink",
+    binary: process.execPath,
+    args: [join(REPO_ROOT, "tools/otlp-sink/src/main.ts")],
+    env: { PORT: String(port) },
+    logFile: join(dataDir, "otlp-sink.log"),
+    isReady: () =>
+      fetch(`${url}/api/v3/services`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+  });
+  return { url, stop: sink.stop };
+}
+
+/**
+ * The three services and a private NATS on free ports, sending traces to `traceSinkUrl`
+ * (which answers Jaeger's query API, so the mesh takes it for a Jaeger), without Prometheus.
+ * `telemetry: false` runs every service with OTEL_SDK_DISABLED=true.
+ */
+export async function startBenchMesh(options: {
+  dataDir: string;
+  traceSinkUrl: string;
+  telemetry: boolean;
+  searchPath: string;
+}): Promise<BenchMesh> {
+  const ports = await freePorts();
+  ports.otlp = Number(new URL(options.traceSinkUrl).port);
+  const mesh = await startMesh({
+    ports,
+    dataDir: options.dataDir,
+    natsUrl: "nats://127.0.0.1:4222",
+    natsMode: "private",
+    jaegerQueryUrl: options.traceSinkUrl,
+    searchPath: options.searchPath,
+    inheritedEnv: {
+      PATH: options.searchPath,
+      // The access log at info writes a line a request in production too: kept, as measured.
+      ...(options.telemetry ? {} : { OTEL_SDK_DISABLED: "true" }),
+    },
+    secrets: readDemoSecrets(),
+    alerting: "off",
+  });
+  const token = await login(mesh.urls.auth, "alice", "alice-demo-password");
+  return { mesh, token };
+}

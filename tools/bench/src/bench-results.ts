@@ -1,0 +1,25 @@
+import type { BreakerOpenResult } from "./breaker-open.ts";
+import type { LoadResult } from "./http-load.ts";
+import type { MemoryGrowthResult } from "./memory-growth.ts";
+import type { OutboxDrainResult } from "./outbox-drain.ts";
+import type { QueueHopResult } from "./queue-hop.ts";
+import type { StartupResult } from "./startup.ts";
+
+/** One path's numbers on one variant ("telemetry on", "telemetry off", "bare twin"). */
+export interface ThroughputResult extends LoadResult {
+  variant: string;
+  path: string;
+}
+
+/** Everything one `pnpm bench` run measured, as written to .data/bench/. */
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpus: number; node: string };
+  settings: Record<string, number>;
+  throughput: ThroughputResult[];
+  breakerOpen: BreakerOpenResult | undefined;
+  queueHop: QueueHopResult | undefined;
+  outboxDrain: Omit<OutboxDrainResult, "nats"> | undefined;
+  startup: StartupResult[];
+  memory: MemoryGrowthResult[];
+}

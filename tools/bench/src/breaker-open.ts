@@ -1,0 +1,44 @@
+import type { Mesh } from "@tracemesh/mesh";
+import { type LoadResult, runLoad } from "./http-load.ts";
+
+/** The 503s answered while the breaker is open. */
+export type BreakerOpenResult = LoadResult;
+
+/**
+ * Makes auth unavailable through its /chaos controls, sends writes until todo-api's breaker
+ * for auth is open (its 503s come at once), then loads `POST /v1/todos`: every answer a 503
+ * SERVICE_UNAVAILABLE the breaker gave. Clears the fault afterwards.
+ */
+export async function measureBreakerOpen(
+  mesh: Mesh,
+  token: string,
+  options: { connections: number; seconds: number },
+): Promise<BreakerOpenResult> {
+  const chaos = (method: string, body?: unknown) =>
+    fetch(`${mesh.urls.auth}/chaos`, {
+      method,
+      headers: {
+        authorization: `Bearer ${mesh.secrets.chaosToken}`,
+        "content-type": "application/json",
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const write = {
+    url: `${mesh.urls["todo-api"]}/v1/todos`,
+    method: "POST" as const,
+    headers: { authorization: `Bearer ${token}` },
+    body: { title: "auth is down" },
+  };
+  await chaos("PUT", { unavailable: true, ttlSeconds: 300 });
+  try {
+    // Enough failures to open the breaker (AUTH_BREAKER_FAILURES, 5 by default).
+    await runLoad(write, { connections: 1, amount: 20 });
+    const result = await runLoad(write, options);
+    if (Object.keys(result.statuses).some((status) => status !== "503")) {
+      throw new Error(`with auth down, writes answered ${JSON.stringify(result.statuses)}`);
+    }
+    return result;
+  } finally {
+    await chaos("DELETE");
+  }
+}

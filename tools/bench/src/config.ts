@@ -1,0 +1,36 @@
+import { envInteger, parseEnv } from "@tracemesh/config";
+import * as v from "valibot";
+
+const EnvSchema = v.object({
+  /** Seconds each throughput measurement runs. */
+  BENCH_SECONDS: envInteger(10, 1, 600),
+  /** Concurrent connections of the load generator. */
+  BENCH_CONNECTIONS: envInteger(8, 1, 1000),
+  /** Requests before the memory reading "after load". */
+  BENCH_REQUESTS: envInteger(100_000, 1000, 10_000_000),
+  /** Events created while NATS is down, then timed draining. */
+  BENCH_OUTBOX_EVENTS: envInteger(10_000, 100, 1_000_000),
+  /** Todos created a second while the queue hop is timed, and for how long. */
+  BENCH_QUEUE_RATE: envInteger(200, 1, 10_000),
+  BENCH_QUEUE_SECONDS: envInteger(10, 1, 600),
+  /** Where nats-server is looked for. */
+  PATH: v.optional(v.string(), ""),
+});
+
+export type BenchConfig = v.InferOutput<typeof EnvSchema>;
+
+/** Settings of `pnpm bench` from BENCH_* variables; `--quick` makes every one small. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  argv: string[] = process.argv.slice(2),
+): BenchConfig {
+  const config = parseEnv(EnvSchema, env);
+  if (!argv.includes("--quick")) return config;
+  return {
+    ...config,
+    BENCH_SECONDS: 3,
+    BENCH_REQUESTS: 5_000,
+    BENCH_OUTBOX_EVENTS: 500,
+    BENCH_QUEUE_SECONDS: 3,
+  };
+}

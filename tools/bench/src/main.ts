@@ -1,0 +1,127 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { configOrExit } from "@tracemesh/config";
+import { REPO_ROOT } from "@tracemesh/mesh";
+import { startBareTwin } from "./bare-twin/start-bare-twin.ts";
+import { startBenchMesh, startTraceSink } from "./bench-mesh.ts";
+import type { BenchResults, ThroughputResult } from "./bench-results.ts";
+import { measureBreakerOpen } from "./breaker-open.ts";
+import { loadConfig } from "./config.ts";
+import { measureMemoryGrowth } from "./memory-growth.ts";
+import { measureOutboxDrain } from "./outbox-drain.ts";
+import { formatReport } from "./print-report.ts";
+import { measureQueueHop } from "./queue-hop.ts";
+import { measureStartup } from "./startup.ts";
+import { checkTargets } from "./targets.ts";
+import { createTodo, measurePath, pathCases, type Variant } from "./throughput.ts";
+
+const config = configOrExit("bench", () => loadConfig());
+const say = (text: string) => process.stderr.write(`${text}\n`);
+const runDir = join(REPO_ROOT, ".data/bench");
+await mkdir(runDir, { recursive: true });
+const dataDir = await mkdtemp(join(runDir, "run-"));
+const load = { connections: config.BENCH_CONNECTIONS, seconds: config.BENCH_SECONDS };
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function variantOf(name: string, baseUrl: string, token: string): Promise<Variant> {
+  return { name, baseUrl, token, todoId: await createTodo(baseUrl, token) };
+}
+
+async function run(): Promise<BenchResults> {
+  const startedAt = new Date().toISOString();
+  const sink = await startTraceSink(dataDir);
+  cleanups.push(sink.stop);
+  say("starting two meshes side by side: telemetry on, and OTEL_SDK_DISABLED=true");
+  const meshOf = async (telemetry: boolean) => {
+    const bench = await startBenchMesh({
+      dataDir: join(dataDir, telemetry ? "on" : "off"),
+      traceSinkUrl: sink.url,
+      telemetry,
+      searchPath: config.PATH,
+    });
+    cleanups.push(() => bench.mesh.stop());
+    return bench;
+  };
+  const on = await meshOf(true);
+  const off = await meshOf(false);
+  const twin = await startBareTwin({
+    jwksUrl: `${on.mesh.urls.auth}/.well-known/jwks.json`,
+    dataDir: join(dataDir, "bare"),
+  });
+  cleanups.push(twin.stop);
+  // alice's token from the real auth: the bare twin checks it against the same keys.
+  const variants = [
+    await variantOf("telemetry on", on.mesh.urls["todo-api"], on.token),
+    await variantOf("telemetry off", off.mesh.urls["todo-api"], off.token),
+    await variantOf("bare twin", twin.todoApiUrl, on.token),
+  ];
+
+  // Each path on each variant in turn, so that a noisy moment spoils one cell, not a column.
+  say("throughput: every path on each variant, one after the other (a short warm-up first)");
+  const throughput: ThroughputResult[] = [];
+  for (const warmUp of [true, false]) {
+    for (const path of pathCases()) {
+      for (const variant of variants) {
+        if (variant.name === "bare twin" && !path.onBareTwin) continue;
+        const options = warmUp ? { ...load, seconds: 2 } : load;
+        const result = await measurePath(variant, path, options);
+        if (!warmUp) throughput.push({ ...result, variant: variant.name, path: path.name });
+      }
+    }
+  }
+
+  say("503s with auth down and todo-api's breaker open");
+  const breakerOpen = await measureBreakerOpen(on.mesh, on.token, load);
+  say(`the queue hop at ${config.BENCH_QUEUE_RATE} todos/s`);
+  const queueHop = await measureQueueHop(on.mesh, on.token, {
+    rate: config.BENCH_QUEUE_RATE,
+    seconds: config.BENCH_QUEUE_SECONDS,
+  });
+  say(`memory over ${config.BENCH_REQUESTS} requests`);
+  const todoId = variants[0]?.todoId ?? "";
+  const memory = await measureMemoryGrowth(on.mesh, on.token, todoId, {
+    requests: config.BENCH_REQUESTS,
+    connections: config.BENCH_CONNECTIONS,
+  });
+  say("start-up, each service alone");
+  const startup = await measureStartup(on.mesh, {
+    runs: 3,
+    searchPath: config.PATH,
+    traceSinkUrl: sink.url,
+  });
+  say(`the outbox draining ${config.BENCH_OUTBOX_EVENTS} events after a NATS outage`);
+  const { nats, ...outboxDrain } = await measureOutboxDrain(on.mesh, on.token, {
+    events: config.BENCH_OUTBOX_EVENTS,
+    searchPath: config.PATH,
+  });
+  cleanups.unshift(nats.stop);
+  return {
+    startedAt,
+    machine: { cpus: availableParallelism(), node: process.versions.node },
+    settings: {
+      seconds: config.BENCH_SECONDS,
+      connections: config.BENCH_CONNECTIONS,
+      requests: config.BENCH_REQUESTS,
+      outboxEvents: config.BENCH_OUTBOX_EVENTS,
+      queueRate: config.BENCH_QUEUE_RATE,
+    },
+    throughput,
+    breakerOpen,
+    queueHop,
+    outboxDrain,
+    startup,
+    memory,
+  };
+}
+
+try {
+  const results = await run();
+  const targets = checkTargets(results);
+  process.stdout.write(formatReport(results, targets));
+  const file = join(runDir, `${results.startedAt.replaceAll(":", "-")}.json`);
+  await writeFile(file, `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
+  say(`\nwritten to ${file}`);
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+}

@@ -1,0 +1,59 @@
+import type { BenchResults } from "./bench-results.ts";
+import type { TargetCheck } from "./targets.ts";
+
+const num = (value: number | undefined, digits = 0) =>
+  value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits);
+
+function throughputTable(results: BenchResults): string[] {
+  const variants = ["telemetry on", "telemetry off", "bare twin"];
+  const paths = [...new Set(results.throughput.map((r) => r.path))];
+  const cell = (variant: string, path: string) =>
+    results.throughput.find((r) => r.variant === variant && r.path === path);
+  const lines = [
+    `${"path".padEnd(26)} ${variants.map((v) => v.padStart(22)).join(" ")} ${"on/off".padStart(7)} ${"on/bare".padStart(8)}`,
+    `${"".padEnd(26)} ${variants.map(() => "req/s  p50  p99 ms".padStart(22)).join(" ")}`,
+  ];
+  for (const path of paths) {
+    const row = variants.map((variant) => {
+      const r = cell(variant, path);
+      return (r ? `${num(r.requestsPerSecond)}  ${num(r.p50)}  ${num(r.p99)}` : "-").padStart(22);
+    });
+    const on = cell("telemetry on", path)?.requestsPerSecond;
+    const off = cell("telemetry off", path)?.requestsPerSecond;
+    const bare = cell("bare twin", path)?.requestsPerSecond;
+    const r = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : "-");
+    lines.push(
+      `${path.padEnd(26)} ${row.join(" ")} ${r(on, off).padStart(7)} ${r(on, bare).padStart(8)}`,
+    );
+  }
+  return lines;
+}
+
+/** The run as a person reads it: throughput side by side, the other measurements, the targets. */
+export function formatReport(results: BenchResults, targets: TargetCheck[]): string {
+  const { breakerOpen: breaker, queueHop: hop, outboxDrain: drain } = results;
+  const lines = [
+    `tracemesh bench, ${results.startedAt} (${results.machine.cpus} CPUs, Node ${results.machine.node})`,
+    `settings: ${Object.entries(results.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`,
+    "",
+    ...throughputTable(results),
+    "",
+    `503 with auth down and the breaker open: ${num(breaker?.requestsPerSecond)} req/s, p50 ${num(breaker?.p50, 1)} ms, p99 ${num(breaker?.p99, 1)} ms`,
+    `queue hop, commit to delivery: ${hop?.delivered ?? 0}/${hop?.created ?? 0} delivered, p50 ${num(hop?.p50)} ms, p99 ${num(hop?.p99)} ms`,
+    `outbox drain after a NATS outage: ${drain?.events ?? 0} events in ${num(drain?.drainMs)} ms (${num(drain?.eventsPerSecond)} events/s), first publish ${num(drain?.reconnectMs)} ms after NATS was back`,
+    ...results.startup.map(
+      (s) =>
+        `${s.service.padEnd(9)} start to ready ${num(s.readyMs)} ms, idle ${num(s.idleRssMiB)} MiB`,
+    ),
+    ...results.memory.map(
+      (m) =>
+        `${m.service.padEnd(9)} memory idle ${num(m.idleMiB)} MiB, warm ${num(m.warmMiB)} MiB, after ${m.requests} requests ${num(m.afterMiB)} MiB`,
+    ),
+    "",
+    "targets:",
+    ...targets.map((t) => `  ${t.met ? "✓" : "✗"} ${t.what}: ${num(t.measured, 2)} (${t.bound})`),
+  ];
+  return `${lines.join("\n")}\n`;
+}

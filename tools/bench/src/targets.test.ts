@@ -1,0 +1,99 @@
+import { describe, expect, test } from "vitest";
+import type { BenchResults, ThroughputResult } from "./bench-results.ts";
+import { checkTargets } from "./targets.ts";
+
+function row(variant: string, path: string, requestsPerSecond: number): ThroughputResult {
+  return {
+    variant,
+    path,
+    requestsPerSecond,
+    p50: 1,
+    p99: 2,
+    requests: 1000,
+    statuses: {},
+    errors: 0,
+  };
+}
+
+function results(overrides: Partial<BenchResults> = {}): BenchResults {
+  return {
+    startedAt: "2026-12-06T10:00:00.000Z",
+    machine: { cpus: 2, node: "24.21.0" },
+    settings: {},
+    throughput: [
+      row("telemetry on", "GET /v1/todos", 950),
+      row("telemetry off", "GET /v1/todos", 1000),
+      row("bare twin", "GET /v1/todos", 1500),
+      row("telemetry on", "GET /v1/todos/:id → 200", 1000),
+      row("telemetry off", "GET /v1/todos/:id → 200", 1200),
+      row("telemetry on", "GET /v1/todos/:id → 404", 950),
+      row("telemetry on", "GET /v1/todos → 400", 2000),
+      row("telemetry on", "GET /health/live → 200", 5000),
+      row("telemetry on", "GET /error → 500", 4000),
+    ],
+    breakerOpen: {
+      requestsPerSecond: 3000,
+      p50: 1,
+      p99: 4,
+      requests: 3000,
+      statuses: { "503": 3000 },
+      errors: 0,
+    },
+    queueHop: { created: 2000, delivered: 2000, p50: 8, p99: 30 },
+    outboxDrain: { events: 10_000, reconnectMs: 400, drainMs: 4000, eventsPerSecond: 2500 },
+    startup: [
+      { service: "auth", readyMs: 900, idleRssMiB: 100 },
+      { service: "todo-api", readyMs: 2500, idleRssMiB: 150 },
+    ],
+    memory: [{ service: "todo-api", idleMiB: 120, warmMiB: 200, afterMiB: 230, requests: 100_000 }],
+    ...overrides,
+  };
+}
+
+const verdict = (what: string) => checkTargets(results()).find((t) => t.what === what);
+
+describe("the issue's targets, checked against one run", () => {
+  test("telemetry on / off per path", () => {
+    expect(verdict("GET /v1/todos: telemetry on / off")).toMatchObject({
+      measured: 0.95,
+      met: true,
+    });
+    expect(verdict("GET /v1/todos/:id → 200: telemetry on / off")?.met).toBe(false);
+  });
+
+  test("error paths against their 200 path", () => {
+    expect(verdict("GET /v1/todos/:id → 404 / GET /v1/todos/:id → 200")).toMatchObject({
+      met: true,
+    });
+    expect(verdict("GET /error → 500 / GET /health/live → 200")).toMatchObject({
+      measured: 0.8,
+      met: false,
+    });
+  });
+
+  test("tracemesh against the bare twin", () => {
+    expect(verdict("GET /v1/todos: tracemesh (telemetry on) / bare twin")).toMatchObject({
+      met: true,
+    });
+  });
+
+  test("bounds: breaker-open p99, queue hop p99, drain rate, start-up, memory", () => {
+    expect(verdict("503 with the breaker open: p99")?.met).toBe(true);
+    expect(verdict("queue hop at the set rate: p99")?.met).toBe(false);
+    expect(verdict("outbox drain")?.met).toBe(true);
+    expect(verdict("auth: start to ready")?.met).toBe(true);
+    expect(verdict("todo-api: start to ready")?.met).toBe(false);
+    expect(verdict("todo-api: memory idle")?.met).toBe(false);
+    const growth = verdict("todo-api: memory growth over 100000 requests after warm-up");
+    expect(growth?.measured).toBeCloseTo(15);
+    expect(growth?.met).toBe(false);
+  });
+
+  test("something not measured is not met", () => {
+    const checks = checkTargets(results({ breakerOpen: undefined }));
+    expect(checks.find((t) => t.what === "503 with the breaker open: p99")).toMatchObject({
+      measured: undefined,
+      met: false,
+    });
+  });
+});

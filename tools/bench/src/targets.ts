@@ -1,0 +1,89 @@
+import type { BenchResults } from "./bench-results.ts";
+
+/** One promise of the issue's, as measured: a ratio or a bound, met or not. */
+export interface TargetCheck {
+  what: string;
+  measured: number | undefined;
+  /** "≥ 0.90", "≤ 5 ms" */
+  bound: string;
+  met: boolean;
+}
+
+function atLeast(
+  what: string,
+  measured: number | undefined,
+  bound: number,
+  unit = "",
+): TargetCheck {
+  return {
+    what,
+    measured,
+    bound: `≥ ${bound}${unit}`,
+    met: measured !== undefined && measured >= bound,
+  };
+}
+
+function atMost(what: string, measured: number | undefined, bound: number, unit = ""): TargetCheck {
+  return {
+    what,
+    measured,
+    bound: `≤ ${bound}${unit}`,
+    met: measured !== undefined && measured <= bound,
+  };
+}
+
+function rps(results: BenchResults, variant: string, path: string): number | undefined {
+  return results.throughput.find((r) => r.variant === variant && r.path === path)
+    ?.requestsPerSecond;
+}
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? undefined : a / b;
+
+/** Each promise of the issue's "Targets", checked against one run's results. */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const paths = [...new Set(results.throughput.map((r) => r.path))];
+  for (const path of paths) {
+    const onOff = ratio(rps(results, "telemetry on", path), rps(results, "telemetry off", path));
+    if (onOff !== undefined) checks.push(atLeast(`${path}: telemetry on / off`, onOff, 0.9));
+  }
+  for (const [error, ok] of [
+    ["GET /v1/todos/:id → 404", "GET /v1/todos/:id → 200"],
+    ["GET /v1/todos → 400", "GET /v1/todos"],
+    ["GET /error → 500", "GET /health/live → 200"],
+  ] as const) {
+    const share = ratio(rps(results, "telemetry on", error), rps(results, "telemetry on", ok));
+    checks.push(atLeast(`${error} / ${ok}`, share, 0.9));
+  }
+  checks.push(
+    atLeast(
+      "GET /v1/todos: tracemesh (telemetry on) / bare twin",
+      ratio(
+        rps(results, "telemetry on", "GET /v1/todos"),
+        rps(results, "bare twin", "GET /v1/todos"),
+      ),
+      0.5,
+    ),
+  );
+  checks.push(atMost("503 with the breaker open: p99", results.breakerOpen?.p99, 5, " ms"));
+  checks.push(atMost("queue hop at the set rate: p99", results.queueHop?.p99, 25, " ms"));
+  checks.push(atLeast("outbox drain", results.outboxDrain?.eventsPerSecond, 2000, " events/s"));
+  for (const startup of results.startup) {
+    const bound = startup.service === "todo-api" ? 2000 : 1500;
+    checks.push(atMost(`${startup.service}: start to ready`, startup.readyMs, bound, " ms"));
+    checks.push(atMost(`${startup.service}: memory idle`, startup.idleRssMiB, 120, " MiB"));
+  }
+  for (const memory of results.memory) {
+    const growth = ratio(memory.afterMiB, memory.warmMiB);
+    checks.push(
+      atMost(
+        `${memory.service}: memory growth over ${memory.requests} requests after warm-up`,
+        growth === undefined ? undefined : (growth - 1) * 100,
+        10,
+        " %",
+      ),
+    );
+  }
+  return checks;
+}
