@@ -3,8 +3,8 @@ import { describe, expect, test } from "vitest";
 import { OBSERVABILITY_DIR } from "../config-files.ts";
 import { addressesIn } from "./compose-addresses.ts";
 import { readComposeFile } from "./compose-file.ts";
-import { DESIGN_PORTS, INTERNAL_PORTS, listeningPorts } from "./design-ports.ts";
 import { SERVICE_CONFIGS } from "./service-variables.ts";
+import { INTERNAL_PORTS, listeningPorts, STANDARD_PORTS } from "./standard-ports.ts";
 
 const compose = readComposeFile();
 const services = Object.entries(compose.services);
@@ -38,13 +38,13 @@ const wiring: [string, string][] = [
   ].map((file): [string, string] => [file, readFileSync(`${OBSERVABILITY_DIR}${file}`, "utf8")]),
 ];
 
-describe("docker-compose.yml's ports follow DESIGN §3", () => {
-  test.each(services.filter(([name]) => DESIGN_PORTS[name]))(
-    "%s publishes its DESIGN §3 ports, the same on the host, on 127.0.0.1 only",
+describe("docker-compose.yml's ports follow docs/architecture.md#ports", () => {
+  test.each(services.filter(([name]) => STANDARD_PORTS[name]))(
+    "%s publishes its standard ports, the same on the host, on 127.0.0.1 only",
     (name, service) => {
       const ports = published(service.ports);
       for (const [host, container] of ports) expect(host, `${name} ${container}`).toBe(container);
-      const expected = UNPUBLISHED.includes(name) ? [] : DESIGN_PORTS[name];
+      const expected = UNPUBLISHED.includes(name) ? [] : STANDARD_PORTS[name];
       const byNumber = (a: number, b: number) => a - b;
       expect(ports.map(([, container]) => container).sort(byNumber)).toEqual(
         expected?.toSorted(byNumber),
@@ -53,14 +53,14 @@ describe("docker-compose.yml's ports follow DESIGN §3", () => {
   );
 
   test.each(UNPUBLISHED)("%s is reachable on the compose network only, on its port", (name) => {
-    expect(compose.services[name]?.expose).toEqual(DESIGN_PORTS[name]?.map(String));
+    expect(compose.services[name]?.expose).toEqual(STANDARD_PORTS[name]?.map(String));
   });
 
   test.each(Object.keys(SERVICE_CONFIGS))(
-    "%s is built to listen on its DESIGN §3 ports, its own defaults",
+    "%s is built to listen on its standard ports, its own defaults",
     (name) => {
       const args = compose.services[name]?.build?.args ?? {};
-      expect([Number(args.PORT), Number(args.METRICS_PORT)]).toEqual(DESIGN_PORTS[name]);
+      expect([Number(args.PORT), Number(args.METRICS_PORT)]).toEqual(STANDARD_PORTS[name]);
       const defaults = SERVICE_CONFIGS[name]?.({}) as { port: number };
       expect(defaults.port).toBe(Number(args.PORT));
     },

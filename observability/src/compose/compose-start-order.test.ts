@@ -56,7 +56,7 @@ describe("docker-compose.yml's start order", () => {
     },
   );
 
-  test("what the services need follows DESIGN §1", () => {
+  test("what the services need follows docs/architecture.md#the-request-path", () => {
     const needed = Object.fromEntries(
       services.map(([name, service]) => [name, needs(name, service)]),
     );

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { readComposeFile } from "../compose/compose-file.ts";
-import { DESIGN_PORTS, INTERNAL_PORTS } from "../compose/design-ports.ts";
+import { INTERNAL_PORTS, STANDARD_PORTS } from "../compose/standard-ports.ts";
 import { OBSERVABILITY_DIR, PROMETHEUS_DIR, REPO_ROOT } from "../config-files.ts";
 import { readDockerfile } from "../dockerfile/dockerfile.ts";
 import {
@@ -101,7 +101,7 @@ describe("observability/jaeger/config.yaml", () => {
 
   test("the Monitor tab reads the spanmetrics back from compose's Prometheus, by their exported names", () => {
     const metrics = storage.metric_backends[query.storage.metrics]?.prometheus;
-    expect(metrics?.endpoint).toBe(`http://prometheus:${DESIGN_PORTS.prometheus?.[0]}`);
+    expect(metrics?.endpoint).toBe(`http://prometheus:${STANDARD_PORTS.prometheus?.[0]}`);
     expect(metrics).toMatchObject({ normalize_calls: true, normalize_duration: true });
   });
 
@@ -135,7 +135,7 @@ describe("observability/jaeger/config.yaml", () => {
 
   test("listens where compose expects: OTLP/HTTP on 4318, the health check compose asks", () => {
     const otlp = config.receivers?.otlp as { protocols: { http: { endpoint: string } } };
-    expect(otlp.protocols.http.endpoint).toBe(`0.0.0.0:${DESIGN_PORTS.jaeger?.[0]}`);
+    expect(otlp.protocols.http.endpoint).toBe(`0.0.0.0:${STANDARD_PORTS.jaeger?.[0]}`);
     const health = extension<{ http: { endpoint: string } }>("healthcheckv2");
     const healthcheck = compose.services.jaeger?.healthcheck?.test.join(" ") ?? "";
     expect(healthcheck).toContain(`127.0.0.1:${port(health.http.endpoint)}/status`);

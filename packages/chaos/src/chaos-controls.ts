@@ -35,8 +35,9 @@ const noFaults: MiddlewareHandler = async function noFaults(_c, next) {
 };
 
 /**
- * One service's fault controls (DESIGN §8): build them only with CHAOS_ENABLED=true, so that
- * without it `/chaos` is an ordinary 404 and no request pays for fault checks.
+ * One service's fault controls (docs/architecture.md#chaos): build them only with
+ * CHAOS_ENABLED=true, so that without it `/chaos` is an ordinary 404 and no request pays for fault
+ * checks.
  */
 export function createChaosControls(options: ChaosControlsOptions): ChaosControls {
   const { token, logger, now, random, exempt } = options;

@@ -5,9 +5,9 @@ import type { Context } from "hono";
 export type ChaosFaultKind = "latency" | "error" | "unavailable";
 
 /**
- * Marks an injected fault where an operator looks (DESIGN §8): `chaos.fault` on the active span,
- * a `chaos.fault` span event, and a `chaos.fault_injected` warn line on the request's logger.
- * Needs `accessLog()` mounted before, for `c.var.logger`.
+ * Marks an injected fault where an operator looks (docs/architecture.md#chaos): `chaos.fault` on
+ * the active span, a `chaos.fault` span event, and a `chaos.fault_injected` warn line on the
+ * request's logger. Needs `accessLog()` mounted before, for `c.var.logger`.
  */
 export function recordChaosFault(
   c: Context,

@@ -1,5 +1,4 @@
-import { jsonBody, validate } from "@tracemesh/errors";
-import { requireBearerSecret } from "@tracemesh/resilience";
+import { jsonBody, requireBearerSecret, validate } from "@tracemesh/http";
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { ActiveChaos, ChaosState } from "./chaos-state.ts";

@@ -1,6 +1,6 @@
+import { createTestClock } from "@tracemesh/testing";
 import { describe, expect, test } from "vitest";
 import { createChaosState } from "./chaos-state.ts";
-import { createTestClock } from "./testing.ts";
 
 const faults = { latencyMs: 0, errorRate: 0, errorStatus: 500, unavailable: true } as const;
 

@@ -1,5 +1,4 @@
-import { rejectionResponse } from "@tracemesh/errors";
-import { type RunningHttpServer, startHttpServer } from "@tracemesh/telemetry";
+import { type RunningHttpServer, startHttpServer } from "@tracemesh/http";
 import { waitFor } from "@tracemesh/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { chaosRequest, createTestService } from "./test-utils.ts";
@@ -23,7 +22,6 @@ describe("faultInjection behind a real server", () => {
       port: 0,
       signals: [],
       logger: quiet,
-      respondToRejection: rejectionResponse,
       drainTimeoutMs: 1_000,
     });
     const lines = () => service.logs.lines();

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { trace } from "@opentelemetry/api";
 import { AppError, toRetryAfterSeconds } from "@tracemesh/errors";
-import type { Deadline } from "@tracemesh/resilience";
+import type { Deadline } from "@tracemesh/http";
 import type { Context, MiddlewareHandler } from "hono";
 import { recordChaosFault } from "./chaos-fault.ts";
 import { CHAOS_PATH } from "./chaos-routes.ts";

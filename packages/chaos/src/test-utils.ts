@@ -1,12 +1,9 @@
-import { notFound, onError } from "@tracemesh/errors";
-import { accessLog } from "@tracemesh/logger";
+import { createServiceApp } from "@tracemesh/http";
 import { captureLogger } from "@tracemesh/logger/testing";
-import { deadline } from "@tracemesh/resilience";
-import { requestContext } from "@tracemesh/telemetry";
-import { Hono } from "hono";
-import { type ChaosControls, createChaosControls } from "./chaos-controls.ts";
+import { createTestClock } from "@tracemesh/testing";
+import type { Hono } from "hono";
+import { createChaosControls } from "./chaos-controls.ts";
 import { CHAOS_PATH } from "./chaos-routes.ts";
-import { createTestClock } from "./testing.ts";
 
 export const CHAOS_TOKEN = "chaos-token-for-tests-0123456789";
 
@@ -20,24 +17,16 @@ export interface TestServiceOptions {
   budgetMs?: number;
 }
 
-/** A service assembled as DESIGN says, with the chaos controls, a probe and one business route. */
+/** A service assembled as the services are (`createServiceApp`), a probe and one route. */
 export function createTestService(options: TestServiceOptions = {}) {
   const { chaos = true, random, budgetMs = 5000 } = options;
   const token = "token" in options ? options.token : CHAOS_TOKEN;
   const clock = createTestClock();
   const logs = captureLogger();
-  const app = new Hono();
-  app.use(requestContext(), accessLog({ logger: logs.logger }));
-  app.onError(onError);
-  app.notFound(notFound({ app }));
-  app.use(deadline({ budgetMs }));
-
-  let controls: ChaosControls | undefined;
-  if (chaos) {
-    controls = createChaosControls({ token, logger: logs.logger, now: clock.now, random });
-    app.use(controls.middleware);
-    app.route("/", controls.routes);
-  }
+  const controls = chaos
+    ? createChaosControls({ token, logger: logs.logger, now: clock.now, random })
+    : undefined;
+  const app = createServiceApp({ logger: logs.logger, requestBudgetMs: budgetMs, chaos: controls });
   app.get("/health/ready", (c) => c.json({ status: "ok" }));
   app.get("/v1/things", (c) => c.json({ things: [] }));
   return { app, clock, logs, controls };

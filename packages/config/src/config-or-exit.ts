@@ -14,9 +14,10 @@ const processExit: ConfigExit = {
 };
 
 /**
- * The config `parse()` returns, or the end of the process (DESIGN §9): a ConfigError becomes
- * one fatal JSON line naming the variable (never its value: it may be a secret), then exit
- * code 1. Anything else `parse()` throws is a bug, and propagates.
+ * The config `parse()` returns, or the end of the process
+ * (docs/architecture.md#config-logs-and-metrics): a ConfigError becomes one fatal JSON line naming
+ * the variable (never its value: it may be a secret), then exit code 1. Anything else `parse()`
+ * throws is a bug, and propagates.
  */
 export function configOrExit<T>(service: string, parse: () => T, io: ConfigExit = processExit): T {
   try {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ERROR_CATALOG, ERROR_CODES, isErrorCode, LANGUAGES } from "./catalog.ts";
 
 describe("ERROR_CATALOG", () => {
-  test("holds every code of DESIGN §4 with its status", () => {
+  test("holds every code of the contract's table with its status", () => {
     const statuses = Object.fromEntries(
       ERROR_CODES.map((code) => [code, ERROR_CATALOG[code].status]),
     );

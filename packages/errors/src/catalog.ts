@@ -232,8 +232,9 @@ const CATALOG = {
 export type ErrorCode = keyof typeof CATALOG;
 
 /**
- * The single source of truth of the error contract (DESIGN §4): code → HTTP status →
- * retryable → messages. docs/errors.md is rendered from it; add codes here, never elsewhere.
+ * The single source of truth of the error contract (docs/architecture.md#the-error-contract): code
+ * → HTTP status → retryable → messages. docs/errors.md is rendered from it; add codes here, never
+ * elsewhere.
  */
 export const ERROR_CATALOG: Readonly<Record<ErrorCode, ErrorDefinition>> = CATALOG;
 

@@ -1,7 +1,7 @@
 import type { AppError, ErrorDetail } from "./app-error.ts";
 import { ERROR_CATALOG, type ErrorCode, type Language } from "./catalog.ts";
 
-/** The JSON body of every error response (DESIGN §4). */
+/** The JSON body of every error response (docs/architecture.md#the-error-contract). */
 export interface ErrorBody {
   errorCode: ErrorCode;
   message: string;
@@ -29,6 +29,7 @@ export const PROBLEM_TYPE_PREFIX = "urn:tracemesh:error:";
 /** Bounds a response whatever the input: a 1 MB array of bad items must not echo 100k details. */
 const MAX_DETAILS = 50;
 
+/** Where and when an error was answered: what its body says besides the error itself. */
 export interface ErrorOccurrence {
   traceId: string;
   path: string;

@@ -2,6 +2,7 @@ export {
   AppError,
   type AppErrorOptions,
   type ErrorDetail,
+  retryAfterHeader,
   toRetryAfterSeconds,
 } from "./app-error.ts";
 export {
@@ -13,7 +14,14 @@ export {
   LANGUAGES,
   type Language,
 } from "./catalog.ts";
-export { type ErrorBody, PROBLEM_TYPE_PREFIX, type ProblemDetails } from "./error-body.ts";
+export {
+  type ErrorBody,
+  type ErrorOccurrence,
+  errorBody,
+  PROBLEM_TYPE_PREFIX,
+  type ProblemDetails,
+  problemDetails,
+} from "./error-body.ts";
 export {
   type ConflictDetail,
   ConflictError,
@@ -34,14 +42,6 @@ export {
   UnauthenticatedError,
   UnsupportedMediaTypeError,
 } from "./error-classes.ts";
-export { type ErrorTarget, toErrorResponse } from "./error-response.ts";
 export { renderErrorsDoc } from "./errors-doc.ts";
-export { type JsonBodyOptions, jsonBody } from "./json-body.ts";
-export { negotiateLanguage } from "./negotiation.ts";
-export { type NotFoundOptions, notFound } from "./not-found.ts";
-export { onError } from "./on-error.ts";
-export { rejectionResponse } from "./rejection-response.ts";
 export { codeForStatus } from "./status-codes.ts";
-export { noControlCharacters } from "./text-checks.ts";
-export { validate } from "./validate.ts";
 export { VALIDATION_ISSUES, type ValidationIssue } from "./validation-issues.ts";

@@ -13,8 +13,8 @@ const CONTRACT_FIELDS = [
 ];
 const PROBLEM_FIELDS = ["type", "title", "status", "detail", "instance"];
 const OPTIONAL_FIELDS = ["details", "hint"];
-// What no error body may hold (DESIGN §4): stack frames, source paths, exception class names,
-// socket error codes, addresses.
+// What no error body may hold (docs/architecture.md#the-error-contract): stack frames, source
+// paths, exception class names, socket error codes, addresses.
 const LEAKS =
   /\n\s+at |node_modules|\.ts:\d+|\b[A-Z][a-z]+Error\b|\bE(?:CONN|ADDR|PIPE)[A-Z]*\b|\b\d{1,3}(?:\.\d{1,3}){3}\b/;
 
@@ -66,7 +66,7 @@ export async function expectErrorContract(
 }
 
 /**
- * Checks the headers DESIGN §4 puts on an error: `traceresponse` naming the body's traceId,
+ * Checks the headers the contract puts on an error: `traceresponse` naming the body's traceId,
  * `X-Request-Id` (the traceId unless the client sent a safe one), Content-Language,
  * no-store, and what the status calls for (Retry-After, WWW-Authenticate, Allow).
  */

@@ -29,7 +29,8 @@ export function createLogger(options: LoggerOptions): winston.Logger {
     format: winston.format.printf((info) => JSON.stringify(toLogLine(info, service))),
     transports: [new winston.transports.Stream({ stream, eol: "\n" })],
   });
-  // A broken log stream must not crash the service (STYLE 13); stderr is the last resort.
+  // A broken log stream must not crash the service, like any telemetry failure
+  // (docs/architecture.md#config-logs-and-metrics); stderr is the last resort.
   logger.on("error", (error: unknown) => {
     process.stderr.write(`@tracemesh/logger: log stream failed: ${String(error)}\n`);
   });

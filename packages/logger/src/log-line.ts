@@ -24,8 +24,9 @@ interface TraceIds {
 
 /**
  * The object written for one winston record: timestamp, level, service, event (the message),
- * traceId, spanId, requestId, then the record's other fields, all redacted. Errors keep their
- * stack on `error` lines only (DESIGN §9): a warn about a dependency needs its name and message.
+ * traceId, spanId, requestId, then the record's other fields, all redacted. Errors keep their stack
+ * on `error` lines only (docs/architecture.md#config-logs-and-metrics): a warn about a dependency
+ * needs its name and message.
  */
 export function toLogLine(info: Record<string, unknown>, service: string): Record<string, unknown> {
   const line: Record<string, unknown> = {

@@ -15,8 +15,14 @@ import { captureTraceCarrier } from "./trace-headers.ts";
 
 const telemetry = useTestTelemetry();
 
-function record(n: number): OutboxRecord {
-  const event = createCloudEvent({ type: "todo.created", source: "/todo-api", data: { n } });
+/** Record `n`, an event of todo `todo` (each record its own todo unless given). */
+function record(n: number, todo = `todo-${n}`): OutboxRecord {
+  const event = createCloudEvent({
+    type: "todo.created",
+    source: "/todo-api",
+    subject: todo,
+    data: { n },
+  });
   return { id: `r${n}`, subject: "todo.events.created", event };
 }
 
@@ -31,8 +37,37 @@ function recordingPublish(failWhen: (event: CloudEvent) => boolean = () => false
 }
 
 describe("outbox relay", () => {
+  it("a wake relays what a commit just wrote, long before the next poll; a burst of wakes is one batch", async () => {
+    const outbox = memoryOutbox([1].map((n) => record(n)));
+    let claims = 0;
+    const source = {
+      ...outbox.source,
+      claimPending: (limit: number) => {
+        claims += 1;
+        return outbox.source.claimPending(limit);
+      },
+    };
+    const { publish, calls } = recordingPublish();
+    // A poll an hour: only wake() can bring the later records out within the test.
+    const relay = createOutboxRelay({ source, publish, intervalMs: 3_600_000 });
+    relay.start();
+    await waitFor(() => calls.length === 1, "the first poll");
+    const claimsBefore = claims;
+    outbox.records.push(record(2), record(3));
+    for (let i = 0; i < 10; i++) relay.wake();
+    await waitFor(() => calls.length === 3, "the woken batch");
+    expect(calls).toEqual([1, 2, 3]);
+    // One batch for the ten wakes (and its check that the outbox is empty).
+    expect(claims - claimsBefore).toBeLessThanOrEqual(2);
+    await relay.stop();
+    outbox.records.push(record(4));
+    relay.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([1, 2, 3]);
+  });
+
   it("publishes every record in order, batch after batch, and marks them published", async () => {
-    const outbox = memoryOutbox([1, 2, 3, 4, 5].map(record));
+    const outbox = memoryOutbox([1, 2, 3, 4, 5].map((n) => record(n)));
     const { publish, calls } = recordingPublish();
     const relay = createOutboxRelay({ source: outbox.source, publish, batchSize: 2 });
     expect(await relay.flush()).toEqual({ published: 5, parked: 0 });
@@ -41,26 +76,65 @@ describe("outbox relay", () => {
     expect(await relay.flush()).toEqual({ published: 0, parked: 0 });
   });
 
-  it("stops the batch at a broker failure and never marks what was not published", async () => {
-    const outbox = memoryOutbox([1, 2, 3, 4, 5].map(record));
+  it("pipelines a batch: the next publish starts before the previous one is acknowledged", async () => {
+    const outbox = memoryOutbox([1, 2, 3].map((n) => record(n)));
+    const acks: (() => void)[] = [];
+    const calls: number[] = [];
+    const publish: OutboxPublish = (event) => {
+      calls.push((event.data as { n: number }).n);
+      return new Promise<void>((resolve) => acks.push(resolve));
+    };
+    const flushed = createOutboxRelay({ source: outbox.source, publish }).flush();
+    await waitFor(() => calls.length === 3, "three publishes in flight");
+    expect(outbox.published.size).toBe(0);
+    for (const ack of acks) ack();
+    expect(await flushed).toEqual({ published: 3, parked: 0 });
+    expect(outbox.markCalls).toEqual([["r1", "r2", "r3"]]);
+  });
+
+  it("keeps a todo's events in order: one is published only after the one before it", async () => {
+    const outbox = memoryOutbox([record(1, "a"), record(2, "a"), record(3, "b"), record(4, "a")]);
+    const acks = new Map<number, () => void>();
+    const calls: number[] = [];
+    const publish: OutboxPublish = (event) => {
+      const { n } = event.data as { n: number };
+      calls.push(n);
+      return new Promise<void>((resolve) => acks.set(n, resolve));
+    };
+    const flushed = createOutboxRelay({ source: outbox.source, publish }).flush();
+    await waitFor(() => calls.length === 2, "the first of each todo");
+    expect(calls).toEqual([1, 3]);
+    acks.get(1)?.();
+    await waitFor(() => calls.length === 3, "todo a's second");
+    acks.get(2)?.();
+    await waitFor(() => calls.length === 4, "todo a's third");
+    acks.get(3)?.();
+    acks.get(4)?.();
+    expect(await flushed).toEqual({ published: 4, parked: 0 });
+    expect(calls).toEqual([1, 3, 2, 4]);
+  });
+
+  it("at a broker failure, keeps that todo's later events pending and marks only what was published", async () => {
+    const outbox = memoryOutbox([record(1, "a"), record(2, "b"), record(3, "a"), record(4, "c")]);
     let brokerUp = false;
     const { publish, calls } = recordingPublish(
-      (event) => !brokerUp && event.data !== null && (event.data as { n: number }).n === 3,
+      (event) => !brokerUp && (event.data as { n: number }).n === 1,
     );
     const relay = createOutboxRelay({ source: outbox.source, publish, batchSize: 10 });
     const failed = await relay.flush();
     expect(failed.published).toBe(2);
     expect(failed.error).toBeInstanceOf(Error);
-    expect([...outbox.published]).toEqual(["r1", "r2"]);
-    expect(calls).toEqual([1, 2, 3]);
+    expect([...outbox.published]).toEqual(["r2", "r4"]);
+    // Todo a's second event never went out ahead of its first.
+    expect(calls).not.toContain(3);
     brokerUp = true;
-    expect(await relay.flush()).toEqual({ published: 3, parked: 0 });
-    expect([...outbox.published]).toEqual(["r1", "r2", "r3", "r4", "r5"]);
-    expect(calls).toEqual([1, 2, 3, 3, 4, 5]);
+    expect(await relay.flush()).toEqual({ published: 2, parked: 0 });
+    expect([...outbox.published]).toEqual(["r2", "r4", "r1", "r3"]);
+    expect(calls.slice(-2)).toEqual([1, 3]);
   });
 
   it("parks a record no retry can publish and goes on with the others, in order", async () => {
-    const outbox = memoryOutbox([1, 2, 3, 4, 5].map(record));
+    const outbox = memoryOutbox([1, 2, 3, 4, 5].map((n) => record(n)));
     const calls: number[] = [];
     const publish: OutboxPublish = async (event) => {
       const { n } = event.data as { n: number };

@@ -50,8 +50,22 @@ export interface OutboxFlushResult {
   error?: unknown;
 }
 
+/** Why a record stayed pending: the first failure of its todo in the batch. */
+interface Failure {
+  error: unknown;
+}
+
+function isFailure(outcome: unknown): outcome is Failure {
+  return typeof outcome === "object" && outcome !== null && "error" in outcome;
+}
+
 export interface OutboxRelay {
   start(): void;
+  /**
+   * Relays what is pending now, without waiting for the next poll: for a commit that has just
+   * written an event. Calls while one is waiting for its turn are one.
+   */
+  wake(): void;
   /** Stops polling; resolves once the batch being published is done. */
   stop(): Promise<void>;
   /** Relays until the outbox is empty or a failure; for tests and shutdown. */
@@ -59,10 +73,10 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes outbox records in order, each in the trace of the request that stored it, and
- * marks only what the broker acknowledged. A transient failure (the broker away, a timeout)
- * ends the batch and the next tick retries with backoff; a permanent one parks that record and
- * the batch goes on, so one bad record never holds back the others. At-least-once here plus
+ * Publishes outbox records, a todo's in order, each in the trace of the request that stored
+ * it, and marks only what the broker acknowledged. A transient failure (the broker away, a
+ * timeout) keeps that todo's records for the next tick, which retries with backoff; a permanent
+ * one parks that record and its todo goes on, so one bad record never holds back the others. At-least-once here plus
  * `Nats-Msg-Id` dedup gives one copy in the stream. The relay's own queries are not traced.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -74,6 +88,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
+  let wakeQueued = false;
 
   /**
    * Parks a record no retry can publish, and the batch goes on (undefined). Any other failure
@@ -102,31 +117,46 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return undefined;
   }
 
+  /** Publishes one record in its stored trace: "published", "parked", or the failure. */
+  async function relayRecord(record: OutboxRecord): Promise<"published" | "parked" | Failure> {
+    try {
+      const ctx = contextFromCarrier({
+        traceparent: record.traceparent ?? record.event.traceparent,
+        tracestate: record.tracestate ?? record.event.tracestate,
+        baggage: record.baggage,
+      });
+      await context.with(ctx, () => publish(record.event, { subject: record.subject }));
+      return "published";
+    } catch (publishError) {
+      const error = await settleFailure(record, publishError);
+      return error === undefined ? "parked" : { error };
+    }
+  }
+
   async function relayBatch(): Promise<OutboxFlushResult & { more: boolean }> {
     const records = await withoutTracing(() => source.claimPending(batchSize));
-    const published: string[] = [];
-    let parked = 0;
-    let error: unknown;
-    for (const record of records) {
-      try {
-        const ctx = contextFromCarrier({
-          traceparent: record.traceparent ?? record.event.traceparent,
-          tracestate: record.tracestate ?? record.event.tracestate,
-          baggage: record.baggage,
-        });
-        await context.with(ctx, () => publish(record.event, { subject: record.subject }));
-        published.push(record.id);
-      } catch (publishError) {
-        error = await settleFailure(record, publishError);
-        if (error !== undefined) break;
-        parked += 1;
-      }
-    }
+    // The batch's publishes are pipelined and their acks awaited together, but the records of
+    // one todo (the event's subject) go one after the other: after a failure, its later ones
+    // wait for the next batch, so a consumer never sees a todo's events out of order.
+    const previousOfTodo = new Map<string, Promise<"published" | "parked" | Failure>>();
+    const outcomes = records.map((record) => {
+      const todo = record.event.subject ?? record.id;
+      const previous = previousOfTodo.get(todo);
+      const outcome = previous
+        ? previous.then((before) => (isFailure(before) ? before : relayRecord(record)))
+        : relayRecord(record);
+      previousOfTodo.set(todo, outcome);
+      return outcome;
+    });
+    const settled = await Promise.all(outcomes);
+    const published = records.filter((_, i) => settled[i] === "published").map((r) => r.id);
+    const parked = settled.filter((outcome) => outcome === "parked").length;
+    const failure = settled.find(isFailure);
     if (published.length > 0) await withoutTracing(() => source.markPublished(published));
-    const more = error === undefined && records.length === batchSize;
-    return error === undefined
+    const more = failure === undefined && records.length === batchSize;
+    return failure === undefined
       ? { published: published.length, parked, more }
-      : { published: published.length, parked, more, error };
+      : { published: published.length, parked, more, error: failure.error };
   }
 
   async function drain(keepGoing: () => boolean): Promise<OutboxFlushResult> {
@@ -158,8 +188,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     timer.unref();
   }
 
-  async function tick(): Promise<void> {
-    const result = await exclusive(() => running);
+  function report(result: OutboxFlushResult): void {
     if (result.error === undefined) {
       failures = 0;
     } else {
@@ -170,12 +199,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         error: result.error,
       });
     }
-    if (result.published > 0 || result.parked > 0) {
+    // The steady state, one event woken by its commit, is in the event's trace; a line for
+    // each would double the log. A backlog caught up, or a parked row, is worth one.
+    if (result.published > 1 || result.parked > 0) {
       logger?.info("outbox.relay.published", {
         published: result.published,
         parked: result.parked,
       });
     }
+  }
+
+  async function tick(): Promise<void> {
+    report(await exclusive(() => running));
     if (running) schedule(Math.min(intervalMs * 2 ** failures, maxBackoffMs));
   }
 
@@ -189,6 +224,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       running = false;
       clearTimeout(timer);
       await current;
+    },
+    wake() {
+      if (!running || wakeQueued) return;
+      wakeQueued = true;
+      // The batch that runs next sees every row committed before it starts: one wake will do.
+      void current
+        .then(() => {
+          wakeQueued = false;
+          return exclusive(() => running);
+        })
+        .then(report);
     },
     flush() {
       return exclusive(() => true);

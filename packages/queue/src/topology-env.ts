@@ -1,13 +1,13 @@
+import { envText } from "@tracemesh/config";
 import * as v from "valibot";
 import { type EventTopology, QUEUE_DEFAULTS, type StreamTopology } from "./topology.ts";
 
-// Messages never echo the value, like every other variable's (@tracemesh/config).
+// Like every variable's (@tracemesh/config), their messages never echo the value.
 
 /** A JetStream stream, consumer or KV bucket name: no dots, wildcards or spaces. */
 function envNatsName(fallback: string) {
   return v.pipe(
-    v.optional(v.string(), fallback),
-    v.trim(),
+    envText(fallback),
     v.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, _ or - (at most 64)"),
   );
 }
@@ -15,8 +15,7 @@ function envNatsName(fallback: string) {
 /** A subject prefix: dot-separated tokens without wildcards (the stream takes `<prefix>.>`). */
 function envSubjectPrefix(fallback: string) {
   return v.pipe(
-    v.optional(v.string(), fallback),
-    v.trim(),
+    envText(fallback),
     v.regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "must be dot-separated tokens, no wildcards"),
   );
 }

@@ -18,7 +18,10 @@ export interface EventTopology extends StreamTopology {
   processedEventsBucket: string;
 }
 
-/** Names and limits of the todo event topology (DESIGN §7); every one can be overridden. */
+/**
+ * Names and limits of the todo event topology (docs/architecture.md#the-queue-hop); every one can
+ * be overridden.
+ */
 export const QUEUE_DEFAULTS = {
   stream: "TODO_EVENTS",
   subjectPrefix: "todo.events",

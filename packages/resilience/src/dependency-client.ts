@@ -79,8 +79,9 @@ interface CallState {
 }
 
 /**
- * An HTTP client for one dependency (DESIGN §6): bulkhead → total timeout → retry → circuit
- * breaker → attempt timeout, bounded by the caller's deadline, failures mapped to the contract.
+ * An HTTP client for one dependency (docs/architecture.md#deadlines-and-resilience): bulkhead →
+ * total timeout → retry → circuit breaker → attempt timeout, bounded by the caller's deadline,
+ * failures mapped to the contract.
  */
 export function createDependencyClient(options: DependencyClientOptions): DependencyClient {
   const {

@@ -1,12 +1,5 @@
-export {
-  MAX_BEARER_TOKEN_LENGTH,
-  parseBearerToken,
-  type RequireBearerSecretOptions,
-  requireBearerSecret,
-} from "./bearer-credentials.ts";
 export type { RetryOptions } from "./call-retry.ts";
 export { createDeadline, type Deadline } from "./deadline.ts";
-export { type DeadlineOptions, deadline, parseTimeoutHeader } from "./deadline-middleware.ts";
 export type { BreakerLogger, BreakerOptions } from "./dependency-breaker.ts";
 export {
   createDependencyClient,

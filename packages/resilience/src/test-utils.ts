@@ -61,6 +61,37 @@ export function sequence(...behaviours: Behaviour[]): Behaviour {
   };
 }
 
+export interface EndlessStream {
+  behaviour: Behaviour;
+  /** Bytes written to the socket so far. */
+  sent(): number;
+  /** Whether the client hung up before the body ended (it never ends). */
+  cutOff(): boolean;
+}
+
+/** A 200 whose chunked JSON body never ends: sent as fast as the client reads it. */
+export function endlessBody(): EndlessStream {
+  const chunk = Buffer.alloc(64 * 1024, "a");
+  let sent = 0;
+  let cutOff = false;
+  const behaviour: Behaviour = (_hit, res: ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.on("close", () => {
+      cutOff = true;
+    });
+    const pump = () => {
+      while (!res.destroyed) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return;
+      }
+    };
+    res.on("drain", pump);
+    res.write('{"padding":"');
+    pump();
+  };
+  return { behaviour, sent: () => sent, cutOff: () => cutOff };
+}
+
 /** A real HTTP server on a free port whose behaviour the test sets, recording every hit. */
 export async function startUpstream(
   initial: Behaviour = reply(200, { ok: true }),

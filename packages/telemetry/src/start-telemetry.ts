@@ -1,13 +1,20 @@
 import type { IncomingMessage } from "node:http";
-import { DiagLogLevel, diag } from "@opentelemetry/api";
-import { getNodeAutoInstrumentations } from "@opentelemetry/auto-instrumentations-node";
+import { context, DiagLogLevel, diag, metrics, propagation, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
   CompositePropagator,
+  getNumberFromEnv,
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from "@opentelemetry/core";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { registerInstrumentations } from "@opentelemetry/instrumentation";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
+import { RuntimeNodeInstrumentation } from "@opentelemetry/instrumentation-runtime-node";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import { WinstonInstrumentation } from "@opentelemetry/instrumentation-winston";
 import {
   defaultResource,
   detectResources,
@@ -16,18 +23,21 @@ import {
   processDetector,
   type Resource,
 } from "@opentelemetry/resources";
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import { MeterProvider } from "@opentelemetry/sdk-metrics";
+import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createJsonDiagLogger } from "./json-diag-logger.ts";
 import { describeError, writeLogLine } from "./log-line.ts";
 import type { TelemetryConfig } from "./telemetry-config.ts";
 import { registerTelemetryShutdown } from "./telemetry-shutdown.ts";
+import { samplerFromEnv } from "./trace-sampler.ts";
 
 const METRICS_ENDPOINT = "/metrics";
 
 /**
- * Starts the OpenTelemetry Node SDK: http/pg/undici/winston… instrumentations, OTLP/HTTP traces
- * (`OTEL_EXPORTER_OTLP_*`), W3C trace context + baggage, and a Prometheus endpoint on the metrics
- * port. Import it only after the ESM loader hook is registered, so app modules load instrumented.
+ * Starts OpenTelemetry: the http, undici (fetch), pg, winston and runtime instrumentations,
+ * OTLP/HTTP traces (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`), W3C trace
+ * context and baggage, and a Prometheus endpoint on the metrics port. The preload registers the
+ * ESM loader hook once this module is loaded and before the app's modules are.
  */
 export async function startTelemetry(config: TelemetryConfig): Promise<void> {
   const service = config.serviceName === undefined ? {} : { service: config.serviceName };
@@ -46,31 +56,53 @@ export async function startTelemetry(config: TelemetryConfig): Promise<void> {
     },
   );
 
-  const sdk = new NodeSDK({
-    resource: await detectResource(),
-    autoDetectResources: false,
-    traceExporter: new OTLPTraceExporter(),
-    metricReaders: [metricsServer],
-    // Logs go to stdout as JSON (DESIGN §9); no OTLP log pipeline to a backend that may refuse it.
-    logRecordProcessors: [],
-    textMapPropagator: new CompositePropagator({
+  // The SDK's parts, not NodeSDK: it loads every exporter it could be configured with (gRPC,
+  // protobuf, zipkin, logs), some 40 MB of each service's memory for none of them used.
+  const resource = await detectResource();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
-    instrumentations: [
-      getNodeAutoInstrumentations({
-        // Noisy: a span per file read, DNS lookup and socket would bury the request spans.
-        "@opentelemetry/instrumentation-fs": { enabled: false },
-        "@opentelemetry/instrumentation-dns": { enabled: false },
-        "@opentelemetry/instrumentation-net": { enabled: false },
-        "@opentelemetry/instrumentation-http": {
-          ignoreIncomingRequestHook: (request) => isMetricsScrape(request, config.metricsPort),
-        },
-        "@opentelemetry/instrumentation-winston": { disableLogSending: true },
+  );
+  const meterProvider = new MeterProvider({ resource, readers: [metricsServer] });
+  metrics.setGlobalMeterProvider(meterProvider);
+  const tracerProvider = new TracerProvider({
+    resource,
+    sampler: samplerFromEnv(),
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter(),
+        // The standard OTEL_BSP_* variables, as the SDK reads them.
+        maxQueueSize: getNumberFromEnv("OTEL_BSP_MAX_QUEUE_SIZE"),
+        scheduledDelayMillis: getNumberFromEnv("OTEL_BSP_SCHEDULE_DELAY"),
+        exportTimeoutMillis: getNumberFromEnv("OTEL_BSP_EXPORT_TIMEOUT"),
+        maxExportBatchSize: getNumberFromEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"),
       }),
     ],
   });
-  sdk.start();
-  registerTelemetryShutdown(() => sdk.shutdown());
+  trace.setGlobalTracerProvider(tracerProvider);
+  // Logs go to stdout as JSON (docs/architecture.md#config-logs-and-metrics): no OTLP log
+  // pipeline to a backend that may refuse it.
+  registerInstrumentations({
+    tracerProvider,
+    meterProvider,
+    // Only what the services use, not the auto-instrumentations bundle: its forty-odd
+    // instrumentations cost each service a second of start-up and ~100 MB for nothing. fs, dns
+    // and net stay out on purpose: a span per file read or socket would bury the request spans.
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => isMetricsScrape(request, config.metricsPort),
+      }),
+      new UndiciInstrumentation(),
+      new PgInstrumentation(),
+      new WinstonInstrumentation({ disableLogSending: true }),
+      new RuntimeNodeInstrumentation(),
+    ],
+  });
+  registerTelemetryShutdown(async () => {
+    await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+  });
 }
 
 // The SDK's own detection leaves host.id pending until a span export awaits it, and the Prometheus

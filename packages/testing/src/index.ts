@@ -17,6 +17,7 @@ export {
   traceExportEnv,
 } from "./service-process.ts";
 export { descendants } from "./span-tree.ts";
+export { createTestClock, type TestClock } from "./test-clock.ts";
 export {
   TEST_IN_CI,
   TEST_K6_BIN,

@@ -1,9 +1,7 @@
 import type { ChaosControls } from "@tracemesh/chaos";
-import { notFound, onError } from "@tracemesh/errors";
-import { accessLog, type Logger } from "@tracemesh/logger";
-import { deadline } from "@tracemesh/resilience";
-import { requestContext, routeName } from "@tracemesh/telemetry";
-import { Hono } from "hono";
+import { createServiceApp } from "@tracemesh/http";
+import type { Logger } from "@tracemesh/logger";
+import type { Hono } from "hono";
 import type { LoginThrottle } from "./rate-limit/login-throttle.ts";
 import { authorizeRoute } from "./routes/authorize-route.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
@@ -26,7 +24,7 @@ export interface AppDeps {
   trustedProxyHops: number;
   /** Bearer secret of service-to-service calls; undefined refuses them. */
   serviceToken: string | undefined;
-  /** Time budget of one request (DESIGN §6); callers may shorten it, never lengthen it. */
+  /** Time budget of one request; callers may shorten it, never lengthen it. */
   requestBudgetMs: number;
   /** Present only with CHAOS_ENABLED=true: mounts `/chaos` and the fault injection. */
   chaos?: ChaosControls | undefined;
@@ -37,17 +35,11 @@ export interface AppDeps {
 /** The auth service's Hono app: tokens, JWKS, authorization decisions, user profiles. */
 export function createApp(deps: AppDeps): Hono {
   const { logger, users, signingKey, tokens, now = Date.now } = deps;
-  const app = new Hono();
-  app.use(requestContext(), routeName(), accessLog({ logger }));
-  app.onError(onError);
-  app.notFound(notFound({ app }));
-  app.use(deadline({ budgetMs: deps.requestBudgetMs }));
-
-  if (deps.chaos) {
-    app.use(deps.chaos.middleware);
-    app.route("/", deps.chaos.routes);
-  }
-
+  const app = createServiceApp({
+    logger,
+    requestBudgetMs: deps.requestBudgetMs,
+    chaos: deps.chaos,
+  });
   app.route("/", healthRoutes());
   app.route("/", jwksRoute([signingKey]));
   app.route(

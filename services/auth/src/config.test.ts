@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
-  test("defaults follow DESIGN §3: auth on 8081, chaos off", () => {
+  test("defaults follow docs/architecture.md#ports: auth on 8081, chaos off", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 8081,

@@ -10,6 +10,8 @@ import { afterEach, describe, expect, test } from "vitest";
 
 const CHAOS_TOKEN = "process-test-chaos-token";
 const SERVICE_TOKEN = "process-test-service-token";
+// Base64 that passes the config's PEM check and decodes to no key: the start fails, not the config.
+const NOT_A_KEY = "bm90LWEta2V5LWF0LWFsbA==";
 const sinks: OtlpSink[] = [];
 
 afterEach(async () => {
@@ -78,6 +80,23 @@ describe("auth main", () => {
       expect(JSON.stringify(auth.lines)).not.toMatch(/forever|short-token/);
     },
   );
+
+  test("a JWT_PRIVATE_KEY that is no key: one error line with the error, exit 1", async () => {
+    const notAKey = ["-----BEGIN PRIVATE KEY-----", NOT_A_KEY, "-----END PRIVATE KEY-----"].join(
+      "\n",
+    );
+    const auth = startService("auth", { OTEL_SDK_DISABLED: "true", JWT_PRIVATE_KEY: notAKey });
+    expect(await auth.exited).toEqual([1, null]);
+    expect(auth.lines).toEqual([
+      expect.objectContaining({
+        level: "error",
+        service: "auth",
+        event: "auth.start_failed",
+        error: expect.objectContaining({ message: expect.any(String), stack: expect.any(String) }),
+      }),
+    ]);
+    expect(JSON.stringify(auth.lines)).not.toContain(NOT_A_KEY);
+  });
 
   test("CHAOS_ENABLED=true without CHAOS_TOKEN: serves, without fault controls, and says why", async () => {
     const { lines, url } = await startListeningService("auth", {

@@ -1,8 +1,6 @@
 import { createChaosControls } from "@tracemesh/chaos";
-import { configOrExit } from "@tracemesh/config";
-import { rejectionResponse } from "@tracemesh/errors";
+import { runService, startHttpServer } from "@tracemesh/http";
 import { createLogger } from "@tracemesh/logger";
-import { startHttpServer } from "@tracemesh/telemetry";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";
@@ -46,8 +44,7 @@ async function start(config: Config): Promise<void> {
     port: config.port,
     logger,
     drainTimeoutMs: config.shutdownDrainMs,
-    respondToRejection: rejectionResponse,
   });
 }
 
-await start(configOrExit(SERVICE, loadConfig));
+await runService({ name: SERVICE, loadConfig, start });

@@ -1,6 +1,6 @@
 import { createChaosControls } from "@tracemesh/chaos";
-import { createTestClock } from "@tracemesh/chaos/testing";
 import { captureLogger } from "@tracemesh/logger/testing";
+import { createTestClock } from "@tracemesh/testing";
 import type { Hono } from "hono";
 import { type AppDeps, createApp } from "./app.ts";
 import { createLoginThrottle } from "./rate-limit/login-throttle.ts";

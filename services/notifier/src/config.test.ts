@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
-  test("defaults follow DESIGN §3 and the queue's topology", () => {
+  test("defaults follow docs/architecture.md#ports and the queue's topology", () => {
     expect(loadConfig({})).toEqual({
       port: 8082,
       logLevel: "info",

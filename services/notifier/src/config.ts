@@ -52,7 +52,10 @@ export const ConfigSchema = v.pipe(
   v.transform((env) => ({
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
-    /** undefined when chaos is off: its controls must then not exist at all (DESIGN §8). */
+    /**
+     * undefined when chaos is off: its controls must then not exist at all
+     * (docs/architecture.md#chaos).
+     */
     chaos: chaosSettings(env),
     natsUrl: env.NATS_URL,
     authUrl: env.AUTH_URL,

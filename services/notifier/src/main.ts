@@ -1,10 +1,8 @@
 import { createChaosControls } from "@tracemesh/chaos";
-import { configOrExit } from "@tracemesh/config";
-import { rejectionResponse } from "@tracemesh/errors";
+import { runService, startHttpServer } from "@tracemesh/http";
 import { createLogger, type Logger } from "@tracemesh/logger";
 import { keepNatsConnected } from "@tracemesh/queue";
 import { createDependencyClient } from "@tracemesh/resilience";
-import { shutdownTelemetry, startHttpServer } from "@tracemesh/telemetry";
 import { createExampleTraceFinder, type FindExampleTrace } from "./alerts/example-trace.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -102,7 +100,6 @@ async function start(config: Config): Promise<void> {
       port: config.port,
       logger,
       drainTimeoutMs: config.shutdownDrainMs,
-      respondToRejection: rejectionResponse,
       onShutdownStarted: consumer.stop,
       onShutdown: stopConsuming,
     });
@@ -119,14 +116,4 @@ async function start(config: Config): Promise<void> {
   });
 }
 
-async function run(config: Config): Promise<void> {
-  try {
-    await start(config);
-  } catch (error) {
-    createLogger({ service: SERVICE }).error("notifier.start_failed", { error });
-    await shutdownTelemetry();
-    process.exitCode = 1;
-  }
-}
-
-await run(configOrExit(SERVICE, loadConfig));
+await runService({ name: SERVICE, loadConfig, start });

@@ -22,8 +22,9 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "./test-webhook-receiver.ts";
 
-// The whole path of DESIGN §1 as real processes: auth, todo-api (outbox + relay) and the
-// notifier, on a broker of this file's own that the outage test stops and starts again.
+// The whole request path (docs/architecture.md#the-request-path) as real processes: auth, todo-api
+// (outbox + relay) and the notifier, on a broker of this file's own that the outage test stops and
+// starts again.
 const SERVICE_TOKEN = "queue-hop-service-token-0123";
 let broker: PrivateNatsServer;
 let sink: OtlpSink;

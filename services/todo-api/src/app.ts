@@ -1,9 +1,7 @@
 import type { ChaosControls } from "@tracemesh/chaos";
-import { notFound, onError } from "@tracemesh/errors";
-import { accessLog, type Logger } from "@tracemesh/logger";
-import { deadline } from "@tracemesh/resilience";
-import { requestContext, routeName } from "@tracemesh/telemetry";
-import { Hono } from "hono";
+import { createServiceApp } from "@tracemesh/http";
+import type { Logger } from "@tracemesh/logger";
+import type { Hono } from "hono";
 import type { Authorizer } from "./auth/authorizer.ts";
 import { requireBearerToken } from "./auth/bearer-token.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -36,22 +34,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const { store, database, logger, authorizer, chaos } = deps;
   const { requestBudgetMs = 5_000, requestBodyLimitBytes } = deps;
-  const app = new Hono();
-  app.use(
-    requestContext(),
-    routeName(),
-    accessLog({ logger }),
-    deadline({ budgetMs: requestBudgetMs }),
-  );
-  app.onError(onError);
-  app.notFound(notFound({ app }));
-
-  // Without chaos these do not exist at all: 404 like any unknown path (DESIGN §8).
-  if (chaos) {
-    app.use(chaos.middleware);
-    app.route("/", chaos.routes);
-    app.route("/", incidentRoutes());
-  }
+  const app = createServiceApp({ logger, requestBudgetMs, chaos });
+  // The incident's GET /error, only with chaos: otherwise a 404 like any unknown path
+  // (docs/architecture.md#chaos).
+  if (chaos) app.route("/", incidentRoutes());
 
   app.route("/health", healthRoutes({ database, natsConnected: deps.natsConnected }));
   // Every /v1 request is authenticated before anything else, unknown /v1 paths included.

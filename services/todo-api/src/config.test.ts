@@ -13,7 +13,7 @@ function failure(env: Record<string, string>): ConfigError {
 }
 
 describe("loadConfig", () => {
-  test("defaults follow DESIGN §3: PGlite in .data/todo-api, chaos off", () => {
+  test("defaults follow docs/architecture.md#ports: PGlite in .data/todo-api, chaos off", () => {
     expect(loadConfig({})).toEqual({
       port: 8080,
       databaseUrl: undefined,

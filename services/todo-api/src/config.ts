@@ -41,7 +41,8 @@ const EnvFields = v.object({
   // The same variables, names and checks as the notifier's: one topology (@tracemesh/queue).
   ...streamTopologyEnvEntries,
   REQUEST_BODY_LIMIT_BYTES: envInteger(65_536, 1, 10 * 1024 * 1024),
-  // The time one request may take, an incoming X-Request-Timeout-Ms may only shorten it (DESIGN §6).
+  // The time one request may take, an incoming X-Request-Timeout-Ms may only shorten it
+  // (docs/architecture.md#deadlines-and-resilience).
   REQUEST_BUDGET_MS: envInteger(5000, 100, 120_000),
   AUTH_URL: envUrl("http://127.0.0.1:8081"),
   AUTH_ATTEMPT_TIMEOUT_MS: envInteger(1000, 1, 60_000),
@@ -66,8 +67,9 @@ export const ConfigSchema = v.pipe(
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     /**
-     * undefined when chaos is off: `/error` and `/chaos` are then not mounted at all (DESIGN §8).
-     * Without CHAOS_TOKEN, `/error` (which needs no token) is mounted and `/chaos` is not.
+     * undefined when chaos is off: `/error` and `/chaos` are then not mounted at all
+     * (docs/architecture.md#chaos). Without CHAOS_TOKEN, `/error` (which needs no token) is mounted
+     * and `/chaos` is not.
      */
     chaos: chaosSettings(env),
     /** Where the outbox relay publishes the todo events. */
@@ -76,7 +78,10 @@ export const ConfigSchema = v.pipe(
     topology: streamTopology(env),
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,
     requestBudgetMs: env.REQUEST_BUDGET_MS,
-    /** How todo-api reaches auth (DESIGN §6 policies, outermost first in the client). */
+    /**
+     * How todo-api reaches auth (docs/architecture.md#deadlines-and-resilience: the policies,
+     * outermost first).
+     */
     auth: {
       url: env.AUTH_URL,
       timeouts: { attemptMs: env.AUTH_ATTEMPT_TIMEOUT_MS, totalMs: env.AUTH_TOTAL_TIMEOUT_MS },

@@ -117,9 +117,10 @@ export function withBearer(token: string, init: RequestInit = {}): RequestInit {
 }
 
 /**
- * Asserts the whole error contract on `response` (DESIGN §4: body fields, catalog message in
- * its language, RFC 9457 members when asked, no leak, trace and request-id headers, the
- * status's own headers) and returns the body. `requestId`: the one the client sent, when safe.
+ * Asserts the whole error contract on `response` (docs/architecture.md#the-error-contract: body
+ * fields, catalog message in its language, RFC 9457 members when asked, no leak, trace and
+ * request-id headers, the status's own headers) and returns the body. `requestId`: the one the
+ * client sent, when safe.
  */
 export async function expectContractError(
   response: Response,

@@ -229,7 +229,7 @@ describe("todo-api as a process", () => {
     const { lines } = started;
     const events = lines.map((line) => line.event);
     expect(events.filter((event) => event === "database.waiting")).toHaveLength(9);
-    expect(events.at(-1)).toBe("startup.failed");
+    expect(events.at(-1)).toBe("todo-api.start_failed");
     expect(JSON.stringify(lines)).not.toContain("s3cret-pw");
   }, 60_000);
 });

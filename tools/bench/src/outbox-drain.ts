@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import {
   acceptsConnections,
   type BackgroundProgram,
@@ -6,15 +8,16 @@ import {
   type Mesh,
   startBackgroundProgram,
 } from "@tracemesh/mesh";
+import { QUEUE_DEFAULTS } from "@tracemesh/queue";
 import { runLoad } from "./http-load.ts";
 
 export interface OutboxDrainResult {
   /** The nats-server started again: the caller stops it once the mesh is stopped. */
   nats: BackgroundProgram;
   events: number;
-  /** From NATS answering again to the relay's first publish, milliseconds. */
+  /** From NATS answering again to the first event stored in the stream, milliseconds. */
   reconnectMs: number;
-  /** From the first publish to an empty outbox, milliseconds. */
+  /** From the first event stored in the stream to the last, by the server's clock, milliseconds. */
   drainMs: number;
   eventsPerSecond: number;
 }
@@ -26,6 +29,28 @@ async function outboxPending(metricsUrl: string): Promise<number | undefined> {
   );
   const value = /^tracemesh_outbox_pending(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1];
   return value === undefined ? undefined : Number(value);
+}
+
+const STREAM = QUEUE_DEFAULTS.stream;
+
+/** Reads the mesh's event stream over a connection of its own. */
+async function withStream<T>(
+  natsUrl: string,
+  read: (jsm: JetStreamManager) => Promise<T>,
+): Promise<T> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    return await read(await jetstreamManager(nc));
+  } finally {
+    await nc.close();
+  }
+}
+
+/** When the server stored message `seq`, epoch milliseconds. */
+async function storedAt(jsm: JetStreamManager, seq: number): Promise<number> {
+  const message = await jsm.streams.getMessage(STREAM, { seq });
+  if (!message) throw new Error(`message ${seq} is not in ${STREAM}`);
+  return message.time.getTime();
 }
 
 /**
@@ -40,6 +65,7 @@ export async function measureOutboxDrain(
   const natsUrl = mesh.nats.url;
   const binary = findProgram(["nats-server"], options.searchPath);
   if (!natsUrl || !binary) throw new Error("the outbox drain needs the mesh's own nats-server");
+  const before = await withStream(natsUrl, async (jsm) => (await jsm.streams.info(STREAM)).state);
   await mesh.nats.close();
   const load = await runLoad(
     {
@@ -63,23 +89,32 @@ export async function measureOutboxDrain(
     logFile: join(mesh.dataDir, "logs/nats-again.log"),
     isReady: () => acceptsConnections("127.0.0.1", port),
   });
-  const back = performance.now();
-  let firstPublish: number | undefined;
+  const back = Date.now();
   for (;;) {
     const pending = (await outboxPending(metricsUrl)) ?? waiting;
-    if (firstPublish === undefined && pending < waiting) firstPublish = performance.now();
     if (pending === 0) break;
-    if (performance.now() - back > 300_000) throw new Error(`the outbox still holds ${pending}`);
-    // Each reading is a query of the outbox table (the gauge's): not too often.
+    if (Date.now() - back > 300_000) throw new Error(`the outbox still holds ${pending}`);
+    // Each reading is a query of the outbox table (the gauge's), so not too often: the times
+    // come from the stream, this only waits for the end.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const done = performance.now();
-  const drainMs = done - (firstPublish ?? back);
+  // The relay's publishes in the stream, as the server stored them: first and last.
+  const { first, last, events } = await withStream(natsUrl, async (jsm) => {
+    const after = (await jsm.streams.info(STREAM)).state;
+    return {
+      first: await storedAt(jsm, before.last_seq + 1),
+      last: await storedAt(jsm, after.last_seq),
+      events: after.last_seq - before.last_seq,
+    };
+  });
+  if (events !== options.events) throw new Error(`${events} of ${options.events} events stored`);
+  // Milliseconds on the server's clock: one event more than the interval's count of gaps.
+  const drainMs = Math.max(1, last - first);
   return {
     nats,
-    events: options.events,
-    reconnectMs: (firstPublish ?? done) - back,
+    events,
+    reconnectMs: first - back,
     drainMs,
-    eventsPerSecond: (options.events / drainMs) * 1000,
+    eventsPerSecond: ((events - 1) / drainMs) * 1000,
   };
 }

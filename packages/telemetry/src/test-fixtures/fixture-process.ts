@@ -2,7 +2,11 @@ import { fileURLToPath } from "node:url";
 import { type NodeProcess, startNodeProcess } from "@tracemesh/testing";
 
 export const PRELOAD_PATH = fileURLToPath(new URL("../preload.ts", import.meta.url));
-const ITEMS_SERVER_PATH = fileURLToPath(new URL("./items-server.ts", import.meta.url));
+// @tracemesh/http's fixture, by the repository's layout rather than an import: http depends on
+// this package, and a devDependency back would be a cycle pnpm warns about at every install.
+const ITEMS_SERVER_PATH = fileURLToPath(
+  new URL("../../../http/src/test-fixtures/items-server.ts", import.meta.url),
+);
 
 export interface FixtureProcess extends NodeProcess {
   /** The app's port, from its `server.listening` line. */

@@ -1,4 +1,4 @@
-import { createTestClock } from "@tracemesh/chaos/testing";
+import { createTestClock } from "@tracemesh/testing";
 import { describe, expect, test } from "vitest";
 import { createLoginThrottle } from "./login-throttle.ts";
 

@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
-import { ForbiddenError, jsonBody, UnauthenticatedError, validate } from "@tracemesh/errors";
-import { MAX_BEARER_TOKEN_LENGTH, parseBearerToken } from "@tracemesh/resilience";
+import { ForbiddenError, UnauthenticatedError } from "@tracemesh/errors";
+import { jsonBody, MAX_BEARER_TOKEN_LENGTH, parseBearerToken, validate } from "@tracemesh/http";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { decide } from "../authorization/policy.ts";

@@ -1,10 +1,5 @@
-import {
-  jsonBody,
-  RateLimitedError,
-  toRetryAfterSeconds,
-  UnauthenticatedError,
-  validate,
-} from "@tracemesh/errors";
+import { RateLimitedError, toRetryAfterSeconds, UnauthenticatedError } from "@tracemesh/errors";
+import { jsonBody, validate } from "@tracemesh/http";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { clientAddress } from "../http/client-address.ts";

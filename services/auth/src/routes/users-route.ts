@@ -1,5 +1,5 @@
-import { NotFoundError, validate } from "@tracemesh/errors";
-import { requireBearerSecret } from "@tracemesh/resilience";
+import { NotFoundError } from "@tracemesh/errors";
+import { requireBearerSecret, validate } from "@tracemesh/http";
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { UserDirectory } from "../users/user-directory.ts";

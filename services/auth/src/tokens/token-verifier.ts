@@ -1,6 +1,7 @@
 import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { type SigningKey, TOKEN_ALGORITHM, toJwks } from "./signing-key.ts";
 import { ACCESS_TOKEN_TYPE, type TokenSettings } from "./token-settings.ts";
+import { createVerifiedTokenCache } from "./verified-token-cache.ts";
 
 export interface VerifiedToken {
   subject: string;
@@ -50,7 +51,8 @@ function implausibility(
  * Verifies access tokens against the service's own public keys, accepting only EdDSA,
  * the configured issuer and audience and the access-token `typ`: `alg: none`, HMAC with the
  * public key as secret and tokens of other issuers are all refused, and so are tokens issued
- * in the future or living longer than the configured TTL.
+ * in the future or living longer than the configured TTL. A token that verified is not
+ * verified again until it expires (verified-token-cache.ts).
  */
 export function createTokenVerifier(
   keys: readonly SigningKey[],
@@ -58,8 +60,11 @@ export function createTokenVerifier(
   now: () => number = Date.now,
 ): TokenVerifier {
   const keySet = createLocalJWKSet(toJwks(keys));
+  const cache = createVerifiedTokenCache();
   return {
     async verify(token) {
+      const recalled = cache.recall(token, now() / 1000);
+      if (recalled !== undefined) return { valid: true, token: recalled };
       try {
         const { payload } = await jwtVerify(token, keySet, {
           algorithms: [TOKEN_ALGORITHM],
@@ -74,7 +79,9 @@ export function createTokenVerifier(
         }
         const implausible = implausibility(payload, settings, now() / 1000);
         if (implausible !== undefined) return { valid: false, reason: implausible };
-        return { valid: true, token: { subject: payload.sub, expiresAt: payload.exp } };
+        const verified = { subject: payload.sub, expiresAt: payload.exp };
+        cache.remember(token, verified);
+        return { valid: true, token: verified };
       } catch (error) {
         return { valid: false, reason: reasonOf(error) };
       }

@@ -25,14 +25,17 @@ export async function createUserDirectory(
 ): Promise<UserDirectory> {
   const byUsername = new Map<string, { user: User; passwordHash: string }>();
   const byId = new Map<string, User>();
-  for (const { password, ...user } of seeds) {
-    const passwordHash = await hashPassword(password, cost);
-    byUsername.set(normalizeUsername(user.username), { user, passwordHash });
+  // Unknown usernames are checked against a hash of a password nobody knows, so that they cost
+  // the same scrypt work as a wrong password and response times do not enumerate users. All
+  // hashed at once: scrypt runs on libuv's pool, and one after the other would double start-up.
+  const [dummyHash = "", ...hashes] = await Promise.all([
+    hashPassword(randomBytes(32).toString("base64"), cost),
+    ...seeds.map(({ password }) => hashPassword(password, cost)),
+  ]);
+  for (const [index, { password: _password, ...user }] of seeds.entries()) {
+    byUsername.set(normalizeUsername(user.username), { user, passwordHash: hashes[index] ?? "" });
     byId.set(user.id, user);
   }
-  // Unknown usernames are checked against this hash of a password nobody knows, so that they
-  // cost the same scrypt work as a wrong password and response times do not enumerate users.
-  const dummyHash = await hashPassword(randomBytes(32).toString("base64"), cost);
 
   return {
     findById: (id) => byId.get(id),

@@ -38,7 +38,7 @@ describe("profile lookup", () => {
     expect(request?.method).toBe("GET");
     expect(request?.url).toBe("http://auth.test/v1/users/u-alice");
     expect(request?.headers.get("authorization")).toBe("Bearer service-token-0123");
-    // The remaining budget travels with the call (DESIGN §6).
+    // The remaining budget travels with the call (docs/architecture.md#deadlines-and-resilience).
     expect(Number(request?.headers.get("x-request-timeout-ms"))).toBeGreaterThan(0);
   });
 

@@ -1,9 +1,10 @@
-import { MAX_BEARER_TOKEN_LENGTH } from "@tracemesh/resilience";
+import { MAX_BEARER_TOKEN_LENGTH } from "@tracemesh/http";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { passThrough, startTestAuth, type TestAuth } from "../test-auth-server.ts";
 import { expectContractError, openTestApp, type TestApp, withBearer } from "../test-utils.ts";
 
-// How auth's answers other than allow reach todo-api's clients (DESIGN §4, §6).
+// How auth's answers other than allow reach todo-api's clients: docs/architecture.md, sections
+// #the-error-contract and #deadlines-and-resilience.
 let auth: TestAuth;
 let t: TestApp;
 let token: string;

@@ -57,8 +57,9 @@ const AllowResponse = v.object({
 });
 
 /**
- * auth's `POST /v1/authorize` through the resilience client (DESIGN §6): bulkhead, timeouts,
- * retries, breaker, the request's deadline forwarded in X-Request-Timeout-Ms.
+ * auth's `POST /v1/authorize` through the resilience client
+ * (docs/architecture.md#deadlines-and-resilience): bulkhead, timeouts, retries, breaker, the
+ * request's deadline forwarded in X-Request-Timeout-Ms.
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const { url, ...policies } = options;

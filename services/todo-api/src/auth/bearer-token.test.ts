@@ -1,4 +1,4 @@
-import { MAX_BEARER_TOKEN_LENGTH } from "@tracemesh/resilience";
+import { MAX_BEARER_TOKEN_LENGTH } from "@tracemesh/http";
 import { expect, test } from "vitest";
 import { parseAccessToken } from "./bearer-token.ts";
 

@@ -1,5 +1,5 @@
 import { UnauthenticatedError } from "@tracemesh/errors";
-import { parseBearerToken } from "@tracemesh/resilience";
+import { parseBearerToken } from "@tracemesh/http";
 import type { Context, MiddlewareHandler } from "hono";
 
 // auth issues compact JWS only (three base64url parts, signed): it refuses anything else with

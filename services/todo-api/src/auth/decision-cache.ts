@@ -17,9 +17,10 @@ export interface CachedDecision {
 }
 
 /**
- * Recent allow decisions, for reads while auth is unavailable (DESIGN §6). Keyed by a hash
- * of the token with the action and resource: the raw token is never kept, and a decision
- * answers only the exact question it was given for.
+ * Recent allow decisions, for reads while auth is unavailable
+ * (docs/architecture.md#deadlines-and-resilience). Keyed by a hash of the token with the action and
+ * resource: the raw token is never kept, and a decision answers only the exact question it was
+ * given for.
  */
 export interface DecisionCache {
   remember(token: string, decision: AuthDecision): void;

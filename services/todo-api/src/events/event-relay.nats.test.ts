@@ -179,12 +179,12 @@ describe("event relay with a broker that stays up", () => {
     await steady?.dispose();
   });
 
-  function startRelay(): EventRelay {
+  function startRelay(intervalMs = 25): EventRelay {
     return startEventRelay({
       natsUrl: steady.url,
       client: own.client,
       logger: captureLogger({ service: "todo-api" }).logger,
-      intervalMs: 25,
+      intervalMs,
       reconnectWaitMs: 100,
     });
   }
@@ -251,5 +251,22 @@ describe("event relay with a broker that stays up", () => {
     const streamed = (await readStream(steady.url)).map((copy) => copy.msgId);
     expect(streamed).toContain(after.id);
     expect(streamed).not.toContain(record.id);
+  });
+
+  test("an event is relayed as its write commits, not at the relay's next poll", async () => {
+    // A poll a minute: only the commit's notification can bring the event out in time.
+    const woken = startRelay(60_000);
+    try {
+      await waitFor(() => woken.isConnected(), "the connection");
+      const before = await publishedCount(own.client);
+      await storeInRequest(own.client, 4);
+      await waitFor(
+        async () => (await publishedCount(own.client)) === before + 1,
+        "the event relayed at its commit",
+        3_000,
+      );
+    } finally {
+      await woken.stop();
+    }
   });
 });

@@ -23,7 +23,10 @@ export interface EventRelayOptions {
   natsUrl: string;
   client: SqlClient;
   logger: QueueLogger;
-  /** Pause between polls of an empty outbox. @default 1000 */
+  /**
+   * Pause between polls of an empty outbox: the safety net, since each commit wakes the relay
+   * (the outbox's `outbox_inserted` notification). @default 1000
+   */
   intervalMs?: number;
   /** @default 100 */
   batchSize?: number;
@@ -56,9 +59,10 @@ export interface EventRelay {
 }
 
 /**
- * Publishes the outbox table to JetStream (DESIGN §7). Returns at once: NATS may be down at
- * start or at any time, the todos' events wait in the table meanwhile, and the relay catches
- * up as soon as the connection (and the streams) are back.
+ * Publishes the outbox table to JetStream (docs/architecture.md#the-queue-hop), each event as
+ * soon as its write commits. Returns at once: NATS may be down at start or at any time, the
+ * todos' events wait in the table meanwhile, and the relay catches up as soon as the connection
+ * (and the streams) are back.
  */
 export function startEventRelay(options: EventRelayOptions): EventRelay {
   const { natsUrl, client, logger, topology = QUEUE_DEFAULTS } = options;
@@ -83,6 +87,14 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
     intervalMs: options.intervalMs ?? 1000,
     batchSize: options.batchSize ?? 100,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
+  });
+
+  // Woken by each commit that writes an event, through the table's trigger (migration 0005).
+  const listening = withoutTracing(() =>
+    client.listen("outbox_inserted", () => relay.wake()),
+  ).catch((error: unknown) => {
+    logger.warn("outbox.listen_failed", { error, effect: "events wait for the relay's poll" });
+    return async () => {};
   });
 
   const link = keepNatsConnected({
@@ -120,6 +132,7 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
     async stop() {
       stopping = true;
       clearInterval(pruning);
+      await (await listening)();
       await relay.stop();
       await link.close();
     },

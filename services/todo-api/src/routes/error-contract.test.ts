@@ -8,8 +8,8 @@ import { expectContractError, jsonRequest, withBearer } from "../test-utils.ts";
 import { openSignedInApp, type SignedInApp } from "./test-utils.ts";
 import type { TodoResource } from "./todo-representation.ts";
 
-// Every error category todo-api can answer, raised through the real app, in each language
-// and in both forms: the same contract whatever the category (DESIGN §4).
+// Every error category todo-api can answer, raised through the real app, in each language and in
+// both forms: the same contract whatever the category (docs/architecture.md#the-error-contract).
 
 let t: SignedInApp;
 let down: SignedInApp;

@@ -8,9 +8,9 @@ export interface HealthRoutesOptions {
 }
 
 /**
- * `/health/live`: the process answers. `/health/ready`: the database answers too; when it
- * does not, the ping's DependencyError becomes the contract's 503 (retryable, Retry-After).
- * NATS is reported but never makes it unready: its events wait in the outbox (DESIGN §7).
+ * `/health/live`: the process answers. `/health/ready`: the database answers too; when it does not,
+ * the ping's DependencyError becomes the contract's 503 (retryable, Retry-After). NATS is reported
+ * but never makes it unready: its events wait in the outbox (docs/architecture.md#the-queue-hop).
  */
 export function healthRoutes(options: HealthRoutesOptions): Hono {
   const { database, natsConnected } = options;

@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { rejectionResponse } from "@tracemesh/errors";
+import { type RunningHttpServer, startHttpServer } from "@tracemesh/http";
+import { sendRaw, toResponse } from "@tracemesh/http/testing";
 import { captureLogger } from "@tracemesh/logger/testing";
-import { type RunningHttpServer, startHttpServer } from "@tracemesh/telemetry";
-import { sendRaw, toResponse } from "@tracemesh/telemetry/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { expectContractError } from "../test-utils.ts";
 import { openSignedInApp, type SignedInApp } from "./test-utils.ts";
 
-// todo-api behind a real server wired as main.ts should wire it (respondToRejection:
-// rejectionResponse): requests refused before the app runs are answered in the contract too.
+// todo-api behind a real server wired as main.ts wires it: requests refused before the app runs
+// are answered in the contract too (startHttpServer's default, rejectionResponse).
 
 let t: SignedInApp;
 let running: RunningHttpServer;
@@ -20,7 +19,6 @@ beforeAll(async () => {
     port: 0,
     signals: [],
     logger: server.logger,
-    respondToRejection: rejectionResponse,
   });
 });
 afterAll(async () => {

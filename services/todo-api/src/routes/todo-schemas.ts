@@ -1,4 +1,4 @@
-import { noControlCharacters } from "@tracemesh/errors";
+import { noControlCharacters } from "@tracemesh/http";
 import * as v from "valibot";
 import { MAX_VERSION } from "./todo-version.ts";
 

@@ -1,4 +1,5 @@
-import { InvalidParameterError, jsonBody, validate } from "@tracemesh/errors";
+import { InvalidParameterError } from "@tracemesh/errors";
+import { jsonBody, validate } from "@tracemesh/http";
 import { type Context, Hono } from "hono";
 import { authorize } from "../auth/authorize.ts";
 import type { Authorizer } from "../auth/authorizer.ts";
@@ -18,7 +19,7 @@ export interface TodoRoutesOptions {
   bodyLimitBytes?: number;
 }
 
-/** The request's deadline, for every statement it runs (DESIGN §6: the budget reaches the database). */
+/** The request's deadline, for every statement it runs: the budget reaches the database too. */
 function withinRequest(c: Context): StatementOptions {
   return { deadline: c.var.deadline };
 }

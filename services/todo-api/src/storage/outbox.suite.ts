@@ -1,59 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { DependencyError } from "@tracemesh/errors";
-import {
-  createCloudEvent,
-  createOutboxRelay,
-  type OutboxRecord,
-  PermanentEventError,
-} from "@tracemesh/queue";
+import { createOutboxRelay, PermanentEventError } from "@tracemesh/queue";
+import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { todoEvent } from "../events/todo-event.ts";
 import type { TestDatabase } from "../test-utils.ts";
 import { appendOutboxEvent, createSqlOutboxSource } from "./outbox.ts";
+import { countOutbox, outboxRecord, outboxRow } from "./outbox-fixtures.ts";
 import type { SqlClient } from "./sql-client.ts";
-
-let serial = 0;
-
-/** A stored event as the store writes it, with a trace context of its own. */
-function outboxRecord(overrides: Partial<OutboxRecord> = {}): OutboxRecord {
-  serial += 1;
-  const event = createCloudEvent({
-    type: "todo.created",
-    source: "/todo-api",
-    subject: randomUUID(),
-    data: { n: serial, nested: { tags: ["a", "b"] } },
-  });
-  const traceId = randomUUID().replaceAll("-", "");
-  const spanId = traceId.slice(0, 16);
-  return {
-    id: event.id,
-    subject: "todo.events.created",
-    event,
-    traceparent: `00-${traceId}-${spanId}-01`,
-    tracestate: "vendor=opaque",
-    baggage: `tenant=t${serial}`,
-    ...overrides,
-  };
-}
-
-async function outboxRow(client: SqlClient, id: string) {
-  const result = await client.query<{
-    attempts: number;
-    last_error: string | null;
-    published_at: Date | null;
-    failed_at: Date | null;
-    failed_reason: string | null;
-  }>(
-    "SELECT attempts, last_error, published_at, failed_at, failed_reason FROM outbox WHERE id = $1",
-    [id],
-  );
-  return result.rows[0];
-}
-
-async function countOutbox(client: SqlClient): Promise<number> {
-  const result = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox");
-  return result.rows[0]?.n ?? -1;
-}
 
 /** The one SQL outbox suite, run against every backend (see todo-store.suite.ts). */
 export function describeOutbox(backend: string, open: () => Promise<TestDatabase>): void {
@@ -290,6 +244,32 @@ export function describeOutbox(backend: string, open: () => Promise<TestDatabase
       expect(backlog).toMatchObject({ pending: 2, parked: 1 });
       expect(backlog.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(90);
       expect(backlog.oldestPendingAgeSeconds).toBeLessThan(120);
+    });
+
+    test("a commit that writes events notifies the relay once; a rollback does not", async () => {
+      let notified = 0;
+      const stop = await client.listen("outbox_inserted", () => {
+        notified += 1;
+      });
+      try {
+        await client.transaction(async (tx) => {
+          await appendOutboxEvent(tx, outboxRecord());
+          await appendOutboxEvent(tx, outboxRecord());
+        });
+        await waitFor(() => notified === 1, "the commit's notification");
+        await client
+          .transaction(async (tx) => {
+            await appendOutboxEvent(tx, outboxRecord());
+            throw new Error("rolled back");
+          })
+          .catch(() => {});
+        await appendOutboxEvent(client, outboxRecord());
+        // Notifications come in commit order: one for the rollback would have come first.
+        await waitFor(() => notified >= 2, "the last write's notification");
+        expect(notified).toBe(2);
+      } finally {
+        await stop();
+      }
     });
 
     test("a claim size that is not a positive whole number is refused", async () => {

@@ -2,6 +2,7 @@ import { DependencyError } from "@tracemesh/errors";
 import type { Deadline } from "@tracemesh/resilience";
 import pg from "pg";
 import { callDatabase, isQueryCanceled } from "./database-errors.ts";
+import { listenOnPg } from "./pg-listener.ts";
 import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
 import {
   DEADLINE_MARGIN_MS,
@@ -81,16 +82,19 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new TypeError(`invalid schema name: ${schema}`);
   }
-  const pool = new pg.Pool({
+  const session: pg.ClientConfig = {
     connectionString,
-    max: maxConnections,
     connectionTimeoutMillis: connectTimeoutMs,
+    application_name: "todo-api",
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  };
+  const pool = new pg.Pool({
+    ...session,
+    max: maxConnections,
     statement_timeout: statementTimeoutMs,
     // Guards against a server that accepted the connection but stopped answering.
     query_timeout: statementTimeoutMs + 1000,
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
-    application_name: "todo-api",
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on("error", onIdleError);
   const executor = executorOf(pool);
@@ -169,6 +173,16 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     transaction,
     async ping(options) {
       await query("SELECT 1", [], options);
+    },
+    listen(channel, onNotification) {
+      // Another schema's outbox notifies the same channel: only this one's count.
+      return listenOnPg({
+        config: session,
+        channel,
+        ...(schema === undefined ? {} : { payload: schema }),
+        onNotification,
+        onError: onIdleError,
+      });
     },
     close() {
       ended ??= pool.end();

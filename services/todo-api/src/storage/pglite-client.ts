@@ -121,6 +121,13 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     async ping(options) {
       await query("SELECT 1", [], options);
     },
+    async listen(channel, onNotification) {
+      // One connection, in this process: the notification comes with the commit.
+      const unlisten = await callDatabase(() => db.listen(channel, onNotification));
+      return async () => {
+        if (!db.closed) await unlisten();
+      };
+    },
     close() {
       closed ??= (async () => {
         if (!db.closed) await db.close();

@@ -46,6 +46,12 @@ export interface SqlClient extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: StatementOptions): Promise<T>;
   /** Resolves when the database answers a trivial query; throws `DependencyError` otherwise. */
   ping(options?: StatementOptions): Promise<void>;
+  /**
+   * Calls `onNotification` for each NOTIFY on `channel` (a plain identifier), on a session of
+   * its own; resolves once listening, to a function that stops it. A lost session is listened
+   * on again: a notification sent meanwhile is lost, so a listener must not rely on every one.
+   */
+  listen(channel: string, onNotification: () => void): Promise<() => Promise<void>>;
   /** Releases connections (or closes the embedded database); idempotent. */
   close(): Promise<void>;
 }

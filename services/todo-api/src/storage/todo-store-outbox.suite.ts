@@ -28,8 +28,8 @@ async function pendingEvents(client: SqlClient): Promise<PendingEvent[]> {
 }
 
 /**
- * The store's side of the outbox (DESIGN §7), run against every backend like
- * `describeTodoStore`: each write commits exactly one event with it, a failed write none.
+ * The store's side of the outbox (docs/architecture.md#the-queue-hop), run against every backend
+ * like `describeTodoStore`: each write commits exactly one event with it, a failed write none.
  */
 export function describeTodoStoreOutbox(backend: string, open: () => Promise<TestDatabase>): void {
   describe(`TodoStore outbox events on ${backend}`, () => {

@@ -109,8 +109,8 @@ async function asInvalidInput<T>(operation: () => Promise<T>): Promise<T> {
 
 /**
  * Todos in PostgreSQL (or PGlite) through a `SqlClient`. Each write and its outbox event
- * (DESIGN §7) are one transaction: both are committed, or neither is. The event keeps the
- * trace of the active context, the request that made the change.
+ * (docs/architecture.md#the-queue-hop) are one transaction: both are committed, or neither is.
+ * The event keeps the trace of the active context, the request that made the change.
  */
 export function createTodoStore(client: SqlClient, options: TodoStoreOptions = {}): TodoStore {
   const store = createStatements(client, options.subjectPrefix ?? QUEUE_DEFAULTS.subjectPrefix);

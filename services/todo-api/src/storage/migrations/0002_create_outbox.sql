@@ -1,6 +1,7 @@
--- Events written in the transaction of the todo change they describe (DESIGN §7); the relay
--- publishes them to NATS JetStream and marks them. IF NOT EXISTS: a schema rebuilt from its
--- first migration (todos dropped, outbox kept) must still migrate.
+-- Events written in the transaction of the todo change they describe
+-- (docs/architecture.md#the-queue-hop); the relay publishes them to NATS JetStream and marks them.
+-- IF NOT EXISTS: a schema rebuilt from its first migration (todos dropped, outbox kept) must still
+-- migrate.
 CREATE TABLE IF NOT EXISTS outbox (
   -- The CloudEvent id, sent as Nats-Msg-Id: the stream keeps one copy of a row sent twice.
   id uuid PRIMARY KEY,

@@ -1,0 +1,218 @@
+import { createServer, maxHeaderSize, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import {
+  describeError,
+  type LogFields,
+  shutdownTelemetry,
+  writeLogLine,
+} from "@tracemesh/telemetry";
+import { rejectedRequests } from "./rejected-requests.ts";
+import { rejectionResponse } from "./rejection-response.ts";
+import type { RejectionResponder } from "./request-rejection.ts";
+
+type FetchCallback = Parameters<typeof getRequestListener>[0];
+
+/** The part of `@tracemesh/logger`'s Logger the server writes to. */
+export interface ServerLogger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+export interface HttpServerOptions {
+  /** The Hono app (anything with Hono's `fetch`). */
+  app: { fetch: FetchCallback };
+  /** 0 picks a free port; the bound one is returned. */
+  port: number;
+  /** @default all interfaces */
+  hostname?: string;
+  /** @default JSON lines on stdout */
+  logger?: ServerLogger;
+  /**
+   * Runs as soon as shutdown begins, while the in-flight requests finish: stop taking work that
+   * does not come over HTTP (a queue consumer's pulls), since the drain may take a while.
+   */
+  onShutdownStarted?: () => void | Promise<void>;
+  /** Runs once in-flight requests (and onShutdownStarted) are done, before telemetry is flushed: close pools, consumers. */
+  onShutdown?: () => void | Promise<void>;
+  /** Connections still open after this long are cut, so a stuck client cannot hold the exit. @default 10000 */
+  drainTimeoutMs?: number;
+  /** @default ["SIGTERM", "SIGINT"] */
+  signals?: NodeJS.Signals[];
+  /**
+   * Answers the requests the app never sees (Node's parser refused them, or the Host is
+   * invalid), so that none is left to Node's bare, untraced answers.
+   * @default rejectionResponse, the error contract's answer
+   */
+  respondToRejection?: RejectionResponder;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, runs onShutdown, flushes telemetry. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+const defaultLogger: ServerLogger = {
+  info: (event, fields) => writeLogLine("info", event, fields),
+  warn: (event, fields) => writeLogLine("warn", event, fields),
+  error: (event, fields) => writeLogLine("error", event, fields),
+};
+
+/**
+ * Serves a Hono app with @hono/node-server and shuts it down gracefully on SIGTERM/SIGINT:
+ * run `onShutdownStarted`, stop accepting, finish in-flight requests, run `onShutdown`, flush
+ * telemetry, exit 0 (1 when either hook failed). Resolves once the server listens.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const {
+    app,
+    port,
+    hostname,
+    logger = defaultLogger,
+    onShutdownStarted,
+    onShutdown,
+    drainTimeoutMs = 10_000,
+    signals = ["SIGTERM", "SIGINT"],
+    respondToRejection = rejectionResponse,
+  } = options;
+  const inFlight = new Set<ServerResponse>();
+  const server = createHttpServer(app.fetch, { respondToRejection, logger, inFlight });
+  trackInFlight(server, inFlight);
+  await listen(server, port, hostname);
+  const boundPort = (server.address() as AddressInfo).port;
+  logger.info("server.listening", { port: boundPort });
+
+  let stopping: Promise<boolean> | undefined;
+  const stop = (): Promise<boolean> => {
+    stopping ??= drainAndClose(server, inFlight, {
+      logger,
+      onShutdownStarted,
+      onShutdown,
+      drainTimeoutMs,
+    });
+    return stopping;
+  };
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (stopping) {
+      // A second Ctrl-C means "now": skip the drain.
+      logger.info("server.shutdown_forced", { signal });
+      process.exit(1);
+    }
+    logger.info("server.shutdown_started", { signal });
+    void stop().then((succeeded) => process.exit(succeeded ? 0 : 1));
+  }
+  for (const signal of signals) process.on(signal, onSignal);
+
+  return {
+    server,
+    port: boundPort,
+    async shutdown() {
+      for (const signal of signals) process.off(signal, onSignal);
+      await stop();
+    },
+  };
+}
+
+interface CreateOptions {
+  respondToRejection: RejectionResponder;
+  logger: ServerLogger;
+  inFlight: Set<ServerResponse>;
+}
+
+// @hono/node-server's serve() without its wrapper, which has no way to pass an errorHandler.
+function createHttpServer(fetch: FetchCallback, options: CreateOptions): Server {
+  const { respondToRejection, logger, inFlight } = options;
+  // Node would answer a missing Host itself, bare; @hono/node-server refuses it anyway.
+  const server = createServer({ requireHostHeader: false });
+  const rejections = rejectedRequests({
+    respond: respondToRejection,
+    logger,
+    inFlight,
+    maxHeaderBytes: maxHeaderSize,
+  });
+  const listener = getRequestListener(fetch, { errorHandler: rejections.onRequestError });
+  server.on("request", (incoming, outgoing) =>
+    rejections.track(incoming, () => listener(incoming, outgoing)),
+  );
+  server.on("clientError", rejections.onClientError);
+  return server;
+}
+
+function listen(server: Server, port: number, hostname?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function trackInFlight(server: Server, inFlight: Set<ServerResponse>): void {
+  server.on("request", (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
+  });
+}
+
+interface DrainOptions {
+  logger: ServerLogger;
+  onShutdownStarted: (() => void | Promise<void>) | undefined;
+  onShutdown: (() => void | Promise<void>) | undefined;
+  drainTimeoutMs: number;
+}
+
+async function drainAndClose(
+  server: Server,
+  inFlight: Set<ServerResponse>,
+  options: DrainOptions,
+): Promise<boolean> {
+  const { logger, onShutdownStarted, onShutdown, drainTimeoutMs } = options;
+  const startedAt = performance.now();
+  const started = Promise.resolve()
+    .then(onShutdownStarted)
+    .then(
+      () => true,
+      (error: unknown) => {
+        logger.error("server.on_shutdown_started_failed", { error: describeError(error) });
+        return false;
+      },
+    );
+  // Without this, a keep-alive client's socket outlives its last response and close() waits
+  // for the keep-alive timeout.
+  for (const response of inFlight) {
+    if (!response.headersSent) response.setHeader("Connection", "close");
+  }
+  await closeServer(server, drainTimeoutMs, logger);
+  let succeeded = await started;
+  try {
+    await onShutdown?.();
+  } catch (error) {
+    succeeded = false;
+    logger.error("server.on_shutdown_failed", { error: describeError(error) });
+  }
+  await shutdownTelemetry();
+  logger.info("server.shutdown_completed", {
+    durationMs: Math.round(performance.now() - startedAt),
+  });
+  return succeeded;
+}
+
+function closeServer(server: Server, drainTimeoutMs: number, logger: ServerLogger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.error("server.drain_timeout", { drainTimeoutMs });
+      server.closeAllConnections();
+    }, drainTimeoutMs);
+    // close() stops accepting and drops idle keep-alive sockets; the callback fires once the
+    // in-flight requests have been answered and their connections closed.
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

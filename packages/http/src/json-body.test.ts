@@ -1,0 +1,188 @@
+import { expectErrorContract } from "@tracemesh/errors/testing";
+import { Hono } from "hono";
+import { describe, expect, test } from "vitest";
+import { jsonBody } from "./json-body.ts";
+import { notFound } from "./not-found.ts";
+import { onError } from "./on-error.ts";
+
+function createApp(): Hono {
+  const app = new Hono();
+  app.onError(onError);
+  app.notFound(notFound({ app }));
+  app.post("/echo", jsonBody({ maxBytes: 1024 }), async (c) => {
+    const text = await c.req.text();
+    return c.json({ received: text === "" ? null : JSON.parse(text) });
+  });
+  app.post("/any", jsonBody({ objectOnly: false }), async (c) =>
+    c.json({ received: await c.req.json() }),
+  );
+  app.post("/broken", jsonBody(), () => {
+    throw new TypeError("the route's own bug");
+  });
+  return app;
+}
+
+const app = createApp();
+const JSON_TYPE = { "Content-Type": "application/json" };
+
+function post(
+  body: RequestInit["body"],
+  headers: Record<string, string> = JSON_TYPE,
+  path = "/echo",
+) {
+  return app.request(path, { method: "POST", body, headers });
+}
+
+describe("jsonBody()", () => {
+  test("passes JSON objects through, readable again by the handler", async () => {
+    const response = await post(JSON.stringify({ title: "été" }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: { title: "été" } });
+  });
+
+  test("accepts application/*+json and charset parameters", async () => {
+    for (const type of [
+      "application/merge-patch+json",
+      "application/json; charset=utf-8",
+      "Application/JSON",
+    ]) {
+      expect((await post("{}", { "Content-Type": type })).status).toBe(200);
+    }
+  });
+
+  test("415 for another content type, naming the expected one", async () => {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/jsonx",
+    ]) {
+      const body = await expectErrorContract(await post("{}", { "Content-Type": type }), {
+        status: 415,
+        errorCode: "UNSUPPORTED_MEDIA_TYPE",
+      });
+      expect(body.details).toEqual([
+        { type: "header", name: "content-type", expected: "application/json" },
+      ]);
+    }
+  });
+
+  test("415 for a body without a content type; a bodiless POST passes", async () => {
+    const untyped = await app.request("/echo", {
+      method: "POST",
+      body: new Uint8Array([123, 125]),
+    });
+    await expectErrorContract(untyped, { status: 415, errorCode: "UNSUPPORTED_MEDIA_TYPE" });
+    // Through a real server every POST has a body stream, empty when nothing was sent.
+    const empty = await app.request("/echo", { method: "POST", body: new Uint8Array(0) });
+    expect(await empty.json()).toEqual({ received: null });
+  });
+
+  test("413 past maxBytes, with the limit in details, whether the length is declared or streamed", async () => {
+    const big = JSON.stringify({ title: "x".repeat(2000) });
+    const declared = await post(big, { ...JSON_TYPE, "Content-Length": String(big.length) });
+    const body = await expectErrorContract(declared, {
+      status: 413,
+      errorCode: "PAYLOAD_TOO_LARGE",
+    });
+    expect(body.details).toEqual([{ type: "body", maxBytes: 1024 }]);
+    const stream = new Blob([big]).stream();
+    const streamed = await app.request("/echo", {
+      method: "POST",
+      body: stream,
+      headers: JSON_TYPE,
+      duplex: "half",
+    } as RequestInit);
+    await expectErrorContract(streamed, { status: 413, errorCode: "PAYLOAD_TOO_LARGE" });
+  });
+
+  test.each([
+    ["truncated", '{"title":'],
+    ["empty", ""],
+    ["trailing garbage", "{} {}"],
+    ["single quotes", "{'a':1}"],
+    ["raw control character in a string", '{"a":"\u0001"}'],
+  ])("400 REQUEST_BODY_INVALID for %s JSON", async (_name, text) => {
+    const body = await expectErrorContract(await post(text), {
+      status: 400,
+      errorCode: "REQUEST_BODY_INVALID",
+    });
+    expect(body.details).toEqual([{ type: "body", issue: "malformed_json" }]);
+  });
+
+  test("400 REQUEST_BODY_INVALID for bytes that are not UTF-8", async () => {
+    const bytes = new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+    const body = await expectErrorContract(await post(bytes), {
+      status: 400,
+      errorCode: "REQUEST_BODY_INVALID",
+    });
+    expect(body.details).toEqual([{ type: "body", issue: "invalid_utf8" }]);
+  });
+
+  test.each(["[]", "[1,2]", "42", '"text"', "null", "true"])(
+    "%s parses but is not an object: 400 invalid_type",
+    async (text) => {
+      const body = await expectErrorContract(await post(text), {
+        status: 400,
+        errorCode: "REQUEST_PARAMETER_INVALID",
+      });
+      expect(body.details).toEqual([{ issue: "invalid_type", expected: "object" }]);
+    },
+  );
+
+  test.each([
+    ['{"title":"\\ud800x"}', "title"],
+    ['{"a":{"b":["ok","\\udc00"]}}', "a.b.1"],
+    ['{"a":{"\\udbff":1}}', "a"],
+    ['{"\\ud800":1}', undefined],
+  ])("a lone surrogate in %s is 400 not_well_formed at %s", async (text, field) => {
+    const body = await expectErrorContract(await post(text), {
+      status: 400,
+      errorCode: "REQUEST_PARAMETER_INVALID",
+    });
+    expect(body.details).toEqual([{ ...(field && { field }), issue: "not_well_formed" }]);
+  });
+
+  test("a surrogate pair is well-formed, and any value may hold the lone one", async () => {
+    const pair = await post('{"title":"\\ud83d\\ude00"}');
+    expect(await pair.json()).toEqual({ received: { title: "😀" } });
+    const root = await post('"\\ud800"', JSON_TYPE, "/any");
+    const body = await expectErrorContract(root, {
+      status: 400,
+      errorCode: "REQUEST_PARAMETER_INVALID",
+    });
+    expect(body.details).toEqual([{ issue: "not_well_formed" }]);
+  });
+
+  test("a body stream that breaks off is 400 REQUEST_BODY_INVALID unreadable, never a 500", async () => {
+    for (const headers of [JSON_TYPE, { ...JSON_TYPE, "Content-Length": "40" }]) {
+      const stream = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"title":'));
+          controller.error(new Error("aborted"));
+        },
+      });
+      const response = await app.request("/echo", {
+        method: "POST",
+        body: stream,
+        headers,
+        duplex: "half",
+      } as RequestInit);
+      const body = await expectErrorContract(response, {
+        status: 400,
+        errorCode: "REQUEST_BODY_INVALID",
+      });
+      expect(body.details).toEqual([{ type: "body", issue: "unreadable" }]);
+    }
+  });
+
+  test("what fails once the body is read stays the route's own error", async () => {
+    const response = await post("{}", JSON_TYPE, "/broken");
+    await expectErrorContract(response, { status: 500, errorCode: "INTERNAL_ERROR" });
+  });
+
+  test("objectOnly: false lets other JSON values through", async () => {
+    const response = await post("[1,2]", JSON_TYPE, "/any");
+    expect(await response.json()).toEqual({ received: [1, 2] });
+  });
+});

@@ -1,0 +1,111 @@
+import {
+  AppError,
+  InvalidParameterError,
+  PayloadTooLargeError,
+  RequestBodyInvalidError,
+  UnsupportedMediaTypeError,
+} from "@tracemesh/errors";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { findMalformedString } from "./malformed-string.ts";
+
+export interface JsonBodyOptions {
+  /** Largest accepted body, in bytes. @default 1048576 (1 MiB) */
+  maxBytes?: number;
+  /** Whether the top-level JSON value must be an object (not an array, string, number or null). @default true */
+  objectOnly?: boolean;
+}
+
+// The media types Hono's validator reads as JSON: application/json and application/*+json.
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+// RFC 8259 requires UTF-8; the default decoder would silently turn bad bytes into U+FFFD.
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function isJsonMediaType(contentType: string): boolean {
+  return JSON_MEDIA_TYPE.test(contentType.split(";")[0]?.trim() ?? "");
+}
+
+function parseJson(bytes: ArrayBuffer): unknown {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch (cause) {
+    throw new RequestBodyInvalidError({
+      cause,
+      details: [{ type: "body", issue: "invalid_utf8" }],
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new RequestBodyInvalidError({
+      cause,
+      details: [{ type: "body", issue: "malformed_json" }],
+    });
+  }
+}
+
+// JSON.parse accepts `"\ud800"`, and the driver would store it as U+FFFD: refused instead.
+function refuseMalformedStrings(value: unknown): void {
+  const path = findMalformedString(value);
+  if (path === undefined) return;
+  const detail = path.length > 0 ? { field: path.join(".") } : {};
+  throw new InvalidParameterError([{ ...detail, issue: "not_well_formed" }], {
+    message: "JSON body holds a lone surrogate",
+  });
+}
+
+// A stream that broke off (the client aborted, or the server refused its chunked framing)
+// is the client's doing: not an INTERNAL_ERROR with a stack in the logs.
+function unreadableBody(error: unknown): unknown {
+  if (error instanceof AppError || error instanceof HTTPException) return error;
+  return new RequestBodyInvalidError({
+    cause: error,
+    details: [{ type: "body", issue: "unreadable" }],
+  });
+}
+
+/**
+ * Guards a JSON route before validation: 415 UNSUPPORTED_MEDIA_TYPE for another content type,
+ * 413 PAYLOAD_TOO_LARGE past `maxBytes` (hono/body-limit, declared or streamed length),
+ * 400 REQUEST_BODY_INVALID for bytes that are not UTF-8 JSON or a body that cannot be read,
+ * 400 REQUEST_PARAMETER_INVALID (`not_well_formed`) for a string with a lone surrogate.
+ * A request without a body passes.
+ */
+export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
+  const { maxBytes = 1_048_576, objectOnly = true } = options;
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new PayloadTooLargeError({ maxBytes });
+    },
+  });
+  return async function jsonBodyMiddleware(c, next) {
+    if (c.req.raw.body === null) return next();
+    const contentType = c.req.header("Content-Type");
+    const declaredJson = contentType !== undefined && isJsonMediaType(contentType);
+    if (contentType !== undefined && !declaredJson) throw new UnsupportedMediaTypeError();
+    let read = false;
+    try {
+      await limit(c, async function readJsonBody() {
+        const bytes = await c.req.arrayBuffer();
+        read = true;
+        // Servers hand every POST a body stream; an empty one without a type means "no body".
+        if (!declaredJson && bytes.byteLength === 0) return next();
+        if (!declaredJson) throw new UnsupportedMediaTypeError();
+        const value = parseJson(bytes);
+        if (objectOnly && (typeof value !== "object" || value === null || Array.isArray(value))) {
+          throw new InvalidParameterError([{ issue: "invalid_type", expected: "object" }], {
+            message: "JSON body is not an object",
+          });
+        }
+        refuseMalformedStrings(value);
+        await next();
+      });
+    } catch (error) {
+      // Once the body is read, what fails downstream is the route's own error.
+      throw read ? error : unreadableBody(error);
+    }
+  };
+}
