@@ -64,6 +64,16 @@ describe.each(built)("%s's environment in docker-compose.yml", (name, service) =
     expect(() => load(localEnvironment(service))).not.toThrow();
   });
 
+  test("docker stop waits out its SIGTERM path: the grace period, then the drain", () => {
+    const config = load(localEnvironment(service)) as {
+      shutdown: { graceMs: number; drainTimeoutMs: number };
+    };
+    const seconds = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? "")?.[1]);
+    expect(seconds * 1000).toBeGreaterThan(
+      config.shutdown.graceMs + config.shutdown.drainTimeoutMs,
+    );
+  });
+
   test("turns the chaos controls on, with the demo's token", () => {
     const config = load(localEnvironment(service)) as { chaos?: { token?: string } };
     expect(config.chaos?.token).toBe(

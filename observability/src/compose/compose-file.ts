@@ -22,6 +22,8 @@ export interface ComposeService {
   ports?: string[];
   expose?: string[];
   healthcheck?: { test: string[] };
+  /** How long `docker stop` waits after SIGTERM before SIGKILL, e.g. `20s`. */
+  stop_grace_period?: string;
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
 }

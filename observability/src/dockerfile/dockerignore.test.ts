@@ -63,6 +63,7 @@ describe("the repository's .dockerignore", () => {
     "services/auth/src/main.ts",
     "services/todo-api/src/storage/migrations/0001_create_todos.sql",
     "packages/telemetry/src/preload.ts",
+    "packages/telemetry/src/preload-entry.mjs",
   ])("sends %s", (path) => {
     expect(isExcluded(rules, path)).toBe(false);
   });

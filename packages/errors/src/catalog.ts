@@ -211,7 +211,7 @@ const CATALOG = {
       fr: "Le service est temporairement indisponible. Veuillez réessayer plus tard.",
     },
     meaning:
-      "A dependency, named in `details[].name` (`type: dependency`), is unreachable, too slow or shedding load. The response has `Retry-After`.",
+      "A dependency, named in `details[].name` (`type: dependency`), is unreachable, too slow or shedding load; or, from `/health/ready` only, the service is shutting down (`type: shutdown`). The response has `Retry-After`.",
     clientAction:
       "Retry after `Retry-After` seconds with backoff. Retry a write only if repeating it is harmless: it may have been applied.",
   },

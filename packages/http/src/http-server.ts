@@ -10,6 +10,7 @@ import {
 import { rejectedRequests } from "./rejected-requests.ts";
 import { rejectionResponse } from "./rejection-response.ts";
 import type { RejectionResponder } from "./request-rejection.ts";
+import type { ServerBindings } from "./shutting-down.ts";
 
 type FetchCallback = Parameters<typeof getRequestListener>[0];
 
@@ -36,7 +37,17 @@ export interface HttpServerOptions {
   onShutdownStarted?: () => void | Promise<void>;
   /** Runs once in-flight requests (and onShutdownStarted) are done, before telemetry is flushed: close pools, consumers. */
   onShutdown?: () => void | Promise<void>;
-  /** Connections still open after this long are cut, so a stuck client cannot hold the exit. @default 10000 */
+  /**
+   * From the signal, how long the listener still takes new requests, so that a load balancer
+   * which saw `/health/ready` fail (`c.env.shuttingDown`) stops sending before it closes. Every
+   * response from the signal on says `Connection: close`: clients reconnect, elsewhere.
+   * @default 0
+   */
+  graceMs?: number;
+  /**
+   * After the grace period, connections still open after this long are cut, so a stuck client
+   * cannot hold the exit. @default 10000
+   */
   drainTimeoutMs?: number;
   /** @default ["SIGTERM", "SIGINT"] */
   signals?: NodeJS.Signals[];
@@ -63,7 +74,8 @@ const defaultLogger: ServerLogger = {
 
 /**
  * Serves a Hono app with @hono/node-server and shuts it down gracefully on SIGTERM/SIGINT:
- * run `onShutdownStarted`, stop accepting, finish in-flight requests, run `onShutdown`, flush
+ * run `onShutdownStarted` and fail readiness at once, keep serving for `graceMs` with
+ * `Connection: close`, stop accepting, finish in-flight requests, run `onShutdown`, flush
  * telemetry, exit 0 (1 when either hook failed). Resolves once the server listens.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -74,23 +86,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     logger = defaultLogger,
     onShutdownStarted,
     onShutdown,
+    graceMs = 0,
     drainTimeoutMs = 10_000,
     signals = ["SIGTERM", "SIGINT"],
     respondToRejection = rejectionResponse,
   } = options;
   const inFlight = new Set<ServerResponse>();
-  const server = createHttpServer(app.fetch, { respondToRejection, logger, inFlight });
-  trackInFlight(server, inFlight);
+  const state: ServerState = { shuttingDown: false };
+  const server = createHttpServer(app.fetch, { respondToRejection, logger, inFlight, state });
+  trackInFlight(server, inFlight, state);
   await listen(server, port, hostname);
   const boundPort = (server.address() as AddressInfo).port;
-  logger.info("server.listening", { port: boundPort });
 
   let stopping: Promise<boolean> | undefined;
   const stop = (): Promise<boolean> => {
+    state.shuttingDown = true;
     stopping ??= drainAndClose(server, inFlight, {
       logger,
       onShutdownStarted,
       onShutdown,
+      graceMs,
       drainTimeoutMs,
     });
     return stopping;
@@ -102,10 +117,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       logger.info("server.shutdown_forced", { signal });
       process.exit(1);
     }
-    logger.info("server.shutdown_started", { signal });
+    logger.info("server.shutdown_started", { signal, graceMs, drainTimeoutMs });
     void stop().then((succeeded) => process.exit(succeeded ? 0 : 1));
   }
   for (const signal of signals) process.on(signal, onSignal);
+  // Only now: whoever reads this line may signal at once, and must find the handlers in place.
+  logger.info("server.listening", { port: boundPort });
 
   return {
     server,
@@ -117,15 +134,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
+/** Shared by the request listener and the shutdown. */
+interface ServerState {
+  shuttingDown: boolean;
+}
+
 interface CreateOptions {
   respondToRejection: RejectionResponder;
   logger: ServerLogger;
   inFlight: Set<ServerResponse>;
+  state: ServerState;
 }
 
 // @hono/node-server's serve() without its wrapper, which has no way to pass an errorHandler.
 function createHttpServer(fetch: FetchCallback, options: CreateOptions): Server {
-  const { respondToRejection, logger, inFlight } = options;
+  const { respondToRejection, logger, inFlight, state } = options;
   // Node would answer a missing Host itself, bare; @hono/node-server refuses it anyway.
   const server = createServer({ requireHostHeader: false });
   const rejections = rejectedRequests({
@@ -134,7 +157,12 @@ function createHttpServer(fetch: FetchCallback, options: CreateOptions): Server 
     inFlight,
     maxHeaderBytes: maxHeaderSize,
   });
-  const listener = getRequestListener(fetch, { errorHandler: rejections.onRequestError });
+  // The app learns of the shutdown through its bindings (`c.env.shuttingDown`).
+  const withState: FetchCallback = (request, env) => {
+    const bindings: ServerBindings = { shuttingDown: state.shuttingDown };
+    return fetch(request, Object.assign(env, bindings));
+  };
+  const listener = getRequestListener(withState, { errorHandler: rejections.onRequestError });
   server.on("request", (incoming, outgoing) =>
     rejections.track(incoming, () => listener(incoming, outgoing)),
   );
@@ -152,8 +180,11 @@ function listen(server: Server, port: number, hostname?: string): Promise<void> 
   });
 }
 
-function trackInFlight(server: Server, inFlight: Set<ServerResponse>): void {
+function trackInFlight(server: Server, inFlight: Set<ServerResponse>, state: ServerState): void {
   server.on("request", (_request, response: ServerResponse) => {
+    // Shutting down: the client's next request goes over a new connection, which a load
+    // balancer sends elsewhere; after the grace period, none is left idle to be cut.
+    if (state.shuttingDown) response.setHeader("Connection", "close");
     inFlight.add(response);
     response.once("close", () => inFlight.delete(response));
   });
@@ -163,6 +194,7 @@ interface DrainOptions {
   logger: ServerLogger;
   onShutdownStarted: (() => void | Promise<void>) | undefined;
   onShutdown: (() => void | Promise<void>) | undefined;
+  graceMs: number;
   drainTimeoutMs: number;
 }
 
@@ -171,7 +203,7 @@ async function drainAndClose(
   inFlight: Set<ServerResponse>,
   options: DrainOptions,
 ): Promise<boolean> {
-  const { logger, onShutdownStarted, onShutdown, drainTimeoutMs } = options;
+  const { logger, onShutdownStarted, onShutdown, graceMs, drainTimeoutMs } = options;
   const startedAt = performance.now();
   const started = Promise.resolve()
     .then(onShutdownStarted)
@@ -187,6 +219,7 @@ async function drainAndClose(
   for (const response of inFlight) {
     if (!response.headersSent) response.setHeader("Connection", "close");
   }
+  if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
   await closeServer(server, drainTimeoutMs, logger);
   let succeeded = await started;
   try {

@@ -36,5 +36,7 @@ export type {
 export { routeName } from "./route-name.ts";
 export { type RunServiceOptions, runService } from "./run-service.ts";
 export { createServiceApp, type ServiceAppOptions, type ServiceControls } from "./service-app.ts";
+export { type ShutdownEnv, shutdownEnvEntries, shutdownSettings } from "./shutdown-config.ts";
+export type { ServerBindings } from "./shutting-down.ts";
 export { noControlCharacters } from "./text-checks.ts";
 export { validate } from "./validate.ts";

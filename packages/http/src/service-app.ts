@@ -6,6 +6,7 @@ import { notFound } from "./not-found.ts";
 import { onError } from "./on-error.ts";
 import { requestContext } from "./request-context.ts";
 import { routeName } from "./route-name.ts";
+import { notReadyWhileShuttingDown } from "./shutting-down.ts";
 
 /** Middleware and routes mounted before the service's own: `@tracemesh/chaos`'s fault controls. */
 export interface ServiceControls {
@@ -37,7 +38,9 @@ export interface ServiceAppOptions {
  *    error handlers' included) is known.
  * 4. `deadline()`: the request's budget, before anything that may wait: chaos latency, routes.
  * 5. `onError` and `notFound`: every error, and unknown paths and methods, in the contract.
- * 6. the chaos middleware and routes, when given: after the budget, which bounds an injected
+ * 6. `/health/ready` fails from the shutdown signal on (`startHttpServer`'s grace period),
+ *    whatever the service's own readiness checks say.
+ * 7. the chaos middleware and routes, when given: after the budget, which bounds an injected
  *    latency, and the access log, which records a fault, and before every route of the service.
  *
  * The service adds its own routes to the app it returns.
@@ -53,6 +56,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
   );
   app.onError(onError);
   app.notFound(notFound({ app }));
+  app.use("/health/ready", notReadyWhileShuttingDown());
   if (chaos) {
     app.use(chaos.middleware);
     app.route("/", chaos.routes);

@@ -10,6 +10,7 @@ import {
 } from "./messaging-attributes.ts";
 import { type EventHandler, processMessage } from "./process-message.ts";
 import type { ProcessedEventStore } from "./processed-event-store.ts";
+import { ORDERING_KEY_HEADER } from "./publish-event.ts";
 import type { QueueLogger } from "./queue-logger.ts";
 import { createQueueMetrics } from "./queue-metrics.ts";
 import { QUEUE_DEFAULTS } from "./topology.ts";
@@ -26,7 +27,10 @@ export interface ConsumeEventsOptions {
   maxDeliver?: number;
   /** Nak delays after each failed delivery: as in ensureEventConsumer. @default [1 s, 5 s, 30 s, 60 s] */
   backoffMs?: readonly number[];
-  /** Handlers running at once. @default 1 */
+  /**
+   * Handlers running at once; the events of one subject (a todo's, by their `ce-subject`
+   * header) still run one after the other, in the stream's order. @default 1
+   */
   concurrency?: number;
   /** @default "todo.dlq" */
   deadLetterSubjectPrefix?: string;
@@ -51,8 +55,8 @@ export interface EventConsumer {
 }
 
 /**
- * Pulls events from a durable consumer and runs `handler` for each, `concurrency` at a time,
- * each in a CONSUMER span continuing the producer's trace: ack on success, nak with backoff
+ * Pulls events from a durable consumer and runs `handler` for each, `concurrency` at a time
+ * (a subject's events in order, unless a retry reorders them), each in a CONSUMER span continuing the producer's trace: ack on success, nak with backoff
  * on failure, dead-letter at the last delivery. Resolves once the consumer is found.
  */
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<EventConsumer> {
@@ -91,6 +95,8 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
     claimHolder: `${options.consumer}/${randomUUID()}`,
   };
   const inFlight = new Set<Promise<unknown>>();
+  // The last message taken of each subject still in flight: the next one of it waits for it.
+  const lastOfSubject = new Map<string, Promise<unknown>>();
   let stopping = false;
   let wake: () => void = () => {};
 
@@ -105,15 +111,24 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
   }
 
   function start(msg: JsMsg): void {
-    const task = processMessage(msg, processOptions)
+    const subject = msg.headers?.get(ORDERING_KEY_HEADER) || undefined;
+    const before = subject === undefined ? undefined : lastOfSubject.get(subject);
+    const handle = () => processMessage(msg, processOptions);
+    const task = (before ? before.then(handle) : handle())
       .catch((error: unknown) =>
         logger?.error("queue.message.failed", {
           consumer: options.consumer,
           error,
         }),
       )
-      .finally(() => inFlight.delete(task));
+      .finally(() => {
+        inFlight.delete(task);
+        if (subject !== undefined && lastOfSubject.get(subject) === task) {
+          lastOfSubject.delete(subject);
+        }
+      });
     inFlight.add(task);
+    if (subject !== undefined) lastOfSubject.set(subject, task);
   }
 
   // Pulls ask for free handler slots only and are never cut short: no message waits in a
@@ -123,14 +138,14 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
     while (!stopping) {
       while (!stopping && inFlight.size >= concurrency) await Promise.race(inFlight);
       if (stopping) return;
-      const batch = await consumer.fetch({
-        max_messages: concurrency - inFlight.size,
-        expires: options.pullExpiresMs ?? 1000,
-      });
+      const expires = options.pullExpiresMs ?? 1000;
+      const batch = await consumer.fetch({ max_messages: concurrency - inFlight.size, expires });
       for await (const msg of batch) {
         lag.update(msg.info.pending);
-        // Arrived after stop(): hand it back now rather than after ack_wait.
-        if (stopping) msg.nak();
+        // Arrived after stop(): hand it back now rather than after ack_wait, for a time after
+        // this pull ends; back at once, the server would hand it to this pull again, until the
+        // last time, which nobody reads.
+        if (stopping) msg.nak(expires);
         else start(msg);
       }
     }

@@ -248,4 +248,43 @@ describe("publish → consume over JetStream", () => {
     expect(afterClose).toBeInstanceOf(DependencyError);
     expect((afterClose as DependencyError).cause).toBeInstanceOf(Error);
   });
+
+  it("handles events side by side, but a todo's own one after the other, in the stream's order", async () => {
+    const started: string[] = [];
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const consumer = await consumeEvents({
+      js: nats.js,
+      stream: names.stream,
+      consumer: names.consumer,
+      concurrency: 4,
+      async handler(event) {
+        // Earlier tests' events may still be in the stream: only this test's count.
+        const { step } = (event.data ?? {}) as { step?: string };
+        if (step === undefined) return;
+        started.push(step);
+        if (step === "a1") await firstHeld;
+      },
+    });
+    const of = (todo: string, step: string) =>
+      createCloudEvent({
+        type: "todo.updated",
+        source: "/todo-api",
+        subject: todo,
+        data: { step },
+      });
+    const subject = eventSubject("todo.updated", names.subjectPrefix);
+    for (const event of [of("a", "a1"), of("a", "a2"), of("b", "b1")]) {
+      await publishEvent(nats.js, event, { subject });
+    }
+    // b1 is not held back by todo a's first event; a2 is.
+    await waitFor(() => started.includes("b1"), "todo b's event, alongside");
+    expect(started).toEqual(["a1", "b1"]);
+    releaseFirst();
+    await waitFor(() => started.includes("a2"), "todo a's second event");
+    await consumer.stop();
+    expect(started).toEqual(["a1", "b1", "a2"]);
+  });
 });

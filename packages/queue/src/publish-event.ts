@@ -31,6 +31,12 @@ import { injectTraceHeaders } from "./trace-headers.ts";
 // JSStreamMessageExceedsMaximumErr: larger than the stream's max_msg_size.
 const STREAM_MESSAGE_EXCEEDS_MAXIMUM = 10054;
 
+/**
+ * The header carrying the event's `subject` (the todo), as in the CloudEvents binary mode: the
+ * events of one subject are handled one after the other (see consumeEvents).
+ */
+export const ORDERING_KEY_HEADER = "ce-subject";
+
 /** A failure sending the same event again cannot fix, or else the broker's (retryable). */
 function publishFailure(cause: unknown): Error {
   // The client refuses what no server would take (larger than max_payload, a bad subject);
@@ -54,7 +60,8 @@ export interface PublishEventOptions {
 
 /**
  * Publishes a CloudEvent to JetStream in a PRODUCER span, with `Nats-Msg-Id` = event id
- * (the stream drops duplicates) and the trace context in the headers and the event.
+ * (the stream drops duplicates), `ce-subject` = its subject, and the trace context in the
+ * headers and the event.
  * Broker failures (no responders, timeout, closed connection) throw DependencyError "nats";
  * an event no broker will take (malformed, too large) throws a PermanentEventError.
  */
@@ -80,6 +87,8 @@ export async function publishEvent(
     async (span) => {
       try {
         const headers = injectTraceHeaders(createHeaders());
+        // What a consumer keeps in order (the todo), readable without parsing the body.
+        if (event.subject !== undefined) headers.set(ORDERING_KEY_HEADER, event.subject);
         const traceparent = headers.get("traceparent") || event.traceparent;
         const tracestate = headers.get("tracestate") || event.tracestate;
         const body = JSON.stringify({ ...event, traceparent, tracestate });

@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, readdir } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort, killAll } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,7 +13,7 @@ import {
 } from "./test-fixtures/fixture-process.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "./test-fixtures/otlp-receiver.ts";
 
-// Real processes: `node --import preload.ts items-server.ts`, exporting to a receiver started here.
+// Real processes: `node --import preload-entry.mjs items-server.ts`, exporting to a receiver started here.
 
 const SERVER_KIND = 2;
 const TRACEPARENT_SHAPE = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
@@ -94,6 +97,20 @@ describe("preload with a running SDK", () => {
     expect(receiver.spans.filter((s) => s.attributes["url.path"] === "/metrics")).toEqual([]);
   });
 
+  it("neither traces nor measures health probes", async () => {
+    const probe = newTraceparent();
+    const probed = await fetch(`${fixture.baseUrl}/health/live`, {
+      headers: { traceparent: probe.header },
+    });
+    expect(probed.status).toBe(200);
+    const caller = newTraceparent();
+    await fetch(`${fixture.baseUrl}/items/8`, { headers: { traceparent: caller.header } });
+    // Spans leave in end order: once the later request's span arrived, a probe's would have too.
+    await receiver.waitForSpan((s) => s.traceId === caller.traceId);
+    expect(receiver.spans.filter((s) => s.traceId === probe.traceId)).toEqual([]);
+    expect(await scrape(metricsPort)).not.toContain("/health");
+  });
+
   it("leaves unmatched routes unnamed: no span or metric label per unknown path", async () => {
     const caller = newTraceparent();
     expect(
@@ -104,6 +121,17 @@ describe("preload with a running SDK", () => {
     expect(span.name).toBe("GET");
     expect(span.attributes["http.route"]).toBeUndefined();
     expect(await scrape(metricsPort)).not.toContain("nowhere");
+  });
+});
+
+describe("preload at start-up", () => {
+  it("turns Node's compile cache on, so a restart finds the modules stripped and compiled", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), "preload-cache-"));
+    const fixture = await startItemsServer({ TMPDIR: tmp, OTEL_SDK_DISABLED: "true" });
+    await fixture.stop();
+    // Node's default place for it, under the temporary directory (TMPDIR).
+    const entries = await readdir(join(tmp, "node-compile-cache"), { recursive: true });
+    expect(entries.length).toBeGreaterThan(10);
   });
 });
 

@@ -3,14 +3,14 @@ import { killAll, startNodeProcess } from "./node-process.ts";
 
 afterEach(killAll);
 
-// Writes two lines, then waits for SIGTERM to log a last one and exit 0.
+// Ready for SIGTERM, writes two lines, then waits for SIGTERM to log a last one and exit 0.
 const SCRIPT = `
-console.log(JSON.stringify({ event: "started", n: 1 }));
-console.log("plain text");
 process.on("SIGTERM", () => {
   console.log(JSON.stringify({ event: "stopping" }));
   process.exit(0);
 });
+console.log(JSON.stringify({ event: "started", n: 1 }));
+console.log("plain text");
 setInterval(() => {}, 1000);
 `;
 

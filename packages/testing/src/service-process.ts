@@ -8,11 +8,12 @@ export type ServiceName = "todo-api" | "auth" | "notifier";
 const SERVICES_DIR = fileURLToPath(new URL("../../../services/", import.meta.url));
 
 // What a test gets unless it says otherwise. todo-api's relay publishes nowhere (nothing listens
-// on port 1), never into a broker other tests share.
+// on port 1), never into a broker other tests share. No load balancer waits on a test's service:
+// it stops accepting at SIGTERM, without a grace period.
 const SERVICE_DEFAULTS: Record<ServiceName, Record<string, string>> = {
-  "todo-api": { NATS_URL: "127.0.0.1:1" },
-  auth: {},
-  notifier: {},
+  "todo-api": { NATS_URL: "127.0.0.1:1", SHUTDOWN_GRACE_MS: "0" },
+  auth: { SHUTDOWN_GRACE_MS: "0" },
+  notifier: { SHUTDOWN_GRACE_MS: "0" },
 };
 
 /**

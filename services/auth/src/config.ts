@@ -1,5 +1,6 @@
 import { chaosEnvEntries, chaosSettings } from "@tracemesh/chaos";
 import { envChoice, envInteger, envPort, envSecret, envText, parseEnv } from "@tracemesh/config";
+import { shutdownEnvEntries, shutdownSettings } from "@tracemesh/http";
 import { LOG_LEVELS } from "@tracemesh/logger";
 import * as v from "valibot";
 
@@ -21,7 +22,7 @@ const EnvSchema = v.object({
   LOGIN_RATE_LIMIT_PER_USERNAME: envInteger(10, 1, 100_000),
   TRUSTED_PROXY_HOPS: envInteger(0, 0, 10),
   REQUEST_BUDGET_MS: envInteger(3000, 50, 120_000),
-  SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
+  ...shutdownEnvEntries,
 });
 
 export const ConfigSchema = v.pipe(
@@ -52,7 +53,7 @@ export const ConfigSchema = v.pipe(
     },
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     requestBudgetMs: env.REQUEST_BUDGET_MS,
-    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    shutdown: shutdownSettings(env),
   })),
 );
 

@@ -38,12 +38,13 @@ async function start(config: Config): Promise<void> {
     requestBudgetMs: config.requestBudgetMs,
     chaos: config.chaos ? createChaosControls({ token: config.chaos.token, logger }) : undefined,
   });
-  // Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, flush telemetry, exit.
+  // Graceful shutdown on SIGTERM/SIGINT: not ready, a grace period, stop accepting, drain,
+  // flush telemetry, exit.
   await startHttpServer({
     app,
     port: config.port,
     logger,
-    drainTimeoutMs: config.shutdownDrainMs,
+    ...config.shutdown,
   });
 }
 

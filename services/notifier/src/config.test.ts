@@ -24,10 +24,10 @@ describe("loadConfig", () => {
       },
       maxDeliver: 5,
       backoffMs: [1000, 5000, 30000, 60000],
-      concurrency: 1,
+      concurrency: 8,
       messageBudgetMs: 10_000,
       requestBudgetMs: 5_000,
-      shutdownDrainMs: 10_000,
+      shutdown: { graceMs: 5000, drainTimeoutMs: 10_000 },
     });
   });
 
@@ -56,6 +56,7 @@ describe("loadConfig", () => {
       CONSUMER_CONCURRENCY: "4",
       MESSAGE_BUDGET_MS: "2000",
       REQUEST_BUDGET_MS: "1500",
+      SHUTDOWN_GRACE_MS: "250",
       SHUTDOWN_DRAIN_MS: "0",
     });
     expect(config).toMatchObject({
@@ -85,7 +86,7 @@ describe("loadConfig", () => {
       concurrency: 4,
       messageBudgetMs: 2000,
       requestBudgetMs: 1500,
-      shutdownDrainMs: 0,
+      shutdown: { graceMs: 250, drainTimeoutMs: 0 },
     });
   });
 

@@ -8,6 +8,7 @@ import {
   envUrl,
   parseEnv,
 } from "@tracemesh/config";
+import { shutdownEnvEntries, shutdownSettings } from "@tracemesh/http";
 import { LOG_LEVELS } from "@tracemesh/logger";
 import { eventTopology, eventTopologyEnvEntries, QUEUE_DEFAULTS } from "@tracemesh/queue";
 import * as v from "valibot";
@@ -41,10 +42,12 @@ const EnvSchema = v.object({
   ...eventTopologyEnvEntries,
   MAX_DELIVER: envInteger(QUEUE_DEFAULTS.maxDeliver, 1, 100),
   BACKOFF_MS: backoffList,
-  CONSUMER_CONCURRENCY: envInteger(1, 1, 256),
+  // Events handled at once; a todo's own stay in order. Each waits on auth (the owner's profile)
+  // and a webhook: one at a time would hold the queue hop to one round trip after another.
+  CONSUMER_CONCURRENCY: envInteger(8, 1, 256),
   MESSAGE_BUDGET_MS: envInteger(10_000, 100, 300_000),
   REQUEST_BUDGET_MS: envInteger(5_000, 50, 120_000),
-  SHUTDOWN_DRAIN_MS: envInteger(10_000, 0, 120_000),
+  ...shutdownEnvEntries,
 });
 
 export const ConfigSchema = v.pipe(
@@ -82,7 +85,7 @@ export const ConfigSchema = v.pipe(
     concurrency: env.CONSUMER_CONCURRENCY,
     messageBudgetMs: env.MESSAGE_BUDGET_MS,
     requestBudgetMs: env.REQUEST_BUDGET_MS,
-    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    shutdown: shutdownSettings(env),
   })),
 );
 

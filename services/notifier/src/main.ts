@@ -92,14 +92,15 @@ async function start(config: Config): Promise<void> {
     await nats.close();
   }
   try {
-    // SIGTERM: stop pulling at once (the HTTP drain may take SHUTDOWN_DRAIN_MS) and let the
-    // events being handled finish, acked only once delivered; meanwhile stop accepting HTTP and
-    // finish the requests; then drain NATS, or close it when it is away, flush telemetry, exit 0.
+    // SIGTERM: stop pulling at once (the HTTP grace period and drain may take a while) and let
+    // the events being handled finish, acked only once delivered; meanwhile serve HTTP for the
+    // grace period, stop accepting and finish the requests; then drain NATS, or close it when it
+    // is away, flush telemetry, exit 0.
     await startHttpServer({
       app,
       port: config.port,
       logger,
-      drainTimeoutMs: config.shutdownDrainMs,
+      ...config.shutdown,
       onShutdownStarted: consumer.stop,
       onShutdown: stopConsuming,
     });

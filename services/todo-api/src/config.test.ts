@@ -30,6 +30,7 @@ describe("loadConfig", () => {
       },
       requestBodyLimitBytes: 65536,
       requestBudgetMs: 5000,
+      shutdown: { graceMs: 5000, drainTimeoutMs: 10_000 },
       auth: {
         url: "http://127.0.0.1:8081",
         timeouts: { attemptMs: 1000, totalMs: 3000 },

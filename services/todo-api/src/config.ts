@@ -1,5 +1,6 @@
 import { chaosEnvEntries, chaosSettings } from "@tracemesh/chaos";
 import { envChoice, envInteger, envPort, envText, envUrl, parseEnv } from "@tracemesh/config";
+import { shutdownEnvEntries, shutdownSettings } from "@tracemesh/http";
 import { LOG_LEVELS } from "@tracemesh/logger";
 import { streamTopology, streamTopologyEnvEntries } from "@tracemesh/queue";
 import * as v from "valibot";
@@ -44,6 +45,7 @@ const EnvFields = v.object({
   // The time one request may take, an incoming X-Request-Timeout-Ms may only shorten it
   // (docs/architecture.md#deadlines-and-resilience).
   REQUEST_BUDGET_MS: envInteger(5000, 100, 120_000),
+  ...shutdownEnvEntries,
   AUTH_URL: envUrl("http://127.0.0.1:8081"),
   AUTH_ATTEMPT_TIMEOUT_MS: envInteger(1000, 1, 60_000),
   AUTH_TOTAL_TIMEOUT_MS: envInteger(3000, 1, 120_000),
@@ -78,6 +80,7 @@ export const ConfigSchema = v.pipe(
     topology: streamTopology(env),
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,
     requestBudgetMs: env.REQUEST_BUDGET_MS,
+    shutdown: shutdownSettings(env),
     /**
      * How todo-api reaches auth (docs/architecture.md#deadlines-and-resilience: the policies,
      * outermost first).

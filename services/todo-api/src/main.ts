@@ -75,6 +75,7 @@ async function start(config: Config): Promise<void> {
       app,
       port: config.port,
       logger,
+      ...config.shutdown,
       // The relay finishes the batch it is publishing while the database is still open.
       async onShutdown() {
         await events.stop();

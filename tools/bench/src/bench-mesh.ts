@@ -58,13 +58,15 @@ export async function startTraceSink(
 /**
  * The three services and a private NATS on free ports, sending traces to `traceSinkUrl`
  * (which answers Jaeger's query API, so the mesh takes it for a Jaeger), without Prometheus.
- * `telemetry: false` runs every service with OTEL_SDK_DISABLED=true.
+ * `telemetry: false` runs every service with OTEL_SDK_DISABLED=true; todo-api keeps its data in
+ * PGlite unless `databaseUrl` names a PostgreSQL database.
  */
 export async function startBenchMesh(options: {
   dataDir: string;
   traceSinkUrl: string;
   telemetry: boolean;
   searchPath: string;
+  databaseUrl?: string;
 }): Promise<BenchMesh> {
   const ports = await freePorts();
   ports.otlp = Number(new URL(options.traceSinkUrl).port);
@@ -79,6 +81,7 @@ export async function startBenchMesh(options: {
       PATH: options.searchPath,
       // The access log at info writes a line a request in production too: kept, as measured.
       ...(options.telemetry ? {} : { OTEL_SDK_DISABLED: "true" }),
+      ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
     },
     secrets: readDemoSecrets(),
     alerting: "off",

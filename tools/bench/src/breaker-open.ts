@@ -6,13 +6,13 @@ export type BreakerOpenResult = LoadResult;
 
 /**
  * Makes auth unavailable through its /chaos controls, sends writes until todo-api's breaker
- * for auth is open (its 503s come at once), then loads `POST /v1/todos`: every answer a 503
- * SERVICE_UNAVAILABLE the breaker gave. Clears the fault afterwards.
+ * for auth is open (its 503s come at once), then loads `POST /v1/todos` at `rate` a second: every
+ * answer a 503 SERVICE_UNAVAILABLE the breaker gave. Clears the fault afterwards.
  */
 export async function measureBreakerOpen(
   mesh: Mesh,
   token: string,
-  options: { connections: number; seconds: number },
+  options: { connections: number; seconds: number; rate: number },
 ): Promise<BreakerOpenResult> {
   const chaos = (method: string, body?: unknown) =>
     fetch(`${mesh.urls.auth}/chaos`, {

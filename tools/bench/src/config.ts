@@ -10,9 +10,19 @@ const EnvSchema = v.object({
   BENCH_REQUESTS: envInteger(100_000, 1000, 10_000_000),
   /** Events created while NATS is down, then timed draining. */
   BENCH_OUTBOX_EVENTS: envInteger(10_000, 100, 1_000_000),
+  /**
+   * 503s a second asked for while the breaker is open: a load a service sees, not the most it can
+   * take, so that the latency is the 503's own and not a queue's.
+   */
+  BENCH_BREAKER_RATE: envInteger(500, 1, 100_000),
   /** Todos created a second while the queue hop is timed, and for how long. */
   BENCH_QUEUE_RATE: envInteger(200, 1, 10_000),
   BENCH_QUEUE_SECONDS: envInteger(10, 1, 600),
+  /**
+   * A PostgreSQL role that may CREATE DATABASE: the queue hop, the outbox drain and memory are
+   * measured with todo-api on a database of the run's own there, as in production.
+   */
+  BENCH_DATABASE_URL: v.optional(v.string(), "postgres://postgres@127.0.0.1:5432/postgres"),
   /** Where nats-server is looked for. */
   PATH: v.optional(v.string(), ""),
 });

@@ -12,6 +12,7 @@ import { measureMemoryGrowth } from "./memory-growth.ts";
 import { measureOutboxDrain } from "./outbox-drain.ts";
 import { formatReport } from "./print-report.ts";
 import { measureQueueHop } from "./queue-hop.ts";
+import { createScratchDatabase } from "./scratch-database.ts";
 import { measureStartup } from "./startup.ts";
 import { checkTargets } from "./targets.ts";
 import { createTodo, measurePath, pathCases, type Variant } from "./throughput.ts";
@@ -33,18 +34,19 @@ async function run(): Promise<BenchResults> {
   const sink = await startTraceSink(dataDir);
   cleanups.push(sink.stop);
   say("starting two meshes side by side: telemetry on, and OTEL_SDK_DISABLED=true");
-  const meshOf = async (telemetry: boolean) => {
+  const meshOf = async (name: string, telemetry: boolean, databaseUrl?: string) => {
     const bench = await startBenchMesh({
-      dataDir: join(dataDir, telemetry ? "on" : "off"),
+      dataDir: join(dataDir, name),
       traceSinkUrl: sink.url,
       telemetry,
       searchPath: config.PATH,
+      databaseUrl,
     });
     cleanups.push(() => bench.mesh.stop());
     return bench;
   };
-  const on = await meshOf(true);
-  const off = await meshOf(false);
+  const on = await meshOf("on", true);
+  const off = await meshOf("off", false);
   const twin = await startBareTwin({
     jwksUrl: `${on.mesh.urls.auth}/.well-known/jwks.json`,
     dataDir: join(dataDir, "bare"),
@@ -72,26 +74,35 @@ async function run(): Promise<BenchResults> {
   }
 
   say("503s with auth down and todo-api's breaker open");
-  const breakerOpen = await measureBreakerOpen(on.mesh, on.token, load);
+  const breakerOpen = await measureBreakerOpen(on.mesh, on.token, {
+    ...load,
+    rate: config.BENCH_BREAKER_RATE,
+  });
+  say("a third mesh, telemetry on, with todo-api on PostgreSQL (BENCH_DATABASE_URL)");
+  const database = await createScratchDatabase(config.BENCH_DATABASE_URL);
+  cleanups.push(database.drop);
+  const postgres = await meshOf("postgres", true, database.url);
   say(`the queue hop at ${config.BENCH_QUEUE_RATE} todos/s`);
-  const queueHop = await measureQueueHop(on.mesh, on.token, {
+  const queueHop = await measureQueueHop(postgres.mesh, postgres.token, {
     rate: config.BENCH_QUEUE_RATE,
     seconds: config.BENCH_QUEUE_SECONDS,
   });
   say(`memory over ${config.BENCH_REQUESTS} requests`);
-  const todoId = variants[0]?.todoId ?? "";
-  const memory = await measureMemoryGrowth(on.mesh, on.token, todoId, {
-    requests: config.BENCH_REQUESTS,
-    connections: config.BENCH_CONNECTIONS,
-  });
+  const memory = await measureMemoryGrowth(
+    postgres.mesh,
+    postgres.token,
+    await createTodo(postgres.mesh.urls["todo-api"], postgres.token),
+    { requests: config.BENCH_REQUESTS, connections: config.BENCH_CONNECTIONS },
+  );
   say("start-up, each service alone");
-  const startup = await measureStartup(on.mesh, {
+  const startup = await measureStartup(postgres.mesh, {
     runs: 3,
     searchPath: config.PATH,
     traceSinkUrl: sink.url,
+    databaseUrl: database.url,
   });
   say(`the outbox draining ${config.BENCH_OUTBOX_EVENTS} events after a NATS outage`);
-  const { nats, ...outboxDrain } = await measureOutboxDrain(on.mesh, on.token, {
+  const { nats, ...outboxDrain } = await measureOutboxDrain(postgres.mesh, postgres.token, {
     events: config.BENCH_OUTBOX_EVENTS,
     searchPath: config.PATH,
   });
@@ -105,6 +116,7 @@ async function run(): Promise<BenchResults> {
       requests: config.BENCH_REQUESTS,
       outboxEvents: config.BENCH_OUTBOX_EVENTS,
       queueRate: config.BENCH_QUEUE_RATE,
+      breakerRate: config.BENCH_BREAKER_RATE,
     },
     throughput,
     breakerOpen,

@@ -44,6 +44,7 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     startup: [
       { service: "auth", readyMs: 900, idleRssMiB: 100 },
       { service: "todo-api", readyMs: 2500, idleRssMiB: 150 },
+      { service: "todo-api on PostgreSQL", readyMs: 1200, idleRssMiB: 110 },
     ],
     memory: [{ service: "todo-api", idleMiB: 120, warmMiB: 200, afterMiB: 230, requests: 100_000 }],
     ...overrides,
@@ -83,7 +84,10 @@ describe("the issue's targets, checked against one run", () => {
     expect(verdict("outbox drain")?.met).toBe(true);
     expect(verdict("auth: start to ready")?.met).toBe(true);
     expect(verdict("todo-api: start to ready")?.met).toBe(false);
-    expect(verdict("todo-api: memory idle")?.met).toBe(false);
+    expect(verdict("todo-api on PostgreSQL: start to ready")?.met).toBe(true);
+    // The idle bound is todo-api's on PostgreSQL; on PGlite it is reported, not held to it.
+    expect(verdict("todo-api on PostgreSQL: memory idle")?.met).toBe(true);
+    expect(verdict("todo-api: memory idle")).toBeUndefined();
     const growth = verdict("todo-api: memory growth over 100000 requests after warm-up");
     expect(growth?.measured).toBeCloseTo(15);
     expect(growth?.met).toBe(false);

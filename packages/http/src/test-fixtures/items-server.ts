@@ -9,6 +9,7 @@ import { requestContext, routeName, startHttpServer } from "../index.ts";
 const app = new Hono();
 app.use(requestContext(), routeName());
 app.get("/items/:id", (c) => c.json({ id: c.req.param("id"), traceId: c.var.traceId }));
+app.get("/health/live", (c) => c.json({ status: "ok" }));
 app.get("/slow", async (c) => {
   process.stdout.write(`${JSON.stringify({ event: "fixture.slow_started" })}\n`);
   await sleep(Number(c.req.query("ms") ?? "1000"));

@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { type NodeProcess, startNodeProcess } from "@tracemesh/testing";
 
-export const PRELOAD_PATH = fileURLToPath(new URL("../preload.ts", import.meta.url));
+// What `--import @tracemesh/telemetry/preload` loads, as the services run.
+export const PRELOAD_PATH = fileURLToPath(new URL("../preload-entry.mjs", import.meta.url));
 // @tracemesh/http's fixture, by the repository's layout rather than an import: http depends on
 // this package, and a devDependency back would be a cycle pnpm warns about at every install.
 const ITEMS_SERVER_PATH = fileURLToPath(

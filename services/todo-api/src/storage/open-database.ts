@@ -1,7 +1,5 @@
 import type { Logger } from "@tracemesh/logger";
 import type { Config } from "../config.ts";
-import { createPgClient } from "./pg-client.ts";
-import { createPgliteClient } from "./pglite-client.ts";
 import type { SqlClient } from "./sql-client.ts";
 
 type DatabaseConfig = Pick<
@@ -9,14 +7,19 @@ type DatabaseConfig = Pick<
   "databaseUrl" | "dataDir" | "databaseConnectTimeoutMs" | "databaseStatementTimeoutMs"
 >;
 
-/** PostgreSQL when DATABASE_URL is set, embedded PGlite in DATA_DIR otherwise. */
+/**
+ * PostgreSQL when DATABASE_URL is set, embedded PGlite in DATA_DIR otherwise. Each client is
+ * imported only when chosen: PGlite's module alone is some 10 MiB of a process on PostgreSQL.
+ */
 export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<SqlClient> {
   if (config.databaseUrl === undefined) {
     logger.info("database.embedded", { engine: "pglite", dataDir: config.dataDir });
+    const { createPgliteClient } = await import("./pglite-client.ts");
     return createPgliteClient({ dataDir: config.dataDir });
   }
   // Never log the URL: it may carry a password.
   logger.info("database.external", { engine: "postgresql" });
+  const { createPgClient } = await import("./pg-client.ts");
   return createPgClient({
     connectionString: config.databaseUrl,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
