@@ -25,12 +25,25 @@ const rootManifest = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, "utf8")
   devDependencies: Record<string, string>;
 };
 
-/** A service's `start` script without its leading variable assignments: the node command. */
+/**
+ * What a service's `start` script runs: `node` and its arguments. The script sets the service's
+ * variables with `exec env` and names the real node binary (`"$(node -p process.execPath)"`) so
+ * that signals reach it; the image sets those variables with ENV and has one node on its PATH.
+ */
 function startCommand(service: string): string[] {
   const manifest = JSON.parse(
     readFileSync(`${REPO_ROOT}services/${service}/package.json`, "utf8"),
   ) as { scripts: { start: string } };
-  return manifest.scripts.start.replace(/^(\w+=\S+\s+)+/, "").split(/\s+/);
+  const script = manifest.scripts.start;
+  const nodeBinary = '"$(node -p process.execPath)"';
+  expect(script).toMatch(/^exec env (\w+=\S+\s+)+"\$\(node -p process\.execPath\)" /);
+  return [
+    "node",
+    ...script
+      .slice(script.indexOf(nodeBinary) + nodeBinary.length)
+      .trim()
+      .split(/\s+/),
+  ];
 }
 
 describe("the Dockerfile", () => {

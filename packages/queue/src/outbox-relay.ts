@@ -76,8 +76,9 @@ export interface OutboxRelay {
  * Publishes outbox records, a todo's in order, each in the trace of the request that stored
  * it, and marks only what the broker acknowledged. A transient failure (the broker away, a
  * timeout) keeps that todo's records for the next tick, which retries with backoff; a permanent
- * one parks that record and its todo goes on, so one bad record never holds back the others. At-least-once here plus
- * `Nats-Msg-Id` dedup gives one copy in the stream. The relay's own queries are not traced.
+ * one parks that record and its todo goes on, so one bad record never holds back the others.
+ * At-least-once here plus `Nats-Msg-Id` dedup gives one copy in the stream. The relay's own
+ * queries are not traced.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { source, publish, logger } = options;
