@@ -8,34 +8,24 @@
 
 import exec from "k6/execution";
 import http from "k6/http";
-import { awaitAlert, requireInactiveAlert } from "./lib/alerts.js";
+import { awaitAlert, requireInactiveAlert, verifyAlertScenario } from "./lib/alerts.js";
 import { loadConfig } from "./lib/config.js";
 import { phaseAt, phaseNamed, schedule, totalSeconds } from "./lib/phases.js";
 import { observeResponse } from "./lib/responses.js";
 import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
-import { crudRequest, sessionOfVu } from "./lib/todo-traffic.js";
+import { crudRequest, crudScenario, sessionOfVu } from "./lib/todo-traffic.js";
 
 const config = loadConfig(__ENV, () => open("../demo-secrets/chaos-token"));
 const replay = JSON.parse(open(__ENV.REPLAY_FILE || "./replay.json")).incident;
 const phases = schedule(replay.phases, config.timeScale, config.rateScale);
 const burst = phaseNamed(phases, "burst");
 const alert = { alertname: replay.alert.name, service: replay.alert.service };
-// todo-api's default REQUEST_BUDGET_MS: no answer may take longer.
-const BUDGET_MS = 5000;
 
 export const options = {
   summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
-    crud: {
-      executor: "constant-arrival-rate",
-      exec: "crud",
-      rate: Math.max(1, Math.round(replay.crud.requestsPerSecond * config.rateScale)),
-      timeUnit: "1s",
-      duration: `${totalSeconds(phases)}s`,
-      preAllocatedVUs: 10,
-      maxVUs: 50,
-    },
+    crud: crudScenario(replay.crud, config.rateScale, totalSeconds(phases), 10),
     burst: {
       executor: "constant-arrival-rate",
       exec: "hitErrorRoute",
@@ -46,18 +36,10 @@ export const options = {
       preAllocatedVUs: 5,
       maxVUs: 20,
     },
-    alert: {
-      executor: "per-vu-iterations",
-      exec: "verifyAlert",
-      vus: 1,
-      iterations: 1,
-      startTime: `${burst.startSeconds}s`,
-      maxDuration: `${replay.alert.firesWithinSeconds + 30}s`,
-    },
+    alert: verifyAlertScenario(burst.startSeconds, replay.alert.firesWithinSeconds),
   },
   thresholds: withPhaseThresholds(
     phases.map((p) => p.name),
-    BUDGET_MS,
     Object.assign(
       {
         contract_violations: ["count==0"],

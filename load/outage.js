@@ -11,14 +11,19 @@ import { check, sleep } from "k6";
 import exec from "k6/execution";
 import http from "k6/http";
 import { Counter, Rate, Trend } from "k6/metrics";
-import { alertmanagerAlerts, awaitAlert, requireInactiveAlert } from "./lib/alerts.js";
+import {
+  alertmanagerAlerts,
+  awaitAlert,
+  requireInactiveAlert,
+  verifyAlertScenario,
+} from "./lib/alerts.js";
 import { clearFaults, requireChaosControls, setFault } from "./lib/chaos.js";
 import { loadConfig } from "./lib/config.js";
 import { phaseNamed, phaseWithOnsetAt, schedule, totalSeconds } from "./lib/phases.js";
 import { observeResponse } from "./lib/responses.js";
 import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
-import { crudRequest, sessionOfVu } from "./lib/todo-traffic.js";
+import { crudRequest, crudScenario, sessionOfVu } from "./lib/todo-traffic.js";
 
 const config = loadConfig(__ENV, () => open("../demo-secrets/chaos-token"));
 const replay = JSON.parse(open(__ENV.REPLAY_FILE || "./replay.json")).outage;
@@ -27,7 +32,6 @@ const down = phaseNamed(phases, "auth-down");
 const recovery = phaseNamed(phases, "recovery");
 // The fault is set and the breaker opens in these first seconds of a fault phase.
 const ONSET_SECONDS = 3;
-const BUDGET_MS = 5000;
 const tagged = phases.flatMap((p) => (p.fault ? [`${p.name}-onset`, p.name] : [p.name]));
 const alert = {
   alertname: replay.alert.name,
@@ -42,15 +46,7 @@ const degradedReads = new Counter("degraded_reads");
 export const options = {
   summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
-    crud: {
-      executor: "constant-arrival-rate",
-      exec: "crud",
-      rate: Math.max(1, Math.round(replay.crud.requestsPerSecond * config.rateScale)),
-      timeUnit: "1s",
-      duration: `${totalSeconds(phases)}s`,
-      preAllocatedVUs: 20,
-      maxVUs: 100,
-    },
+    crud: crudScenario(replay.crud, config.rateScale, totalSeconds(phases), 20),
     faults: {
       executor: "per-vu-iterations",
       exec: "controlFaults",
@@ -58,14 +54,7 @@ export const options = {
       iterations: 1,
       maxDuration: `${totalSeconds(phases) + 10}s`,
     },
-    alert: {
-      executor: "per-vu-iterations",
-      exec: "verifyAlert",
-      vus: 1,
-      iterations: 1,
-      startTime: `${down.startSeconds}s`,
-      maxDuration: `${replay.alert.firesWithinSeconds + 30}s`,
-    },
+    alert: verifyAlertScenario(down.startSeconds, replay.alert.firesWithinSeconds),
     recovery: {
       executor: "per-vu-iterations",
       exec: "measureRecovery",
@@ -75,7 +64,7 @@ export const options = {
       maxDuration: `${replay.recoversWithinSeconds + 20}s`,
     },
   },
-  thresholds: withPhaseThresholds(tagged, BUDGET_MS, {
+  thresholds: withPhaseThresholds(tagged, {
     contract_violations: ["count==0"],
     checks: ["rate==1"],
     "http_req_failed{phase:baseline,scenario:crud}": ["rate<0.01"],

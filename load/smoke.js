@@ -18,7 +18,7 @@ export const options = {
   summaryTrendStats: SUMMARY_TREND_STATS,
   vus: 1,
   iterations: 1,
-  thresholds: withPhaseThresholds([PHASE], 5000, {
+  thresholds: withPhaseThresholds([PHASE], {
     contract_violations: ["count==0"],
     checks: ["rate==1"],
     "server_errors{phase:smoke}": ["rate==0"],

@@ -75,6 +75,23 @@ export function alertmanagerAlerts(alertmanagerUrl, labels) {
 }
 
 /**
+ * The k6 scenario that waits for the alert, run by the script's `verifyAlert` function: one
+ * iteration from the trigger on, with time for the budget and for Alertmanager's delivery.
+ * @param {number} startSeconds when the burst or the fault starts
+ * @param {number} firesWithinSeconds the alert's budget
+ */
+export function verifyAlertScenario(startSeconds, firesWithinSeconds) {
+  return {
+    executor: "per-vu-iterations",
+    exec: "verifyAlert",
+    vus: 1,
+    iterations: 1,
+    startTime: `${startSeconds}s`,
+    maxDuration: `${firesWithinSeconds + 30}s`,
+  };
+}
+
+/**
  * Polls Prometheus and Alertmanager every second until the alert with `labels` fires in both,
  * having become active after `sinceMs`, or until `budgetSeconds` (plus a grace to see a late
  * one) have passed. Records `alert_fired` (true when it fired within the budget) and

@@ -72,6 +72,26 @@ function nextRequest(step, own, iteration) {
 }
 
 /**
+ * The k6 scenario of the demo users' CRUD, run by the script's `crud` function: the replay's
+ * rate, scaled, for `seconds`.
+ * @param {{ requestsPerSecond: number }} crud the replay's `crud` settings
+ * @param {number} rateScale
+ * @param {number} seconds
+ * @param {number} preAllocatedVUs VUs ready at the start; up to five times as many if needed
+ */
+export function crudScenario(crud, rateScale, seconds, preAllocatedVUs) {
+  return {
+    executor: "constant-arrival-rate",
+    exec: "crud",
+    rate: Math.max(1, Math.round(crud.requestsPerSecond * rateScale)),
+    timeUnit: "1s",
+    duration: `${seconds}s`,
+    preAllocatedVUs,
+    maxVUs: preAllocatedVUs * 5,
+  };
+}
+
+/**
  * The session a VU plays: VUs take the demo users in turn, and keep theirs.
  * @param {import("./session.js").Session[]} sessions
  * @param {number} vuId k6/execution's `exec.vu.idInTest`

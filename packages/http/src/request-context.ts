@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import type { Context, MiddlewareHandler } from "hono";
+import { randomHex } from "./random-hex.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -41,8 +41,8 @@ export function resolveRequestIdentity(traceparent: string | undefined): Request
   const incomingTraceId = incoming?.[1];
   const usable = incomingTraceId !== undefined && incomingTraceId !== INVALID_TRACE_ID;
   return {
-    traceId: usable ? incomingTraceId : randomBytes(16).toString("hex"),
-    spanId: randomBytes(8).toString("hex"),
+    traceId: usable ? incomingTraceId : randomHex(16),
+    spanId: randomHex(8),
     traceFlags: usable ? (incoming?.[2] ?? "00") : "00",
   };
 }

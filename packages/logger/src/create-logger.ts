@@ -1,4 +1,5 @@
 import winston from "winston";
+import { batchedLines } from "./batched-lines.ts";
 import { toLogLine } from "./log-line.ts";
 
 /** winston's npm levels, most severe first; `LOG_LEVEL` config values are checked against them. */
@@ -11,7 +12,7 @@ export interface LoggerOptions {
   service: string;
   /** @default "info" */
   level?: LogLevel;
-  /** Where lines go. @default process.stdout */
+  /** Where lines go. @default process.stdout, each turn of the event loop's lines in one write */
   stream?: NodeJS.WritableStream;
 }
 
@@ -22,7 +23,7 @@ export interface LoggerOptions {
  * into the event name.
  */
 export function createLogger(options: LoggerOptions): winston.Logger {
-  const { service, level = "info", stream = process.stdout } = options;
+  const { service, level = "info", stream = batchedLines(process.stdout) } = options;
   const logger = winston.createLogger({
     level,
     levels: winston.config.npm.levels,

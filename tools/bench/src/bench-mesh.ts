@@ -79,6 +79,8 @@ export async function startBenchMesh(options: {
     searchPath: options.searchPath,
     inheritedEnv: {
       PATH: options.searchPath,
+      // The inspector stays closed until memory-growth.ts opens it (SIGUSR1) to collect garbage.
+      NODE_OPTIONS: "--inspect-port=0",
       // The access log at info writes a line a request in production too: kept, as measured.
       ...(options.telemetry ? {} : { OTEL_SDK_DISABLED: "true" }),
       ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),

@@ -43,6 +43,8 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     },
     body: target.body === undefined ? undefined : JSON.stringify(target.body),
     connections: options.connections,
+    // Its own thread: the bench's main thread also reads every line the services log.
+    workers: 1,
     ...(options.amount === undefined
       ? { duration: options.seconds ?? 10 }
       : { amount: options.amount }),

@@ -1,19 +1,39 @@
-import type { Mesh } from "@tracemesh/mesh";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Mesh, ServiceProcess } from "@tracemesh/mesh";
+import { type CollectedMemory, collectGarbage } from "./full-gc.ts";
 import { runLoad } from "./http-load.ts";
 import { residentMiB } from "./process-memory.ts";
 
+/** A service's memory at one moment: as found, then once its garbage is collected. */
+export interface MemoryReading {
+  rssMiB: number | undefined;
+  collected: CollectedMemory | undefined;
+}
+
 export interface MemoryGrowthResult {
   service: string;
-  idleMiB: number | undefined;
+  idle: MemoryReading;
   /** After a warm-up tenth of the requests. */
-  warmMiB: number | undefined;
-  afterMiB: number | undefined;
+  warm: MemoryReading;
+  after: MemoryReading;
   requests: number;
+}
+
+// Right after a load the span processor still holds up to a queue of spans (about 10 MiB in
+// todo-api) until its next export, at most OTEL_BSP_SCHEDULE_DELAY (5 s) later: each reading
+// waits for that, so that it shows what the service keeps, not what it is about to send.
+const SPAN_EXPORT_SETTLED_MS = 6_000;
+
+async function readMemory(service: ServiceProcess | undefined): Promise<MemoryReading> {
+  const rssMiB = await residentMiB(service?.pid);
+  const collected = service === undefined ? undefined : await collectGarbage(service);
+  return { rssMiB, collected };
 }
 
 /**
  * todo-api's and auth's memory idle, after a warm-up, and after `requests` more reads of one
- * todo (each one an auth call and a query): a leak shows as growth after the warm-up.
+ * todo (each one an auth call and a query): a leak shows as growth after the warm-up of what
+ * they hold once their garbage is collected. The mesh's services run with `--inspect-port=0`.
  */
 export async function measureMemoryGrowth(
   mesh: Mesh,
@@ -22,7 +42,12 @@ export async function measureMemoryGrowth(
   options: { requests: number; connections: number },
 ): Promise<MemoryGrowthResult[]> {
   const services = (["todo-api", "auth"] as const).map((name) => mesh.services[name]);
-  const read = async () => Promise.all(services.map((s) => residentMiB(s?.pid)));
+  const read = async () => {
+    await sleep(SPAN_EXPORT_SETTLED_MS);
+    const readings: MemoryReading[] = [];
+    for (const service of services) readings.push(await readMemory(service));
+    return readings;
+  };
   const target = {
     url: `${mesh.urls["todo-api"]}/v1/todos/${todoId}`,
     headers: { authorization: `Bearer ${token}` },
@@ -37,9 +62,9 @@ export async function measureMemoryGrowth(
   const after = await read();
   return services.map((service, i) => ({
     service: service?.name ?? "?",
-    idleMiB: idle[i],
-    warmMiB: warm[i],
-    afterMiB: after[i],
+    idle: idle[i] as MemoryReading,
+    warm: warm[i] as MemoryReading,
+    after: after[i] as MemoryReading,
     requests: options.requests,
   }));
 }

@@ -1,8 +1,12 @@
 import type { BenchResults } from "./bench-results.ts";
+import type { MemoryReading } from "./memory-growth.ts";
 import type { TargetCheck } from "./targets.ts";
 
 const num = (value: number | undefined, digits = 0) =>
   value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits);
+
+const collected = (reading: MemoryReading) =>
+  `${num(reading.collected?.rssMiB)} MiB (live heap ${num(reading.collected?.liveHeapMiB, 1)})`;
 
 function throughputTable(results: BenchResults): string[] {
   const variants = ["telemetry on", "telemetry off", "bare twin"];
@@ -47,10 +51,10 @@ export function formatReport(results: BenchResults, targets: TargetCheck[]): str
       (s) =>
         `${s.service.padEnd(9)} start to ready ${num(s.readyMs)} ms, idle ${num(s.idleRssMiB)} MiB`,
     ),
-    ...results.memory.map(
-      (m) =>
-        `${m.service.padEnd(9)} memory idle ${num(m.idleMiB)} MiB, warm ${num(m.warmMiB)} MiB, after ${m.requests} requests ${num(m.afterMiB)} MiB`,
-    ),
+    ...results.memory.flatMap((m) => [
+      `${m.service.padEnd(9)} resident memory idle ${num(m.idle.rssMiB)} MiB, warm ${num(m.warm.rssMiB)} MiB, after ${m.requests} requests ${num(m.after.rssMiB)} MiB`,
+      `${"".padEnd(9)} after a full GC: ${collected(m.idle)}, ${collected(m.warm)}, ${collected(m.after)}`,
+    ]),
     "",
     "targets:",
     ...targets.map((t) => `  ${t.met ? "✓" : "✗"} ${t.what}: ${num(t.measured, 2)} (${t.bound})`),
