@@ -1,18 +1,19 @@
 import type { Mesh } from "@tracemesh/mesh";
 import { type LoadResult, runLoad } from "./http-load.ts";
+import { runSteadyLoad } from "./steady-load.ts";
 
 /** The 503s answered while the breaker is open. */
 export type BreakerOpenResult = LoadResult;
 
 /**
  * Makes auth unavailable through its /chaos controls, sends writes until todo-api's breaker
- * for auth is open (its 503s come at once), then loads `POST /v1/todos` at `rate` a second: every
- * answer a 503 SERVICE_UNAVAILABLE the breaker gave. Clears the fault afterwards.
+ * for auth is open (its 503s come at once), then sends `POST /v1/todos` at a steady `rate` a
+ * second: every answer a 503 SERVICE_UNAVAILABLE the breaker gave. Clears the fault afterwards.
  */
 export async function measureBreakerOpen(
   mesh: Mesh,
   token: string,
-  options: { connections: number; seconds: number; rate: number },
+  options: { seconds: number; rate: number },
 ): Promise<BreakerOpenResult> {
   const chaos = (method: string, body?: unknown) =>
     fetch(`${mesh.urls.auth}/chaos`, {
@@ -33,7 +34,7 @@ export async function measureBreakerOpen(
   try {
     // Enough failures to open the breaker (AUTH_BREAKER_FAILURES, 5 by default).
     await runLoad(write, { connections: 1, amount: 20 });
-    const result = await runLoad(write, options);
+    const result = await runSteadyLoad(write, options);
     if (Object.keys(result.statuses).some((status) => status !== "503")) {
       throw new Error(`with auth down, writes answered ${JSON.stringify(result.statuses)}`);
     }

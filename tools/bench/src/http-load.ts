@@ -15,8 +15,6 @@ export interface LoadOptions {
   seconds?: number;
   /** ...or until this many requests are done. */
   amount?: number;
-  /** Requests a second across all connections; unset: as many as the server takes. */
-  rate?: number;
 }
 
 /** What one load run measured. */
@@ -32,7 +30,11 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Loads `target` with autocannon, a real HTTP load generator, and reads its numbers. */
+/**
+ * Loads `target` with autocannon, a real HTTP load generator, as fast as the server answers (a
+ * closed model: each connection sends its next request once the last is answered), and reads
+ * its numbers. For a set rate, steady-load.ts.
+ */
 export async function runLoad(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: target.url,
@@ -48,7 +50,6 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     ...(options.amount === undefined
       ? { duration: options.seconds ?? 10 }
       : { amount: options.amount }),
-    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
   });
   const statuses: Record<string, number> = {};
   for (const [status, stat] of Object.entries(result.statusCodeStats ?? {})) {

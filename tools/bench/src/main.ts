@@ -75,7 +75,7 @@ async function run(): Promise<BenchResults> {
 
   say("503s with auth down and todo-api's breaker open");
   const breakerOpen = await measureBreakerOpen(on.mesh, on.token, {
-    ...load,
+    seconds: config.BENCH_SECONDS,
     rate: config.BENCH_BREAKER_RATE,
   });
   say("a third mesh, telemetry on, with todo-api on PostgreSQL (BENCH_DATABASE_URL)");

@@ -45,7 +45,7 @@ export function formatReport(results: BenchResults, targets: TargetCheck[]): str
     ...throughputTable(results),
     "",
     `503 with auth down and the breaker open, asked ${results.settings.breakerRate ?? "-"}/s: ${num(breaker?.requestsPerSecond)} req/s, p50 ${num(breaker?.p50, 1)} ms, p99 ${num(breaker?.p99, 1)} ms`,
-    `queue hop, commit to delivery, todo-api on PostgreSQL, ${hop?.created ?? 0} todos at ${results.settings.queueRate ?? "-"}/s: ${hop?.delivered ?? 0} delivered, p50 ${num(hop?.p50)} ms, p99 ${num(hop?.p99)} ms`,
+    `queue hop, commit to delivery, todo-api on PostgreSQL, ${hop?.created ?? 0} todos at ${results.settings.queueRate ?? "-"}/s: ${hop?.delivered ?? 0} delivered (${hop?.deliveredTwice ?? 0} twice), p50 ${num(hop?.p50)} ms, p99 ${num(hop?.p99)} ms`,
     `outbox drain after a NATS outage: ${drain?.events ?? 0} events in ${num(drain?.drainMs)} ms (${num(drain?.eventsPerSecond)} events/s), first publish ${num(drain?.reconnectMs)} ms after NATS was back`,
     ...results.startup.map(
       (s) =>

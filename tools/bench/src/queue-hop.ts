@@ -1,10 +1,14 @@
 import type { Mesh } from "@tracemesh/mesh";
-import { runLoad } from "./http-load.ts";
 import { percentile } from "./percentile.ts";
+import { runSteadyLoad } from "./steady-load.ts";
 
 export interface QueueHopResult {
+  /** Todos created (201). */
   created: number;
+  /** Distinct notifications delivered. */
   delivered: number;
+  /** Notifications delivered more than once: at-least-once at work, or a bug. */
+  deliveredTwice: number;
   /** From the todo's commit (its event's time) to the notifier's delivery line, milliseconds. */
   p50: number;
   p99: number;
@@ -12,13 +16,14 @@ export interface QueueHopResult {
 
 interface DeliveredTodo {
   event?: string;
+  notificationId?: string;
   kind?: string;
   timestamp?: string;
   notification?: { time?: string };
 }
 
 /**
- * Creates todos at `rate` a second for `seconds`, then reads, for each, the time from its
+ * Creates todos at a steady `rate` a second for `seconds`, then reads, for each, the time from its
  * commit (the event's `time`, the todo's creation) to the notifier's `notification.delivered`
  * line: the queue hop, outbox and relay included.
  */
@@ -30,15 +35,14 @@ export async function measureQueueHop(
   const notifier = mesh.services.notifier;
   if (!notifier) throw new Error("the queue hop needs the notifier (and NATS)");
   const since = Date.now();
-  const load = await runLoad(
+  const load = await runSteadyLoad(
     {
       url: `${mesh.urls["todo-api"]}/v1/todos`,
       method: "POST",
       headers: { authorization: `Bearer ${token}` },
       body: { title: "queue hop" },
     },
-    // Enough connections that the rate is kept while each write waits for auth and the database.
-    { connections: 32, seconds: options.seconds, rate: options.rate },
+    { seconds: options.seconds, rate: options.rate },
   );
   const created = load.statuses["201"] ?? 0;
   const deliveries = () =>
@@ -52,12 +56,15 @@ export async function measureQueueHop(
   while (deliveries().length < created && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const latencies = deliveries().map(
+  const all = deliveries();
+  const first = new Map(all.toReversed().map((line) => [line.notificationId, line]));
+  const latencies = [...first.values()].map(
     (line) => Date.parse(line.timestamp ?? "") - Date.parse(line.notification?.time ?? ""),
   );
   return {
     created,
     delivered: latencies.length,
+    deliveredTwice: all.length - first.size,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };

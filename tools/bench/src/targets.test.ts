@@ -39,7 +39,7 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
       statuses: { "503": 3000 },
       errors: 0,
     },
-    queueHop: { created: 2000, delivered: 2000, p50: 8, p99: 30 },
+    queueHop: { created: 2000, delivered: 2000, deliveredTwice: 0, p50: 8, p99: 30 },
     outboxDrain: { events: 10_000, reconnectMs: 400, drainMs: 4000, eventsPerSecond: 2500 },
     startup: [
       { service: "auth", readyMs: 900, idleRssMiB: 100 },
