@@ -18,7 +18,8 @@ export interface BenchResults {
   settings: Record<string, number>;
   throughput: ThroughputResult[];
   breakerOpen: BreakerOpenResult | undefined;
-  queueHop: QueueHopResult | undefined;
+  /** At a light rate, then at BENCH_QUEUE_RATE. */
+  queueHop: QueueHopResult[];
   outboxDrain: Omit<OutboxDrainResult, "nats"> | undefined;
   startup: StartupResult[];
   memory: MemoryGrowthResult[];

@@ -35,7 +35,7 @@ function throughputTable(results: BenchResults): string[] {
 
 /** The run as a person reads it: throughput side by side, the other measurements, the targets. */
 export function formatReport(results: BenchResults, targets: TargetCheck[]): string {
-  const { breakerOpen: breaker, queueHop: hop, outboxDrain: drain } = results;
+  const { breakerOpen: breaker, outboxDrain: drain } = results;
   const lines = [
     `tracemesh bench, ${results.startedAt} (${results.machine.cpus} CPUs, Node ${results.machine.node})`,
     `settings: ${Object.entries(results.settings)
@@ -45,7 +45,10 @@ export function formatReport(results: BenchResults, targets: TargetCheck[]): str
     ...throughputTable(results),
     "",
     `503 with auth down and the breaker open, asked ${results.settings.breakerRate ?? "-"}/s: ${num(breaker?.requestsPerSecond)} req/s, p50 ${num(breaker?.p50, 1)} ms, p99 ${num(breaker?.p99, 1)} ms`,
-    `queue hop, commit to delivery, todo-api on PostgreSQL, ${hop?.created ?? 0} todos at ${results.settings.queueRate ?? "-"}/s: ${hop?.delivered ?? 0} delivered (${hop?.deliveredTwice ?? 0} twice), p50 ${num(hop?.p50)} ms, p99 ${num(hop?.p99)} ms`,
+    ...results.queueHop.map(
+      (hop) =>
+        `queue hop, commit to delivery, todo-api on PostgreSQL, ${hop.created} todos at ${hop.rate}/s: ${hop.delivered} delivered (${hop.deliveredTwice} twice), p50 ${num(hop.p50)} ms, p99 ${num(hop.p99)} ms`,
+    ),
     `outbox drain after a NATS outage: ${drain?.events ?? 0} events in ${num(drain?.drainMs)} ms (${num(drain?.eventsPerSecond)} events/s), first publish ${num(drain?.reconnectMs)} ms after NATS was back`,
     ...results.startup.map(
       (s) =>

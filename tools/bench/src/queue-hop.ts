@@ -3,6 +3,8 @@ import { percentile } from "./percentile.ts";
 import { runSteadyLoad } from "./steady-load.ts";
 
 export interface QueueHopResult {
+  /** Todos asked for a second. */
+  rate: number;
   /** Todos created (201). */
   created: number;
   /** Distinct notifications delivered. */
@@ -62,6 +64,7 @@ export async function measureQueueHop(
     (line) => Date.parse(line.timestamp ?? "") - Date.parse(line.notification?.time ?? ""),
   );
   return {
+    rate: options.rate,
     created,
     delivered: latencies.length,
     deliveredTwice: all.length - first.size,

@@ -19,7 +19,7 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
     startedAt: "2026-12-06T10:00:00.000Z",
     machine: { cpus: 2, node: "24.21.0" },
-    settings: {},
+    settings: { queueRate: 200 },
     throughput: [
       row("telemetry on", "GET /v1/todos", 950),
       row("telemetry off", "GET /v1/todos", 1000),
@@ -39,7 +39,10 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
       statuses: { "503": 3000 },
       errors: 0,
     },
-    queueHop: { created: 2000, delivered: 2000, deliveredTwice: 0, p50: 8, p99: 30 },
+    queueHop: [
+      { rate: 20, created: 200, delivered: 200, deliveredTwice: 0, p50: 8, p99: 12 },
+      { rate: 200, created: 2000, delivered: 2000, deliveredTwice: 0, p50: 8, p99: 30 },
+    ],
     outboxDrain: { events: 10_000, reconnectMs: 400, drainMs: 4000, eventsPerSecond: 2500 },
     startup: [
       { service: "auth", readyMs: 900, idleRssMiB: 100 },
@@ -51,8 +54,8 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
         service: "todo-api",
         idle: { rssMiB: 110, collected: { rssMiB: 105, liveHeapMiB: 25 } },
         warm: { rssMiB: 380, collected: { rssMiB: 160, liveHeapMiB: 27 } },
-        // Resident memory as found is V8's lazy collection; what is kept after a GC grew 15 %.
-        after: { rssMiB: 390, collected: { rssMiB: 184, liveHeapMiB: 31 } },
+        // Resident memory grew with V8's lazy collection; the live heap after a GC grew 15 %.
+        after: { rssMiB: 390, collected: { rssMiB: 184, liveHeapMiB: 31.05 } },
         requests: 100_000,
       },
     ],
@@ -89,7 +92,8 @@ describe("the issue's targets, checked against one run", () => {
 
   test("bounds: breaker-open p99, queue hop p99, drain rate, start-up, memory", () => {
     expect(verdict("503 with the breaker open: p99")?.met).toBe(true);
-    expect(verdict("queue hop at the set rate: p99")?.met).toBe(false);
+    // The hop at the set rate (200/s), not the light one.
+    expect(verdict("queue hop at the set rate: p99")).toMatchObject({ measured: 30, met: false });
     expect(verdict("outbox drain")?.met).toBe(true);
     expect(verdict("auth: start to ready")?.met).toBe(true);
     expect(verdict("todo-api: start to ready")?.met).toBe(false);
@@ -97,9 +101,7 @@ describe("the issue's targets, checked against one run", () => {
     // The idle bound is todo-api's on PostgreSQL; on PGlite it is reported, not held to it.
     expect(verdict("todo-api on PostgreSQL: memory idle")?.met).toBe(true);
     expect(verdict("todo-api: memory idle")).toBeUndefined();
-    const growth = verdict(
-      "todo-api: memory growth over 100000 requests after warm-up (after a full GC)",
-    );
+    const growth = verdict("todo-api: live heap growth over 100000 requests after warm-up");
     expect(growth?.measured).toBeCloseTo(15);
     expect(growth?.met).toBe(false);
   });
