@@ -71,8 +71,14 @@ export function printAlertFiring(report: AlertReport, write: (text: string) => v
 /** Section 7, second half: resolved in Prometheus, and the resolved notification delivered. */
 export function printAlertResolution(timeline: AlertTimeline, write: (text: string) => void): void {
   const { resolved } = timeline;
-  if (timeline.inactiveAt !== undefined) {
-    write(`   ${since(timeline, timeline.inactiveAt)}  resolved in Prometheus`);
+  // Prometheus resolves an alert before anyone is told, though the demo's poll may see it later
+  // than the notifier delivers the news: then the delivery says when it had resolved at the latest.
+  const inactiveAt =
+    resolved === undefined || timeline.inactiveAt === undefined
+      ? timeline.inactiveAt
+      : Math.min(timeline.inactiveAt, resolved.at);
+  if (inactiveAt !== undefined) {
+    write(`   ${since(timeline, inactiveAt)}  resolved in Prometheus`);
   }
   write(
     resolved
