@@ -18,8 +18,17 @@ export function runTool(names: string[], args: string[], cwd?: string): Promise<
       `${names[0]} is not installed (Debian: apt-get install prometheus prometheus-alertmanager)`,
     );
   }
+  return runProgram(binary, args, { cwd });
+}
+
+/** Runs `binary` (60 s at most) and resolves with its exit code and everything it printed. */
+export function runProgram(
+  binary: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ToolRun> {
   return new Promise((resolve) => {
-    execFile(binary, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(binary, args, { ...options, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, output: `${stdout}${stderr}` });
     });

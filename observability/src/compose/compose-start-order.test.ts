@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { OBSERVABILITY_DIR } from "../config-files.ts";
+import { readDockerfile } from "../dockerfile/dockerfile.ts";
 import { addressesIn } from "./compose-addresses.ts";
 import { type ComposeService, readComposeFile } from "./compose-file.ts";
 
@@ -29,9 +30,15 @@ function needs(name: string, service: ComposeService): string[] {
   return [...new Set(hosts)].filter((host) => host !== name && compose.services[host]).sort();
 }
 
+const dockerfileHasHealthcheck = (readDockerfile().stages.at(-1)?.instructions ?? []).some(
+  (instruction) => instruction.keyword === "HEALTHCHECK",
+);
+
 /** Has a healthcheck: its own, or its image's (the Dockerfile's HEALTHCHECK). */
 function hasHealthcheck(service: ComposeService): boolean {
-  return Boolean(service.healthcheck ?? service.build);
+  return (
+    service.healthcheck !== undefined || (service.build !== undefined && dockerfileHasHealthcheck)
+  );
 }
 
 describe("docker-compose.yml's start order", () => {

@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { findProgram } from "@tracemesh/mesh";
 import { TEST_PATH } from "@tracemesh/testing";
 import { REPO_ROOT } from "../config-files.ts";
-import type { ToolRun } from "../run-tool.ts";
+import { runProgram, type ToolRun } from "../run-tool.ts";
 
 /** The machine's docker-compose program. A test fails when it is missing: CI installs it. */
 export function findDockerCompose(): string {
@@ -15,20 +14,9 @@ export function findDockerCompose(): string {
   return binary;
 }
 
-function run(command: string, args: string[]): Promise<ToolRun> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      // HOME: docker-compose reads its client config from there, when there is one.
-      { cwd: REPO_ROOT, env: { PATH: TEST_PATH, HOME: homedir() }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, output: `${stdout}${stderr}` });
-      },
-    );
-  });
-}
+// HOME: docker-compose reads its client config from there, when there is one.
+const run = (command: string, args: string[]) =>
+  runProgram(command, args, { cwd: REPO_ROOT, env: { PATH: TEST_PATH, HOME: homedir() } });
 
 /** Runs docker-compose on the repository's docker-compose.yml. */
 export function runDockerCompose(args: string[]): Promise<ToolRun> {

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { loadConfig as loadAuthConfig } from "@tracemesh/auth";
 import { ConfigError } from "@tracemesh/config";
 import { loadConfig as loadNotifierConfig } from "@tracemesh/notifier";
+import { parseTelemetryConfig } from "@tracemesh/telemetry";
 import { loadConfig as loadTodoApiConfig } from "@tracemesh/todo-api";
-import { REPO_ROOT } from "../config-files.ts";
 
 /** A service's start-up config parser: throws a ConfigError naming the first bad variable. */
 export type LoadConfig = (env: Record<string, string | undefined>) => unknown;
@@ -14,12 +13,6 @@ export const SERVICE_CONFIGS: Record<string, LoadConfig> = {
   auth: loadAuthConfig,
   notifier: loadNotifierConfig,
 };
-
-/**
- * What the telemetry preload reads before the service's own config, in every service
- * (packages/telemetry/src/telemetry-config.ts; its index does not export the parser).
- */
-export const PRELOAD_VARIABLES = ["METRICS_PORT", "METRICS_HOST", "OTEL_SDK_DISABLED"];
 
 /** The standard OpenTelemetry SDK variables compose may set: the SDK reads them itself. */
 export const OTEL_SDK_VARIABLES = [
@@ -51,17 +44,14 @@ export function configReads(load: LoadConfig, variable: string): boolean {
   }
 }
 
-/** Whether the preload's own config names `variable` (a check that the list above holds). */
-export function preloadReads(variable: string): boolean {
-  const source = readFileSync(`${REPO_ROOT}packages/telemetry/src/telemetry-config.ts`, "utf8");
-  return PRELOAD_VARIABLES.includes(variable) && source.includes(`  ${variable}:`);
-}
-
 /** Whether a service, its telemetry preload or the OpenTelemetry SDK reads `variable`. */
 export function serviceReads(service: string, variable: string): boolean {
   const load = SERVICE_CONFIGS[service];
   if (!load) throw new Error(`${service} is not a service of this repository`);
   return (
-    configReads(load, variable) || preloadReads(variable) || OTEL_SDK_VARIABLES.includes(variable)
+    configReads(load, variable) ||
+    // What the telemetry preload reads before the service's own config, in every service.
+    configReads(parseTelemetryConfig, variable) ||
+    OTEL_SDK_VARIABLES.includes(variable)
   );
 }

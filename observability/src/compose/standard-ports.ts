@@ -1,18 +1,20 @@
+import { DEFAULT_PORTS as ports } from "@tracemesh/mesh";
+
 /**
  * The ports each part of tracemesh listens on, by docker compose service name
  * (docs/architecture.md#ports). Every way of running uses them: the services' defaults,
- * `pnpm demo` and docker compose.
+ * `pnpm demo` (its DEFAULT_PORTS, which these are built from) and docker compose.
  */
 export const STANDARD_PORTS: Record<string, number[]> = {
-  "todo-api": [8080, 9464],
-  auth: [8081, 9465],
-  notifier: [8082, 9466],
+  "todo-api": [ports.todoApi, ports.todoApiMetrics],
+  auth: [ports.auth, ports.authMetrics],
+  notifier: [ports.notifier, ports.notifierMetrics],
   nats: [4222],
   postgres: [5432],
   // OTLP/HTTP, then the UI and query API.
-  jaeger: [4318, 16686],
-  prometheus: [9090],
-  alertmanager: [9093],
+  jaeger: [ports.otlp, 16686],
+  prometheus: [ports.prometheus],
+  alertmanager: [ports.alertmanager],
   grafana: [3000],
 };
 

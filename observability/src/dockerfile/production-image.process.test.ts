@@ -118,7 +118,7 @@ describe.each(SERVICES)("%s's production image, built as the Dockerfile builds i
     expect(image().log).not.toMatch(/warn|ignored build scripts/i);
   });
 
-  test("runs as a user that owns nothing but the service's .data", () => {
+  test("runs as the image's node user, in the service's folder", () => {
     expect(image().user).toBe("node");
     expect(image().workdir).toBe(join(app(), "services", service));
   });

@@ -80,6 +80,12 @@ export class ConflictError extends AppError {
 /** The detail of a precondition: the field it is about (`If-Match`) and any safe facts (`currentEtag`). */
 export type PreconditionDetail = { field?: string; [fact: string]: unknown };
 
+/** AppError options of a precondition error: `field` (default `If-Match`) and facts to `details[0]`. */
+function preconditionOptions(options: OptionsWithoutDetails & PreconditionDetail) {
+  const { message, hint, cause, headers, field = "If-Match", ...facts } = options;
+  return { message, hint, cause, headers, details: [{ field, ...facts }] };
+}
+
 /**
  * 412 PRECONDITION_FAILED: the request's precondition (RFC 9110 §13.1) is false. `field`
  * (default `If-Match`) and every option that is not an AppError option go to `details[0]`.
@@ -87,8 +93,7 @@ export type PreconditionDetail = { field?: string; [fact: string]: unknown };
 export class PreconditionFailedError extends AppError {
   override name = "PreconditionFailedError";
   constructor(options: OptionsWithoutDetails & PreconditionDetail = {}) {
-    const { message, hint, cause, headers, field = "If-Match", ...facts } = options;
-    super("PRECONDITION_FAILED", { message, hint, cause, headers, details: [{ field, ...facts }] });
+    super("PRECONDITION_FAILED", preconditionOptions(options));
   }
 }
 
@@ -99,14 +104,7 @@ export class PreconditionFailedError extends AppError {
 export class PreconditionRequiredError extends AppError {
   override name = "PreconditionRequiredError";
   constructor(options: OptionsWithoutDetails & PreconditionDetail = {}) {
-    const { message, hint, cause, headers, field = "If-Match", ...facts } = options;
-    super("PRECONDITION_REQUIRED", {
-      message,
-      hint,
-      cause,
-      headers,
-      details: [{ field, ...facts }],
-    });
+    super("PRECONDITION_REQUIRED", preconditionOptions(options));
   }
 }
 

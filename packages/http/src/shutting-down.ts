@@ -8,7 +8,7 @@ export interface ServerBindings {
 }
 
 /** Whether the server that passed `env` (Hono's `c.env`) has begun to shut down. */
-export function isShuttingDown(env: unknown): boolean {
+function isShuttingDown(env: unknown): boolean {
   return (env as ServerBindings | undefined)?.shuttingDown === true;
 }
 

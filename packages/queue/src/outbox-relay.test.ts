@@ -66,6 +66,28 @@ describe("outbox relay", () => {
     expect(calls).toEqual([1, 2, 3]);
   });
 
+  it("while publishing fails, a wake waits for the backoff; a flush that gets through ends it", async () => {
+    const outbox = memoryOutbox([1].map((n) => record(n)));
+    let brokerDown = true;
+    const { publish, calls } = recordingPublish(() => brokerDown);
+    const relay = createOutboxRelay({ source: outbox.source, publish, intervalMs: 3_600_000 });
+    relay.start();
+    await waitFor(() => calls.length === 1, "the first, failing, attempt");
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 5; i++) {
+      outbox.records.push(record(10 + i));
+      relay.wake();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(calls).toEqual([1]);
+    brokerDown = false;
+    expect(await relay.flush()).toEqual({ published: 6, parked: 0 });
+    outbox.records.push(record(20));
+    relay.wake();
+    await waitFor(() => calls.includes(20), "the woken batch after the outage");
+    await relay.stop();
+  });
+
   it("publishes every record in order, batch after batch, and marks them published", async () => {
     const outbox = memoryOutbox([1, 2, 3, 4, 5].map((n) => record(n)));
     const { publish, calls } = recordingPublish();

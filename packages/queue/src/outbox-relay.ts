@@ -227,7 +227,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await current;
     },
     wake() {
-      if (!running || wakeQueued) return;
+      // While publishing fails the backoff decides when to try again, not every commit.
+      if (!running || wakeQueued || failures > 0) return;
       wakeQueued = true;
       // The batch that runs next sees every row committed before it starts: one wake will do.
       void current
@@ -237,8 +238,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         })
         .then(report);
     },
-    flush() {
-      return exclusive(() => true);
+    async flush() {
+      const result = await exclusive(() => true);
+      // A flush that got through (NATS back) ends the backoff: commits wake the relay again.
+      if (result.error === undefined) failures = 0;
+      return result;
     },
   };
 }

@@ -1,34 +1,20 @@
 import { join } from "node:path";
 import { login } from "@tracemesh/demo";
 import {
+  answersOk,
   type Mesh,
-  type MeshPorts,
   REPO_ROOT,
   readDemoSecrets,
   reservePort,
   startBackgroundProgram,
   startMesh,
 } from "@tracemesh/mesh";
+import { freeMeshPorts } from "@tracemesh/mesh/testing";
 
 /** A mesh to measure, with alice's token for its /v1 requests. */
 export interface BenchMesh {
   mesh: Mesh;
   token: string;
-}
-
-async function freePorts(): Promise<MeshPorts> {
-  const next = () => reservePort(0);
-  return {
-    todoApi: await next(),
-    todoApiMetrics: await next(),
-    auth: await next(),
-    authMetrics: await next(),
-    notifier: await next(),
-    notifierMetrics: await next(),
-    otlp: await next(),
-    prometheus: await next(),
-    alertmanager: await next(),
-  };
 }
 
 /**
@@ -46,11 +32,7 @@ export async function startTraceSink(
     args: [join(REPO_ROOT, "tools/otlp-sink/src/main.ts")],
     env: { PORT: String(port) },
     logFile: join(dataDir, "otlp-sink.log"),
-    isReady: () =>
-      fetch(`${url}/api/v3/services`).then(
-        (r) => r.ok,
-        () => false,
-      ),
+    isReady: () => answersOk(`${url}/api/v3/services`),
   });
   return { url, stop: sink.stop };
 }
@@ -68,8 +50,7 @@ export async function startBenchMesh(options: {
   searchPath: string;
   databaseUrl?: string;
 }): Promise<BenchMesh> {
-  const ports = await freePorts();
-  ports.otlp = Number(new URL(options.traceSinkUrl).port);
+  const ports = { ...(await freeMeshPorts()), otlp: Number(new URL(options.traceSinkUrl).port) };
   const mesh = await startMesh({
     ports,
     dataDir: options.dataDir,

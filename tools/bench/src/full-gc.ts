@@ -10,12 +10,18 @@ export interface CollectedMemory {
 
 const LISTENING = /^Debugger listening on (ws:\/\/\S+)/;
 
+/** The inspector URL it printed last, once opened; remembered, as its log only grows. */
+const opened = new WeakMap<ServiceProcess, string>();
+
 function inspectorUrl(service: ServiceProcess): string | undefined {
-  for (const line of service.logs().toReversed()) {
-    const url = typeof line.text === "string" ? LISTENING.exec(line.text)?.[1] : undefined;
-    if (url !== undefined) return url;
-  }
-  return undefined;
+  const known = opened.get(service);
+  if (known !== undefined) return known;
+  const line = service
+    .logs()
+    .findLast((each) => typeof each.text === "string" && LISTENING.test(each.text));
+  const url = LISTENING.exec(String(line?.text ?? ""))?.[1];
+  if (url !== undefined) opened.set(service, url);
+  return url;
 }
 
 /**

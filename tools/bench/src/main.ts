@@ -32,6 +32,9 @@ async function variantOf(name: string, baseUrl: string, token: string): Promise<
 
 async function run(): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
+  // First, so that a machine without the PostgreSQL of BENCH_DATABASE_URL fails at once.
+  const database = await createScratchDatabase(config.BENCH_DATABASE_URL);
+  cleanups.push(database.drop);
   const sink = await startTraceSink(dataDir);
   cleanups.push(sink.stop);
   say("starting two meshes side by side: telemetry on, and OTEL_SDK_DISABLED=true");
@@ -80,8 +83,6 @@ async function run(): Promise<BenchResults> {
     rate: config.BENCH_BREAKER_RATE,
   });
   say("a third mesh, telemetry on, with todo-api on PostgreSQL (BENCH_DATABASE_URL)");
-  const database = await createScratchDatabase(config.BENCH_DATABASE_URL);
-  cleanups.push(database.drop);
   const postgres = await meshOf("postgres", true, database.url);
   // A light rate first, well within what one machine takes, then the set one.
   const queueHop: QueueHopResult[] = [];

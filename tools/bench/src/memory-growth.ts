@@ -19,10 +19,11 @@ export interface MemoryGrowthResult {
   requests: number;
 }
 
-// Right after a load the span processor still holds up to a queue of spans (about 10 MiB in
-// todo-api) until its next export, at most OTEL_BSP_SCHEDULE_DELAY (5 s) later: each reading
-// waits for that, so that it shows what the service keeps, not what it is about to send.
-const SPAN_EXPORT_SETTLED_MS = 6_000;
+// Right after a load the span processor still holds a backlog of spans (about 10 MiB in
+// todo-api, gone 7 s later) that it exports batch by batch, every OTEL_BSP_SCHEDULE_DELAY
+// (500 ms in a mesh) and as fast as the trace sink takes them: each reading waits a few
+// seconds, so that it shows what the service keeps, not what it is about to send.
+const SPAN_EXPORT_SETTLED_MS = 3_000;
 
 async function readMemory(service: ServiceProcess | undefined): Promise<MemoryReading> {
   const rssMiB = await residentMiB(service?.pid);

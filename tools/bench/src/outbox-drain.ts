@@ -89,32 +89,38 @@ export async function measureOutboxDrain(
     logFile: join(mesh.dataDir, "logs/nats-again.log"),
     isReady: () => acceptsConnections("127.0.0.1", port),
   });
-  const back = Date.now();
-  for (;;) {
-    const pending = (await outboxPending(metricsUrl)) ?? waiting;
-    if (pending === 0) break;
-    if (Date.now() - back > 300_000) throw new Error(`the outbox still holds ${pending}`);
-    // Each reading is a query of the outbox table (the gauge's), so not too often: the times
-    // come from the stream, this only waits for the end.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // The relay's publishes in the stream, as the server stored them: first and last.
-  const { first, last, events } = await withStream(natsUrl, async (jsm) => {
-    const after = (await jsm.streams.info(STREAM)).state;
+  // The caller stops this NATS when the drain is measured; a failure before that stops it here.
+  try {
+    const back = Date.now();
+    for (;;) {
+      const pending = (await outboxPending(metricsUrl)) ?? waiting;
+      if (pending === 0) break;
+      if (Date.now() - back > 300_000) throw new Error(`the outbox still holds ${pending}`);
+      // Each reading is a query of the outbox table (the gauge's), so not too often: the times
+      // come from the stream, this only waits for the end.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // The relay's publishes in the stream, as the server stored them: first and last.
+    const { first, last, events } = await withStream(natsUrl, async (jsm) => {
+      const after = (await jsm.streams.info(STREAM)).state;
+      return {
+        first: await storedAt(jsm, before.last_seq + 1),
+        last: await storedAt(jsm, after.last_seq),
+        events: after.last_seq - before.last_seq,
+      };
+    });
+    if (events !== options.events) throw new Error(`${events} of ${options.events} events stored`);
+    // Milliseconds on the server's clock: one event more than the interval's count of gaps.
+    const drainMs = Math.max(1, last - first);
     return {
-      first: await storedAt(jsm, before.last_seq + 1),
-      last: await storedAt(jsm, after.last_seq),
-      events: after.last_seq - before.last_seq,
+      nats,
+      events,
+      reconnectMs: first - back,
+      drainMs,
+      eventsPerSecond: ((events - 1) / drainMs) * 1000,
     };
-  });
-  if (events !== options.events) throw new Error(`${events} of ${options.events} events stored`);
-  // Milliseconds on the server's clock: one event more than the interval's count of gaps.
-  const drainMs = Math.max(1, last - first);
-  return {
-    nats,
-    events,
-    reconnectMs: first - back,
-    drainMs,
-    eventsPerSecond: ((events - 1) / drainMs) * 1000,
-  };
+  } catch (error) {
+    await nats.stop();
+    throw error;
+  }
 }

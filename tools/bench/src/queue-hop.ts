@@ -47,19 +47,24 @@ export async function measureQueueHop(
     { seconds: options.seconds, rate: options.rate },
   );
   const created = load.statuses["201"] ?? 0;
-  const deliveries = () =>
-    (notifier.logs() as DeliveredTodo[]).filter(
-      (line) =>
-        line.event === "notification.delivered" &&
-        line.kind === "todo" &&
-        Date.parse(line.notification?.time ?? "") >= since,
-    );
+  // Each notification's first delivery, read from the notifier's log as it grows.
+  const first = new Map<string | undefined, DeliveredTodo>();
+  let read = 0;
+  let deliveries = 0;
+  const readDeliveries = () => {
+    const lines = notifier.logs() as DeliveredTodo[];
+    for (; read < lines.length; read++) {
+      const line = lines[read] as DeliveredTodo;
+      if (line.event !== "notification.delivered" || line.kind !== "todo") continue;
+      if (Date.parse(line.notification?.time ?? "") < since) continue;
+      deliveries += 1;
+      if (!first.has(line.notificationId)) first.set(line.notificationId, line);
+    }
+  };
   const deadline = Date.now() + 60_000;
-  while (deliveries().length < created && Date.now() < deadline) {
+  for (readDeliveries(); first.size < created && Date.now() < deadline; readDeliveries()) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const all = deliveries();
-  const first = new Map(all.toReversed().map((line) => [line.notificationId, line]));
   const latencies = [...first.values()].map(
     (line) => Date.parse(line.timestamp ?? "") - Date.parse(line.notification?.time ?? ""),
   );
@@ -67,7 +72,7 @@ export async function measureQueueHop(
     rate: options.rate,
     created,
     delivered: latencies.length,
-    deliveredTwice: all.length - first.size,
+    deliveredTwice: deliveries - first.size,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };

@@ -1,6 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
-import { type Mesh, readDemoSecrets, reservePort, startServiceProcess } from "@tracemesh/mesh";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Mesh, reservePort, startServiceProcess } from "@tracemesh/mesh";
 import { percentile } from "./percentile.ts";
 import { residentMiB } from "./process-memory.ts";
 
@@ -21,8 +22,6 @@ interface StartupCase {
   unmeasuredRuns?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Starts each service alone, `runs` times, and times it to /health/ready; then reads its memory
  * after a few idle seconds. todo-api opens an existing PGlite directory (its first start made
@@ -32,7 +31,7 @@ export async function measureStartup(
   mesh: Mesh,
   options: { runs: number; searchPath: string; traceSinkUrl: string; databaseUrl?: string },
 ): Promise<StartupResult[]> {
-  const secrets = readDemoSecrets();
+  const { secrets } = mesh;
   const dataDir = await mkdtemp(join(mesh.dataDir, "startup-"));
   const natsUrl = mesh.nats.url ?? "";
   const upstreams = { AUTH_URL: mesh.urls.auth, NATS_URL: natsUrl };
@@ -68,6 +67,8 @@ export async function measureStartup(
       const started = await startServiceProcess({
         name: service,
         readyUrl: `http://127.0.0.1:${port}/health/ready`,
+        // Often: the start-up is timed through this wait.
+        readyPollMs: 20,
         logFile: join(dataDir, `${label.replaceAll(" ", "-")}-${run}.log`),
         env: {
           PATH: options.searchPath,

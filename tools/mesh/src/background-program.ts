@@ -20,7 +20,6 @@ export interface BackgroundProgramOptions {
 
 export interface BackgroundProgram {
   logFile: string;
-  pid: number | undefined;
   /** SIGTERM, then resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -57,7 +56,7 @@ export async function startBackgroundProgram(
       log.end();
       throw new Error(`${name} exited with code ${child.exitCode} (see ${logFile})`);
     }
-    if (await isReady()) return { logFile, pid: child.pid, stop };
+    if (await isReady()) return { logFile, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill("SIGKILL");

@@ -19,6 +19,11 @@ export interface ServiceProcessOptions {
   logFile: string;
   /** @default 30000 */
   readyTimeoutMs?: number;
+  /**
+   * How often the ready URL is asked. A starting service may log each "not ready" answer, so
+   * only a caller timing the start-up (pnpm bench) asks often. @default 200
+   */
+  readyPollMs?: number;
 }
 
 export interface ServiceProcess {
@@ -34,7 +39,7 @@ export interface ServiceProcess {
 
 /** Starts a service as `pnpm --filter … start` would: Node 24, the telemetry preload, src/main.ts. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const { name, env, readyUrl, logFile, readyTimeoutMs = 30_000 } = options;
+  const { name, env, readyUrl, logFile, readyTimeoutMs = 30_000, readyPollMs = 200 } = options;
   await mkdir(dirname(logFile), { recursive: true });
   const file = createWriteStream(logFile, { flags: "w" });
   const child = spawn(
@@ -55,7 +60,13 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   }
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const spawnedAt = performance.now();
-  await waitUntilReady(name, readyUrl, readyTimeoutMs, child, lines);
+  await waitUntilReady(
+    name,
+    readyUrl,
+    { timeoutMs: readyTimeoutMs, pollMs: readyPollMs },
+    child,
+    lines,
+  );
   return {
     name,
     pid: child.pid,
@@ -73,7 +84,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 async function waitUntilReady(
   name: string,
   url: string,
-  timeoutMs: number,
+  { timeoutMs, pollMs }: { timeoutMs: number; pollMs: number },
   child: ChildProcess,
   lines: LogLine[],
 ): Promise<void> {
@@ -88,8 +99,7 @@ async function waitUntilReady(
       () => false,
     );
     if (ok) return;
-    // Short: pnpm bench times start-up through this wait.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   child.kill("SIGKILL");
   throw new Error(`${name} was not ready at ${url} within ${timeoutMs} ms`);

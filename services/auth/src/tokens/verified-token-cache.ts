@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
 import type { VerifiedToken } from "./token-verifier.ts";
+
+// Keyed by the token's hash: the raw bearer token is never kept.
+const keyOf = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 export interface VerifiedTokenCache {
   /** The token's claims when it verified before and has not expired since (`nowSeconds`). */
@@ -17,20 +21,22 @@ export function createVerifiedTokenCache(maxEntries = 5_000): VerifiedTokenCache
   const entries = new Map<string, VerifiedToken>();
   return {
     recall(token, nowSeconds) {
-      const verified = entries.get(token);
+      const key = keyOf(token);
+      const verified = entries.get(key);
       if (verified === undefined) return undefined;
       if (verified.expiresAt <= nowSeconds) {
-        entries.delete(token);
+        entries.delete(key);
         return undefined;
       }
       return verified;
     },
     remember(token, verified) {
-      if (entries.size >= maxEntries && !entries.has(token)) {
+      const key = keyOf(token);
+      if (entries.size >= maxEntries && !entries.has(key)) {
         const oldest = entries.keys().next().value;
         if (oldest !== undefined) entries.delete(oldest);
       }
-      entries.set(token, verified);
+      entries.set(key, verified);
     },
   };
 }

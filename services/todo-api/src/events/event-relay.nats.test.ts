@@ -258,8 +258,13 @@ describe("event relay with a broker that stays up", () => {
     const woken = startRelay(60_000);
     try {
       await waitFor(() => woken.isConnected(), "the connection");
-      const before = await publishedCount(own.client);
+      // A first event, out at the relay's first run (it starts connected): past that run, the
+      // next event can only come out through its commit's notification.
+      const first = await publishedCount(own.client);
       await storeInRequest(own.client, 4);
+      await waitFor(async () => (await publishedCount(own.client)) === first + 1, "the first");
+      const before = first + 1;
+      await storeInRequest(own.client, 5);
       await waitFor(
         async () => (await publishedCount(own.client)) === before + 1,
         "the event relayed at its commit",
