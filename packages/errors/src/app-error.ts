@@ -32,7 +32,11 @@ export class AppError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
-    super(options.message ?? ERROR_CATALOG[code].messages.en, { cause: options.cause });
+    const message = options.message ?? ERROR_CATALOG[code].messages.en;
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!stackIsRead(code, options.cause)) Error.stackTraceLimit = 0;
+    super(message, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     if (options.details !== undefined && options.details.length > 0) this.details = options.details;
     if (options.hint !== undefined) this.hint = options.hint;
@@ -43,6 +47,18 @@ export class AppError extends Error {
   get status(): number {
     return ERROR_CATALOG[this.code].status;
   }
+}
+
+/**
+ * Whether anyone reads this error's own stack. Logs keep stacks for 5xx only, and spans record
+ * 5xx only; an INTERNAL_ERROR that wraps a thrown Error is logged and recorded as that Error,
+ * whose stack says where it failed. Capturing a stack costs more than the rest of a 404's
+ * error handling (pnpm bench), so a client's error and such a wrapper go without: their
+ * `stack` is the header line alone.
+ */
+function stackIsRead(code: ErrorCode, cause: unknown): boolean {
+  if (ERROR_CATALOG[code].status < 500) return false;
+  return !(code === "INTERNAL_ERROR" && cause instanceof Error);
 }
 
 /** Whole seconds for `Retry-After` from a wait in ms: rounded up, at least 1, so clients never spin on 0. */

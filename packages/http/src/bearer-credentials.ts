@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { UnauthenticatedError } from "@tracemesh/errors";
 import type { MiddlewareHandler } from "hono";
 
@@ -21,7 +21,7 @@ export function parseBearerToken(header: string | undefined): string | undefined
   return token !== undefined && token.length <= MAX_BEARER_TOKEN_LENGTH ? token : undefined;
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
+const digest = (value: string) => hash("sha256", value, "buffer");
 
 /** Constant-time equality that leaks neither content nor length (both sides are hashed first). */
 export function secretsEqual(presented: string, expected: string): boolean {

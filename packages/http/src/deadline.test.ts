@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { deadline, parseTimeoutHeader } from "./deadline.ts";
 
 describe("parseTimeoutHeader", () => {
@@ -31,7 +31,7 @@ describe("deadline middleware", () => {
   app.use(deadline({ budgetMs: 5_000 }));
   app.get("/", (c) => c.json({ remainingMs: c.var.deadline.remainingMs() }));
   app.get("/aborted", async (c) => {
-    // AbortSignal.timeout(0) fires on the next turn of the event loop, not synchronously.
+    // A deadline of 0 fires on the next turn of the event loop, not synchronously.
     await new Promise((resolve) => setTimeout(resolve, 5));
     return c.json({
       remainingMs: c.var.deadline.remainingMs(),
@@ -94,5 +94,24 @@ describe("deadline middleware", () => {
     expect(defaulted).toBeLessThanOrEqual(10_000);
     const shortened = await custom.request("/", { headers: { "X-Budget": "100" } });
     expect(Number(await shortened.text())).toBeLessThanOrEqual(100);
+  });
+
+  test("stops the request's clock once it is answered: nothing is aborted afterwards", async () => {
+    const deadlines: AbortSignal[] = [];
+    const short = new Hono();
+    short.use(deadline({ budgetMs: 50 }));
+    short.get("/", (c) => {
+      deadlines.push(c.var.deadline.signal);
+      return c.text("done");
+    });
+    vi.useFakeTimers();
+    try {
+      expect((await short.request("/")).status).toBe(200);
+      vi.advanceTimersByTime(100);
+      expect(deadlines).toHaveLength(1);
+      expect(deadlines[0]?.aborted).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -52,7 +52,12 @@ export function deadline(options: DeadlineOptions = {}): MiddlewareHandler {
   const { budgetMs = 10_000, headerName = "X-Request-Timeout-Ms" } = options;
   return async function deadlineMiddleware(c, next) {
     const callerMs = parseTimeoutHeader(c.req.header(headerName));
-    c.set("deadline", createDeadline(Math.min(budgetMs, callerMs ?? budgetMs)));
-    await next();
+    const requestDeadline = createDeadline(Math.min(budgetMs, callerMs ?? budgetMs));
+    c.set("deadline", requestDeadline);
+    try {
+      await next();
+    } finally {
+      requestDeadline.dispose();
+    }
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { createDeadline } from "./deadline.ts";
 
 describe("createDeadline", () => {
@@ -19,6 +19,21 @@ describe("createDeadline", () => {
     // Generous bounds: timers may run late on a loaded machine, never much early.
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
     expect(d.signal.aborted).toBe(true);
+  });
+
+  test("once disposed, it never aborts: the work it bounded is over", () => {
+    vi.useFakeTimers();
+    try {
+      const done = createDeadline(100);
+      const running = createDeadline(100);
+      done.dispose();
+      vi.advanceTimersByTime(150);
+      expect(done.signal.aborted).toBe(false);
+      expect(running.signal.aborted).toBe(true);
+      expect((running.signal.reason as DOMException).name).toBe("TimeoutError");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("an empty budget is already expired", () => {

@@ -98,7 +98,13 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const admission = bulkhead(limit, queue);
   const breaker = createDependencyBreaker(name, options.breaker, options.logger);
-  const attemptTimeout = timeout(attemptMs, TimeoutStrategy.Cooperative);
+  // An attempt returns with its body read and the retry policy after its last attempt: nothing is
+  // left to cancel on return, and aborting anyway builds a DOMException with its stack each time
+  // (two a call, 3 % of todo-api's CPU on GET /v1/todos under load). A timeout still aborts.
+  const attemptTimeout = timeout(attemptMs, {
+    strategy: TimeoutStrategy.Cooperative,
+    abortOnReturn: false,
+  });
   const meter = options.meter ?? metrics.getMeter("@tracemesh/resilience");
   // An open breaker whose wait is over lets the next call through as a trial: half-open for the
   // gauge, so an idle service whose dependency recovered does not look broken until a call comes.
@@ -119,7 +125,10 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       idempotent: prepared.idempotent,
     });
     callRetry.onRetry(() => instruments.countRetry());
-    const total = timeout(Math.max(0, remainingMs()), TimeoutStrategy.Aggressive);
+    const total = timeout(Math.max(0, remainingMs()), {
+      strategy: TimeoutStrategy.Aggressive,
+      abortOnReturn: false,
+    });
     return total.execute(
       ({ signal: totalSignal }) =>
         callRetry.execute(({ signal: retrySignal }) => {

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { closeSync } from "node:fs";
+import { openLogFile } from "./log-file.ts";
 
 export interface BackgroundProgramOptions {
   /** Names it in errors: "prometheus". */
@@ -33,27 +32,23 @@ export async function startBackgroundProgram(
   options: BackgroundProgramOptions,
 ): Promise<BackgroundProgram> {
   const { name, binary, args, logFile, isReady, readyTimeoutMs = 20_000 } = options;
-  await mkdir(dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile, { flags: "w" });
+  const output = openLogFile(logFile);
   const child = spawn(binary, args, {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", output, output],
     env: { ...process.env, ...options.env },
   });
+  closeSync(output);
   // A failed spawn shows as the exit below, not as an unhandled error event.
   child.once("error", () => {});
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await exited;
-    log.end();
   };
 
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      log.end();
       throw new Error(`${name} exited with code ${child.exitCode} (see ${logFile})`);
     }
     if (await isReady()) return { logFile, stop };
@@ -61,7 +56,6 @@ export async function startBackgroundProgram(
   }
   child.kill("SIGKILL");
   await exited;
-  log.end();
   throw new Error(`${name} was not ready within ${readyTimeoutMs} ms (see ${logFile})`);
 }
 

@@ -9,6 +9,7 @@ export { answersOk, type BackgroundProgram, startBackgroundProgram } from "./bac
 export { type DemoSecrets, readDemoSecrets } from "./demo-secrets.ts";
 export { findProgram } from "./find-program.ts";
 export { answers as acceptsConnections, reservePort } from "./local-port.ts";
+export type { LogLine } from "./log-file.ts";
 export { type NatsBackend, openNats } from "./nats-server.ts";
 export {
   localTargetFile,
@@ -17,7 +18,7 @@ export {
   type ScrapeTarget,
 } from "./prometheus-server.ts";
 export { OBSERVABILITY_DIR, REPO_ROOT } from "./repo-paths.ts";
-export { type LogLine, type ServiceProcess, startServiceProcess } from "./service-process.ts";
+export { type ServiceProcess, startServiceProcess } from "./service-process.ts";
 export {
   type AlertingMode,
   DEFAULT_PORTS,

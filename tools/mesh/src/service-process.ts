@@ -1,12 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
+import { closeSync } from "node:fs";
+import { join } from "node:path";
+import { type LogLine, logLineReader, openLogFile } from "./log-file.ts";
 import { REPO_ROOT } from "./repo-paths.ts";
-
-/** One parsed JSON log line of a service. */
-export type LogLine = Record<string, unknown> & { event?: string; traceId?: string };
 
 export interface ServiceProcessOptions {
   /** Folder name under services/, e.g. "todo-api". */
@@ -15,7 +11,7 @@ export interface ServiceProcessOptions {
   env: Record<string, string | undefined>;
   /** Polled until it answers 200. */
   readyUrl: string;
-  /** Every line the service writes is kept here too. */
+  /** Every line the service writes goes here; `logs()` reads them back. */
   logFile: string;
   /** @default 30000 */
   readyTimeoutMs?: number;
@@ -32,6 +28,7 @@ export interface ServiceProcess {
   pid: number | undefined;
   /** From the spawn to the first 200 of the ready URL, in milliseconds. */
   readyMs: number;
+  /** Every line it has logged so far, parsed, oldest first. */
   logs(): LogLine[];
   /** SIGTERM, then wait for the exit code. */
   stop(): Promise<number | null>;
@@ -40,24 +37,14 @@ export interface ServiceProcess {
 /** Starts a service as `pnpm --filter … start` would: Node 24, the telemetry preload, src/main.ts. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const { name, env, readyUrl, logFile, readyTimeoutMs = 30_000, readyPollMs = 200 } = options;
-  await mkdir(dirname(logFile), { recursive: true });
-  const file = createWriteStream(logFile, { flags: "w" });
+  const output = openLogFile(logFile);
   const child = spawn(
     process.execPath,
     ["--import", "@tracemesh/telemetry/preload", "src/main.ts"],
-    { cwd: join(REPO_ROOT, "services", name), env, stdio: "pipe" },
+    { cwd: join(REPO_ROOT, "services", name), env, stdio: ["ignore", output, output] },
   );
-  const lines: LogLine[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => {
-      file.write(`${line}\n`);
-      try {
-        lines.push(JSON.parse(line) as LogLine);
-      } catch {
-        lines.push({ event: "raw", text: line });
-      }
-    });
-  }
+  closeSync(output);
+  const logs = logLineReader(logFile);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const spawnedAt = performance.now();
   await waitUntilReady(
@@ -65,18 +52,16 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     readyUrl,
     { timeoutMs: readyTimeoutMs, pollMs: readyPollMs },
     child,
-    lines,
+    logs,
   );
   return {
     name,
     pid: child.pid,
     readyMs: performance.now() - spawnedAt,
-    logs: () => lines,
+    logs,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
-      const code = await exited;
-      file.end();
-      return code;
+      return exited;
     },
   };
 }
@@ -86,12 +71,14 @@ async function waitUntilReady(
   url: string,
   { timeoutMs, pollMs }: { timeoutMs: number; pollMs: number },
   child: ChildProcess,
-  lines: LogLine[],
+  logs: () => LogLine[],
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      const tail = lines.slice(-5).map((line) => JSON.stringify(line));
+      const tail = logs()
+        .slice(-5)
+        .map((line) => JSON.stringify(line));
       throw new Error(`${name} exited with code ${child.exitCode}:\n${tail.join("\n")}`);
     }
     const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { VerifiedToken } from "./token-verifier.ts";
 
 // Keyed by the token's hash: the raw bearer token is never kept.
-const keyOf = (token: string) => createHash("sha256").update(token).digest("base64url");
+const keyOf = (token: string) => hash("sha256", token, "base64url");
 
 export interface VerifiedTokenCache {
   /** The token's claims when it verified before and has not expired since (`nowSeconds`). */

@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
 import type { CloudEvent, EventHandler } from "@tracemesh/queue";
-import { createDeadline } from "@tracemesh/resilience";
+import { createDeadline, type Deadline } from "@tracemesh/resilience";
 import type { TodoNotification } from "../delivery/notification.ts";
 import type { NotificationSink } from "../delivery/notification-sink.ts";
 import type { ProfileLookup } from "../profiles/profile-lookup.ts";
@@ -39,6 +39,14 @@ export function createTodoEventHandler(options: TodoEventHandlerOptions): EventH
   const { findProfile, sink, logger, messageBudgetMs } = options;
   return async function handleTodoEvent(event) {
     const deadline = createDeadline(messageBudgetMs);
+    try {
+      await notify(event, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  };
+
+  async function notify(event: CloudEvent, deadline: Deadline): Promise<void> {
     const todo = parseTodoEventData(event.data);
     let recipient: UserProfile | null = null;
     if (todo.ownerId !== undefined) {
@@ -57,5 +65,5 @@ export function createTodoEventHandler(options: TodoEventHandlerOptions): EventH
       recipient = profile;
     }
     await sink.deliver(toNotification(event, todo, recipient), deadline);
-  };
+  }
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { AuthDecision } from "./auth-client.ts";
 
 export interface DecisionCacheOptions {
@@ -36,7 +36,7 @@ interface Entry extends CachedDecision {
 }
 
 function keyOf(token: string, action: string, resource: string): string {
-  const tokenHash = createHash("sha256").update(token).digest("base64url");
+  const tokenHash = hash("sha256", token, "base64url");
   return `${tokenHash} ${action} ${resource}`;
 }
 
