@@ -100,7 +100,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const breaker = createDependencyBreaker(name, options.breaker, options.logger);
   // An attempt returns with its body read and the retry policy after its last attempt: nothing is
   // left to cancel on return, and aborting anyway builds a DOMException with its stack each time
-  // (two a call, 3 % of todo-api's CPU on GET /v1/todos under load). A timeout still aborts.
+  // (two a call, some 2 % of todo-api's CPU on GET /v1/todos under load). A timeout still aborts.
   const attemptTimeout = timeout(attemptMs, {
     strategy: TimeoutStrategy.Cooperative,
     abortOnReturn: false,

@@ -63,7 +63,7 @@ function boundedStatements(
   ceilingMs: number,
 ): TransactionStatements {
   let limitSetWithBegin: StatementLimit | undefined;
-  const limitFor = async (): Promise<StatementLimit> => {
+  const limitForNextStatement = async (): Promise<StatementLimit> => {
     const set = limitSetWithBegin;
     limitSetWithBegin = undefined;
     if (set !== undefined) return set;
@@ -81,7 +81,7 @@ function boundedStatements(
     },
     executor: {
       async query<Row extends SqlRow>(text: string, params?: unknown[]): Promise<SqlResult<Row>> {
-        const limit = await limitFor();
+        const limit = await limitForNextStatement();
         try {
           return await tx.query<Row>(text, params);
         } catch (error) {
@@ -91,7 +91,7 @@ function boundedStatements(
         }
       },
       async exec(script) {
-        await limitFor();
+        await limitForNextStatement();
         await tx.exec(script);
       },
     },
