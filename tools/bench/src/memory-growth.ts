@@ -25,19 +25,9 @@ export interface MemoryGrowthResult {
 // seconds, so that it shows what the service keeps, not what it is about to send.
 const SPAN_EXPORT_SETTLED_MS = 3_000;
 
-// The first full GC after a load can leave megabytes that the next one frees (seen: auth at
-// 31.6 MiB, then 19.2, 19.2, 19.2), as V8 lets go of some things only over more than one
-// collection: the lowest of a few is what the service really keeps, and what a leak raises.
-const COLLECTIONS = 3;
-
 async function readMemory(service: ServiceProcess | undefined): Promise<MemoryReading> {
   const rssMiB = await residentMiB(service?.pid);
-  if (service === undefined) return { rssMiB, collected: undefined };
-  let collected = await collectGarbage(service);
-  for (let more = 1; more < COLLECTIONS; more++) {
-    const again = await collectGarbage(service);
-    if (again.liveHeapMiB < collected.liveHeapMiB) collected = again;
-  }
+  const collected = service === undefined ? undefined : await collectGarbage(service);
   return { rssMiB, collected };
 }
 
