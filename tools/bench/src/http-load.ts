@@ -45,7 +45,7 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     },
     body: target.body === undefined ? undefined : JSON.stringify(target.body),
     connections: options.connections,
-    // Its own thread: the bench's main thread also reads every line the services log.
+    // Its own thread, so that the bench's own work never delays a request or its timing.
     workers: 1,
     ...(options.amount === undefined
       ? { duration: options.seconds ?? 10 }

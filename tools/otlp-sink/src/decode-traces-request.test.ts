@@ -137,11 +137,24 @@ describe("decodeTracesRequest", () => {
 
   it.each([
     ["text that is not JSON", "{ not json", /invalid OTLP\/JSON payload: .*JSON/],
-    ["a field of the wrong type", { resourceSpans: "spans" }, /resourceSpans: expected array/],
+    [
+      "a field of the wrong type",
+      { resourceSpans: "spans" },
+      /^invalid OTLP\/JSON payload: resourceSpans: expected an array, got "spans"$/,
+    ],
     [
       "a span name that is not a string",
-      { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 5 }] }] }] },
-      /Span\.name: expected string/,
+      {
+        resourceSpans: [
+          { scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: ROOT_SPAN_ID, name: 5 }] }] },
+        ],
+      },
+      /^invalid OTLP\/JSON payload: resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.name: expected a string, got number 5$/,
+    ],
+    [
+      "a request that is not an object",
+      [],
+      /^invalid OTLP\/JSON payload: the request: expected an object, got an array$/,
     ],
   ])("refuses %s with 400", (_, payload, message) => {
     const body = typeof payload === "string" ? new TextEncoder().encode(payload) : json(payload);
