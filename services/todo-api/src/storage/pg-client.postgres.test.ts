@@ -1,5 +1,5 @@
 import { DependencyError } from "@tracemesh/errors";
-import { createDeadline } from "@tracemesh/resilience";
+import { createDeadline, type Deadline } from "@tracemesh/resilience";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openPostgresTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../test-utils.ts";
 import { QUERY_CANCELED, sqlStateOf } from "./database-errors.ts";
@@ -35,13 +35,21 @@ test("a pg_sleep past the deadline is cancelled by PostgreSQL within it, and its
   try {
     const before = await backendPid(single);
     for (const run of [
-      (deadline: ReturnType<typeof createDeadline>) =>
-        single.query("SELECT pg_sleep(5)", [], { deadline }),
-      // In a transaction too, and however many statements came before.
-      (deadline: ReturnType<typeof createDeadline>) =>
+      (deadline: Deadline) => single.query("SELECT pg_sleep(5)", [], { deadline }),
+      // In a transaction too: after a quick statement, under the limit set with BEGIN...
+      (deadline: Deadline) =>
         single.transaction(
           async (tx) => {
             await tx.query("SELECT 1");
+            await tx.query("SELECT pg_sleep(5)");
+          },
+          { deadline },
+        ),
+      // ...and after one that took part of the time, which that limit would let run past it.
+      (deadline: Deadline) =>
+        single.transaction(
+          async (tx) => {
+            await tx.query("SELECT pg_sleep(0.2)");
             await tx.query("SELECT pg_sleep(5)");
           },
           { deadline },
@@ -69,15 +77,34 @@ test("a pg_sleep past the deadline is cancelled by PostgreSQL within it, and its
   }
 });
 
-test("a deadline never lengthens the configured statement_timeout, which still blames the database", async () => {
-  const started = performance.now();
-  const error = await database.client
-    .query("SELECT pg_sleep(5)", [], { deadline: createDeadline(3_000) })
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(DependencyError);
-  expect((error as DependencyError).deadlineExceeded).toBe(false);
-  expect(performance.now() - started).toBeLessThan(1500);
-});
+test.each([
+  [
+    "a statement",
+    (deadline: Deadline) => database.client.query("SELECT pg_sleep(5)", [], { deadline }),
+  ],
+  // Its limit is the one set with BEGIN, which it keeps without a SET of its own.
+  [
+    "a transaction's second statement",
+    (deadline: Deadline) =>
+      database.client.transaction(
+        async (tx) => {
+          await tx.query("SELECT 1");
+          await tx.query("SELECT pg_sleep(5)");
+        },
+        { deadline },
+      ),
+  ],
+])(
+  "a deadline never lengthens the configured statement_timeout for %s, which still blames the database",
+  async (_, run) => {
+    const started = performance.now();
+    const error = await run(createDeadline(3_000)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).deadlineExceeded).toBe(false);
+    expect(sqlStateOf((error as DependencyError).cause)).toBe(QUERY_CANCELED);
+    expect(performance.now() - started).toBeLessThan(1500);
+  },
+);
 
 test("concurrent starts migrate once and corrupt nothing", async () => {
   const fresh = await openPostgresTestDatabase();
