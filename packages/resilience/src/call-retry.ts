@@ -23,16 +23,20 @@ export interface CallRetryOptions extends Required<RetryOptions> {
   minBudgetMs: number;
   /** Time left for this call, read when deciding whether another attempt still fits. */
   remainingMs: () => number;
+  /** How long the breaker will still refuse attempts (0 when it lets them through). */
+  refusedForMs: () => number;
 }
 
 /**
  * The retry policy of one call. It retries only idempotent calls, only failures the dependency
  * is to blame for but a body over the limit (the same request gets the same answer), after
  * max(decorrelated jitter, upstream Retry-After), and only when the attempt after the wait
- * would still start with at least `minBudgetMs` left.
+ * would go out: with at least `minBudgetMs` left, and not into a breaker still open then (the
+ * failure that opened it would otherwise wait only to be refused).
  */
 export function createCallRetry(options: CallRetryOptions): RetryPolicy {
-  const { idempotent, maxAttempts, initialDelayMs, maxDelayMs, minBudgetMs, remainingMs } = options;
+  const { idempotent, maxAttempts, initialDelayMs, maxDelayMs } = options;
+  const { minBudgetMs, remainingMs, refusedForMs } = options;
   const jitter = new ExponentialBackoff({
     generator: decorrelatedJitterGenerator,
     initialDelay: initialDelayMs,
@@ -50,7 +54,7 @@ export function createCallRetry(options: CallRetryOptions): RetryPolicy {
     if (failedAttempts >= maxAttempts) return false;
     backoff = backoff ? backoff.next(undefined) : jitter.next();
     nextDelayMs = Math.max(backoff.duration, error.retryAfterMs ?? 0);
-    return remainingMs() - nextDelayMs >= minBudgetMs;
+    return remainingMs() - nextDelayMs >= minBudgetMs && refusedForMs() <= nextDelayMs;
   };
   return retry(handleWhen(shouldRetry), {
     maxAttempts: maxAttempts - 1,

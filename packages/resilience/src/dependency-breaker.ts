@@ -1,6 +1,6 @@
 import { diag, trace } from "@opentelemetry/api";
 import {
-  type CircuitBreakerPolicy,
+  BrokenCircuitError,
   CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
@@ -26,7 +26,15 @@ export interface BreakerLogger {
 }
 
 export interface DependencyBreaker {
-  readonly policy: CircuitBreakerPolicy;
+  /**
+   * Runs one attempt through the breaker. While open, and while a half-open trial is in flight,
+   * it throws cockatiel's BrokenCircuitError at once: cockatiel itself would hold every call
+   * behind the trial until it ends (up to an attempt's timeout when the dependency is slow).
+   */
+  execute<T>(
+    attempt: (context: { signal: AbortSignal }) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T>;
   state(): BreakerStateName;
   /** Milliseconds until the breaker lets a trial call through; undefined unless open. */
   remainingOpenMs(): number | undefined;
@@ -92,7 +100,11 @@ export function createDependencyBreaker(
     announce(dependency, previous, current, logger);
   });
   return {
-    policy,
+    execute(attempt, signal) {
+      // Half-open lasts exactly as long as the trial call: the decision ends it.
+      if (policy.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError());
+      return policy.execute(attempt, signal);
+    },
     state: () => stateName(policy.state),
     remainingOpenMs: () =>
       policy.state === CircuitState.Open

@@ -74,6 +74,38 @@ describe("circuit breaker", () => {
     expect(upstream.hits).toHaveLength(4);
   });
 
+  test("while a trial call is in flight, other calls fail at once instead of waiting for it", async () => {
+    const c = client({ timeouts: { attemptMs: 600, totalMs: 2_000 } });
+    await openBreaker(c);
+    upstream.behave(hang);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const trial = failureOf(get(c));
+    expect(c.breakerState()).toBe("half-open");
+    const started = performance.now();
+    const others = await Promise.all([failureOf(get(c)), failureOf(get(c))]);
+    // Waiting for the trial would take its whole attempt timeout, 600 ms.
+    expect(performance.now() - started).toBeLessThan(300);
+    for (const error of others) expect(error).toBeInstanceOf(DependencyError);
+    expect(await trial).toBeInstanceOf(DependencyError);
+    expect(upstream.hits).toHaveLength(4);
+    expect(c.breakerState()).toBe("open");
+  });
+
+  test("an attempt whose failure opened it is not retried into it: the call fails at once", async () => {
+    upstream.behave(reply(503, {}, { "retry-after": "1" }));
+    const c = client({
+      retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 1_000 },
+      breaker: { consecutiveFailures: 1, halfOpenAfterMs: 5_000 },
+    });
+    const started = performance.now();
+    const error = (await failureOf(get(c))) as DependencyError;
+    // A retry would have waited for the upstream's Retry-After, a second, to be refused.
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(upstream.hits).toHaveLength(1);
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(error.retryAfterSeconds).toBe(5);
+  });
+
   test("upstream 4xx are answers, not failures: they never open it", async () => {
     upstream.behave(reply(401, { errorCode: "AUTH_REQUIRED" }));
     const c = client();

@@ -122,6 +122,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       maxDelayMs,
       minBudgetMs,
       remainingMs,
+      refusedForMs: () => breaker.remainingOpenMs() ?? 0,
       idempotent: prepared.idempotent,
     });
     callRetry.onRetry(() => instruments.countRetry());
@@ -154,7 +155,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
               }
               throw error;
             });
-          return breaker.policy.execute(
+          return breaker.execute(
             ({ signal }) => attemptTimeout.execute(attempt, signal),
             retrySignal,
           );
