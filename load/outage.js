@@ -74,7 +74,8 @@ export const options = {
     "server_errors{phase:auth-slow}": ["rate>0.1"],
     // Once the breaker is open, auth's failure costs a write nothing: its 503 comes at once.
     "http_req_duration{phase:auth-down,kind:write}": ["p(99)<250"],
-    // While auth is slow, only the breaker's trial call waits for it, once every 5 s or so.
+    // While auth is slow, writes wait for it only until the breaker opens; then only the
+    // breaker's trial call does, once every 5 s or so.
     "http_req_duration{phase:auth-slow,kind:write}": ["p(90)<250"],
     alert_fired: ["rate==1"],
     time_to_alert: [`max<=${replay.alert.firesWithinSeconds * 1000}`],

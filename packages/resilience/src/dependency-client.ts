@@ -122,7 +122,11 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       maxDelayMs,
       minBudgetMs,
       remainingMs,
-      refusedForMs: () => breaker.remainingOpenMs() ?? 0,
+      // During a trial no one can say when it lets attempts through again: not worth a wait.
+      refusedForMs: () =>
+        breaker.state() === "half-open"
+          ? Number.POSITIVE_INFINITY
+          : (breaker.remainingOpenMs() ?? 0),
       idempotent: prepared.idempotent,
     });
     callRetry.onRetry(() => instruments.countRetry());

@@ -11,6 +11,13 @@ function oneSpan(span: Record<string, unknown>, resource?: unknown): unknown {
   return { resourceSpans: [{ resource, scopeSpans: [{ spans: [{ ...ids, ...span }] }] }] };
 }
 
+/** An AnyValue of `depth` arrays, one inside the other. */
+function nestedArrays(depth: number): unknown {
+  let value: unknown = { stringValue: "bottom" };
+  for (let level = 0; level < depth; level++) value = { arrayValue: { values: [value] } };
+  return value;
+}
+
 function spanOf(request: unknown) {
   return readOtlpJsonRequest(request)[0]?.scopeSpans?.[0]?.spans?.[0];
 }
@@ -112,12 +119,14 @@ describe("readOtlpJsonRequest", () => {
     const span = spanOf(
       oneSpan({
         traceId: TRACE_ID.toUpperCase(),
-        kind: "SPAN_KIND_PRODUCER",
+        kind: "4",
         startTimeUnixNano: 1_700_000_000_000,
         flags: "1",
         status: { code: "STATUS_CODE_ERROR", message: null },
+        links: [{ ...ids, traceState: "", attributes: [{ key: "", value: { intValue: "7" } }] }],
         attributes: [
           { key: "n", value: { intValue: 42 } },
+          { key: "exponent", value: { intValue: "1e3" } },
           { key: "d", value: { doubleValue: "1.5" } },
           { key: "inf", value: { doubleValue: "-Infinity" } },
           { key: "url-safe", value: { bytesValue: "_-8" } },
@@ -132,8 +141,10 @@ describe("readOtlpJsonRequest", () => {
       startTimeUnixNano: "1700000000000",
       flags: 1,
       status: { code: 2 },
+      links: [{ ...ids, attributes: [{ key: "", value: { intValue: "7" } }] }],
       attributes: [
         { key: "n", value: { intValue: "42" } },
+        { key: "exponent", value: { intValue: "1000" } },
         { key: "d", value: { doubleValue: 1.5 } },
         { key: "inf", value: { doubleValue: "-Infinity" } },
         { key: "url-safe", value: { bytesValue: "/+8=" } },
@@ -222,9 +233,33 @@ describe("readOtlpJsonRequest", () => {
     ],
     [
       "a span that is not an object",
-      { resourceSpans: [{ scopeSpans: [{ spans: [ids, "span"] }] }] },
+      { resourceSpans: [{ scopeSpans: [{ spans: [ids, null] }] }] },
       "resourceSpans[0].scopeSpans[0].spans[1]",
-      'expected an object, got "span"',
+      "expected an object, got null",
+    ],
+    [
+      "a double in a notation JSON has not",
+      oneSpan({ attributes: [{ key: "a", value: { doubleValue: "0x10" } }] }),
+      "resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.doubleValue",
+      'expected a number, got "0x10"',
+    ],
+    [
+      "base64 padded wrong",
+      oneSpan({ attributes: [{ key: "a", value: { bytesValue: "ABC==" } }] }),
+      "resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.bytesValue",
+      'expected base64, got "ABC=="',
+    ],
+    [
+      "an integer past 2^53 written with an exponent",
+      oneSpan({ attributes: [{ key: "a", value: { intValue: "1e20" } }] }),
+      "resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue",
+      'expected a 64-bit integer, got "1e20"',
+    ],
+    [
+      "values nested past the limit, which would otherwise overflow the stack",
+      oneSpan({ attributes: [{ key: "deep", value: nestedArrays(5_000) }] }),
+      `resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value${".arrayValue.values[0]".repeat(32)}.arrayValue`,
+      "values nested deeper than 32 levels",
     ],
   ])("refuses %s, naming the field", (_, request, path, problem) => {
     const error = invalidField(request);

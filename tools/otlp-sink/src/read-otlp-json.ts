@@ -16,7 +16,8 @@ import type {
 // the proto3 JSON mapping with OTLP's exceptions: lowerCamelCase keys only, trace and span ids
 // as hex. Unknown fields are skipped, as the OTLP specification asks. A null is the field's
 // default, and fields at their default are left out, as a protobuf decoder leaves them; the
-// members of an AnyValue are a oneof, kept even at their default ("", 0, false).
+// members of an AnyValue are a oneof, kept even at their default ("", 0, false), and a KeyValue
+// always has its key, "" included.
 
 /** A value that does not fit its field; `path` locates it from the request's root. */
 export class InvalidOtlpField extends Error {
@@ -36,7 +37,11 @@ const HEX = /^[0-9a-fA-F]*$/;
 const ALL_ZERO = /^0*$/;
 const UNSIGNED = /^[0-9]+$/;
 const SIGNED = /^-?[0-9]+$/;
-const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2,3}={0,2})?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
+// A JSON number written as a string: what proto3's JSON mapping accepts for numeric fields.
+const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+/** Arrays and key-value lists inside one another: deeper is refused, not a stack overflow. */
+const MAX_VALUE_DEPTH = 32;
 const UINT32_MAX = 2 ** 32 - 1;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -58,7 +63,8 @@ function shown(value: unknown): string {
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   }
   if (Array.isArray(value)) return "an array";
-  if (value === null || typeof value !== "object") return `${typeof value} ${String(value)}`;
+  if (value === null) return "null";
+  if (typeof value !== "object") return `${typeof value} ${String(value)}`;
   return "an object";
 }
 
@@ -129,6 +135,10 @@ function int64(value: unknown, signed: boolean): string {
     integer = BigInt(value);
   } else if (typeof value === "number" && Number.isInteger(value)) {
     integer = BigInt(value);
+  } else if (typeof value === "string" && DECIMAL.test(value)) {
+    // "1e3" or "12.0": an integer in another notation, exact only within 2^53.
+    const number = Number(value);
+    if (Number.isSafeInteger(number)) integer = BigInt(number);
   }
   const [min, max] = signed ? [INT64_MIN, INT64_MAX] : [0n, UINT64_MAX];
   if (integer === undefined || integer < min || integer > max) {
@@ -148,7 +158,7 @@ function unixNano(value: unknown): string | undefined {
 function double(value: unknown): number | string {
   if (typeof value === "number") return value;
   if (value === "NaN" || value === "Infinity" || value === "-Infinity") return value;
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  const number = typeof value === "string" && DECIMAL.test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(number)) {
     throw new InvalidOtlpField(`expected a number, got ${shown(value)}`);
   }
@@ -174,7 +184,8 @@ function enumeration(names: string[]) {
   return (value: unknown): number | undefined => {
     if (isAbsent(value)) return undefined;
     const index = typeof value === "string" ? names.indexOf(value) : -1;
-    const number = index >= 0 ? index : value;
+    const number =
+      index >= 0 ? index : typeof value === "string" && SIGNED.test(value) ? Number(value) : value;
     if (
       typeof number !== "number" ||
       !Number.isInteger(number) ||
@@ -254,13 +265,28 @@ function anyValue(value: unknown): OtlpAnyValue {
   return result;
 }
 
+let valueDepth = 0;
+
+/** Reads an array or key-value list value, one level deeper than its parent. */
+function nested<T>(read: () => T): T {
+  if (valueDepth >= MAX_VALUE_DEPTH) {
+    throw new InvalidOtlpField(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
+  valueDepth += 1;
+  try {
+    return read();
+  } finally {
+    valueDepth -= 1;
+  }
+}
+
 function arrayValue(value: unknown): { values?: OtlpAnyValue[] } {
-  const values = field(object(value), "values", (v) => list(v, anyValue));
+  const values = nested(() => field(object(value), "values", (v) => list(v, anyValue)));
   return values ? { values } : {};
 }
 
 function keyValueList(value: unknown): { values?: OtlpKeyValue[] } {
-  const values = field(object(value), "values", attributes);
+  const values = nested(() => field(object(value), "values", attributes));
   return values ? { values } : {};
 }
 

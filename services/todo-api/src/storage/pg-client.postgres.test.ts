@@ -1,5 +1,6 @@
 import { DependencyError } from "@tracemesh/errors";
 import { createDeadline, type Deadline } from "@tracemesh/resilience";
+import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openPostgresTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../test-utils.ts";
 import { QUERY_CANCELED, sqlStateOf } from "./database-errors.ts";
@@ -82,7 +83,7 @@ test.each([
     "a statement",
     (deadline: Deadline) => database.client.query("SELECT pg_sleep(5)", [], { deadline }),
   ],
-  // Its limit is the one set with BEGIN, which it keeps without a SET of its own.
+  // It keeps the limit set with BEGIN: the next test shows no SET of its own goes out.
   [
     "a transaction's second statement",
     (deadline: Deadline) =>
@@ -105,6 +106,72 @@ test.each([
     expect(performance.now() - started).toBeLessThan(1500);
   },
 );
+
+/** The text of every statement `pg` sends while `run` runs. */
+async function statementsSent(run: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const [config] = args;
+    sent.push(typeof config === "string" ? config : (config as { text: string }).text);
+    return (query as (...queryArgs: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    await run();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  return sent.map((text) => text.replace(/statement_timeout = \d+/, "statement_timeout = N"));
+}
+
+test("a later statement sets its own limit only when the one in force would be too long", async () => {
+  const boundByDeadline = createPgClient({
+    connectionString: TEST_DATABASE_URL,
+    schema: database.schema,
+    statementTimeoutMs: 5_000,
+  });
+  try {
+    // The ceiling (200 ms here) bounds every statement: the limit set with BEGIN stays right.
+    expect(
+      await statementsSent(() =>
+        database.client.transaction(
+          async (tx) => {
+            await tx.query("SELECT 1");
+            await tx.query("SELECT pg_sleep(0.05)");
+            await tx.query("SELECT 2");
+          },
+          { deadline: createDeadline(3_000) },
+        ),
+      ),
+    ).toEqual([
+      "BEGIN; SET LOCAL statement_timeout = N",
+      "SELECT 1",
+      "SELECT pg_sleep(0.05)",
+      "SELECT 2",
+      "COMMIT",
+    ]);
+    // The deadline bounds them, and 50 ms went by: the next statement gets a shorter limit.
+    expect(
+      await statementsSent(() =>
+        boundByDeadline.transaction(
+          async (tx) => {
+            await tx.query("SELECT pg_sleep(0.05)");
+            await tx.query("SELECT 1");
+          },
+          { deadline: createDeadline(1_000) },
+        ),
+      ),
+    ).toEqual([
+      "BEGIN; SET LOCAL statement_timeout = N",
+      "SELECT pg_sleep(0.05)",
+      "SET LOCAL statement_timeout = N",
+      "SELECT 1",
+      "COMMIT",
+    ]);
+  } finally {
+    await boundByDeadline.close();
+  }
+});
 
 test("concurrent starts migrate once and corrupt nothing", async () => {
   const fresh = await openPostgresTestDatabase();

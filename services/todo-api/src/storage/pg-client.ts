@@ -72,6 +72,8 @@ function boundedStatements(
   ceilingMs: number,
 ): TransactionStatements {
   let limitSetWithBegin: StatementLimit | undefined;
+  // What this transaction last set: nothing else here sets statement_timeout or rolls back to a
+  // savepoint, either of which would leave it stale.
   let limitInForceMs: number | undefined;
   const limitForNextStatement = async (): Promise<StatementLimit> => {
     const set = limitSetWithBegin;
