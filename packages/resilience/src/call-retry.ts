@@ -23,7 +23,7 @@ export interface CallRetryOptions extends Required<RetryOptions> {
   minBudgetMs: number;
   /** Time left for this call, read when deciding whether another attempt still fits. */
   remainingMs: () => number;
-  /** How long the breaker will still refuse attempts: 0 when closed, Infinity during a trial. */
+  /** How long the breaker will still refuse attempts (`DependencyBreaker.refusedForMs`). */
   refusedForMs: () => number;
 }
 

@@ -38,6 +38,11 @@ export interface DependencyBreaker {
   state(): BreakerStateName;
   /** Milliseconds until the breaker lets a trial call through; undefined unless open. */
   remainingOpenMs(): number | undefined;
+  /**
+   * How long `execute` will still refuse attempts: 0 when closed, the remaining open time when
+   * open, and Infinity while a trial is in flight (no one can say when it lets them through).
+   */
+  refusedForMs(): number;
 }
 
 function stateName(state: CircuitState): BreakerStateName {
@@ -99,6 +104,10 @@ export function createDependencyBreaker(
     if (current === "open") openedAt = Date.now();
     announce(dependency, previous, current, logger);
   });
+  const remainingOpenMs = () =>
+    policy.state === CircuitState.Open
+      ? Math.max(0, openedAt + halfOpenAfterMs - Date.now())
+      : undefined;
   return {
     execute(attempt, signal) {
       // Half-open lasts exactly as long as the trial call: the decision ends it.
@@ -106,9 +115,8 @@ export function createDependencyBreaker(
       return policy.execute(attempt, signal);
     },
     state: () => stateName(policy.state),
-    remainingOpenMs: () =>
-      policy.state === CircuitState.Open
-        ? Math.max(0, openedAt + halfOpenAfterMs - Date.now())
-        : undefined,
+    remainingOpenMs,
+    refusedForMs: () =>
+      policy.state === CircuitState.HalfOpen ? Number.POSITIVE_INFINITY : (remainingOpenMs() ?? 0),
   };
 }

@@ -122,11 +122,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       maxDelayMs,
       minBudgetMs,
       remainingMs,
-      // During a trial no one can say when it lets attempts through again: not worth a wait.
-      refusedForMs: () =>
-        breaker.state() === "half-open"
-          ? Number.POSITIVE_INFINITY
-          : (breaker.remainingOpenMs() ?? 0),
+      refusedForMs: breaker.refusedForMs,
       idempotent: prepared.idempotent,
     });
     callRetry.onRetry(() => instruments.countRetry());

@@ -1,8 +1,9 @@
 import { base64IdsToHex } from "./otlp-ids.ts";
 import type { OtlpResourceSpans } from "./otlp-json.ts";
+import { InvalidOtlpField } from "./otlp-json-fields.ts";
 import { OtlpRequestError } from "./otlp-request-error.ts";
 import { ExportTraceServiceRequest } from "./otlp-trace-proto.ts";
-import { InvalidOtlpField, readOtlpJsonRequest } from "./read-otlp-json.ts";
+import { readOtlpJsonRequest } from "./read-otlp-json.ts";
 
 /** The two OTLP/HTTP encodings. */
 export type OtlpEncoding = "json" | "protobuf";

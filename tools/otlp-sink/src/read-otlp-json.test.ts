@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeTracesRequest } from "./decode-traces-request.ts";
+import { InvalidOtlpField } from "./otlp-json-fields.ts";
 import { ExportTraceServiceRequest } from "./otlp-trace-proto.ts";
-import { InvalidOtlpField, readOtlpJsonRequest } from "./read-otlp-json.ts";
+import { readOtlpJsonRequest } from "./read-otlp-json.ts";
 import { ROOT_SPAN_ID, TRACE_ID } from "./test-utils.ts";
 
 const ids = { traceId: TRACE_ID, spanId: ROOT_SPAN_ID };
