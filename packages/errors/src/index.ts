@@ -45,3 +45,4 @@ export {
 export { renderErrorsDoc } from "./errors-doc.ts";
 export { codeForStatus } from "./status-codes.ts";
 export { VALIDATION_ISSUES, type ValidationIssue } from "./validation-issues.ts";
+export { withoutStackTrace } from "./without-stack-trace.ts";

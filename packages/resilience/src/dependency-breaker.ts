@@ -1,4 +1,5 @@
 import { diag, trace } from "@opentelemetry/api";
+import { withoutStackTrace } from "@tracemesh/errors";
 import {
   BrokenCircuitError,
   CircuitState,
@@ -28,8 +29,9 @@ export interface BreakerLogger {
 export interface DependencyBreaker {
   /**
    * Runs one attempt through the breaker. While open, and while a half-open trial is in flight,
-   * it throws cockatiel's BrokenCircuitError at once: cockatiel itself would hold every call
-   * behind the trial until it ends (up to an attempt's timeout when the dependency is slow).
+   * it throws cockatiel's BrokenCircuitError at once, with no stack: cockatiel itself would hold
+   * every call behind the trial until it ends (up to an attempt's timeout when the dependency is
+   * slow).
    */
   execute<T>(
     attempt: (context: { signal: AbortSignal }) => Promise<T>,
@@ -108,15 +110,19 @@ export function createDependencyBreaker(
     policy.state === CircuitState.Open
       ? Math.max(0, openedAt + halfOpenAfterMs - Date.now())
       : undefined;
+  const refusedForMs = () =>
+    policy.state === CircuitState.HalfOpen ? Number.POSITIVE_INFINITY : (remainingOpenMs() ?? 0);
   return {
     execute(attempt, signal) {
-      // Half-open lasts exactly as long as the trial call: the decision ends it.
-      if (policy.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError());
+      // Refused here rather than by cockatiel: it would hold calls behind a half-open trial (which
+      // lasts exactly as long as the trial call), and its error's stack, captured and then
+      // formatted into the log line and the span for each call of an outage, says nothing.
+      if (refusedForMs() > 0)
+        return Promise.reject(withoutStackTrace(() => new BrokenCircuitError()));
       return policy.execute(attempt, signal);
     },
     state: () => stateName(policy.state),
     remainingOpenMs,
-    refusedForMs: () =>
-      policy.state === CircuitState.HalfOpen ? Number.POSITIVE_INFINITY : (remainingOpenMs() ?? 0),
+    refusedForMs,
   };
 }

@@ -1,4 +1,5 @@
 import { DependencyError } from "@tracemesh/errors";
+import { isBrokenCircuitError } from "cockatiel";
 import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import { clientFactory, failureOf, hang, reply, upstreamPerTest } from "./test-utils.ts";
@@ -40,6 +41,22 @@ describe("circuit breaker", () => {
     // The attempt timeout is 5 s: anything near it would mean the call went out.
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(DependencyError);
+  });
+
+  test("a refused call's error and its cause have no stack frames; a failed call's has them", async () => {
+    const c = client();
+    const failed = (await failureOf(get(c))) as DependencyError;
+    expect(failed.stack).toMatch(/\n\s+at /);
+    await openBreaker(c);
+    const refused = (await failureOf(get(c))) as DependencyError;
+    expect(refused).toBeInstanceOf(DependencyError);
+    expect(refused.stack).toBe("DependencyError: dependency auth unavailable");
+    expect(isBrokenCircuitError(refused.cause)).toBe(true);
+    expect((refused.cause as Error).stack).toBe(
+      "Error: Execution prevented because the circuit breaker is open",
+    );
+    // Only what was built during the refusal: errors afterwards capture their stacks again.
+    expect(new Error("after").stack).toMatch(/\n\s+at /);
   });
 
   test("Retry-After is the breaker's remaining open time, rounded up", async () => {

@@ -33,6 +33,10 @@ describe("bulkhead", () => {
     const rejected = await failureOf(get());
     expect(rejected).toBeInstanceOf(DependencyError);
     expect((rejected as DependencyError).retryAfterSeconds).toBe(1);
+    // Refused before it went out: no stack of its own (docs/architecture.md).
+    expect((rejected as DependencyError).stack).toBe(
+      "DependencyError: dependency auth unavailable",
+    );
     // The rejection came while the other two were still waiting on the slow upstream.
     expect(running.settled).toBe(false);
     expect(queued.settled).toBe(false);

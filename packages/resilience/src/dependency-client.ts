@@ -1,5 +1,5 @@
 import { context, type Meter, metrics } from "@opentelemetry/api";
-import { DependencyError, toRetryAfterSeconds } from "@tracemesh/errors";
+import { DependencyError, toRetryAfterSeconds, withoutStackTrace } from "@tracemesh/errors";
 import { bulkhead, isTaskCancelledError, TimeoutStrategy, timeout } from "cockatiel";
 import { createCallRetry, type RetryOptions } from "./call-retry.ts";
 import type { Deadline } from "./deadline.ts";
@@ -178,12 +178,11 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     const deadlineExceeded =
       !call.dependencyFailed &&
       (error instanceof BudgetExhaustedError || isTaskCancelledError(error));
-    return new DependencyError({
-      dependency: name,
-      retryAfterSeconds,
-      deadlineExceeded,
-      cause: error,
-    });
+    const failure = () =>
+      new DependencyError({ dependency: name, retryAfterSeconds, deadlineExceeded, cause: error });
+    // A refused call never left this one: its stack would be the same for each refusal of an
+    // outage, thousands a second, and the log line and the span already say which and why.
+    return reason === undefined ? failure() : withoutStackTrace(failure);
   }
 
   async function request(input: DependencyRequest): Promise<Response> {
