@@ -52,7 +52,7 @@ export function formatReport(results: BenchResults, targets: TargetCheck[]): str
     `outbox drain after a NATS outage: ${drain?.events ?? 0} events in ${num(drain?.drainMs)} ms (${num(drain?.eventsPerSecond)} events/s), first publish ${num(drain?.reconnectMs)} ms after NATS was back`,
     ...results.startup.map(
       (s) =>
-        `${s.service.padEnd(9)} start to ready ${num(s.readyMs)} ms, idle ${num(s.idleRssMiB)} MiB`,
+        `${s.service.padEnd(9)} start to ready ${num(s.readyMs)} ms, idle ${num(s.idleRssMiB)} MiB (${num(s.idleFileMiB)} of it mapped from files, mostly the node binary)`,
     ),
     ...results.memory.flatMap((m) => [
       `${m.service.padEnd(9)} resident memory idle ${num(m.idle.rssMiB)} MiB, warm ${num(m.warm.rssMiB)} MiB, after ${m.requests} requests ${num(m.after.rssMiB)} MiB`,

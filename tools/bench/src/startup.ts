@@ -11,6 +11,12 @@ export interface StartupResult {
   readyMs: number;
   /** Resident memory once idle after start, MiB. */
   idleRssMiB: number | undefined;
+  /**
+   * The part of it mapped from files, MiB: mostly the node binary's code, whose resident share
+   * depends on how the kernel holds the file in its page cache, not on the service (a binary
+   * just installed counted some 27 MiB more than the same binary read back from disk).
+   */
+  idleFileMiB: number | undefined;
 }
 
 /** One service started alone, as a label in the report says. */
@@ -61,6 +67,7 @@ export async function measureStartup(
   for (const { label, service, env, unmeasuredRuns = 0 } of cases) {
     const times: number[] = [];
     let idleRssMiB: number | undefined;
+    let idleFileMiB: number | undefined;
     const runs = options.runs + unmeasuredRuns;
     for (let run = 0; run < runs; run++) {
       const port = await reservePort(0);
@@ -84,10 +91,11 @@ export async function measureStartup(
       if (run === runs - 1) {
         await sleep(3000);
         idleRssMiB = await residentMiB(started.pid);
+        idleFileMiB = await residentMiB(started.pid, "files");
       }
       await started.stop();
     }
-    results.push({ service: label, readyMs: percentile(times, 50), idleRssMiB });
+    results.push({ service: label, readyMs: percentile(times, 50), idleRssMiB, idleFileMiB });
   }
   return results;
 }

@@ -45,9 +45,9 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     ],
     outboxDrain: { events: 10_000, reconnectMs: 400, drainMs: 4000, eventsPerSecond: 2500 },
     startup: [
-      { service: "auth", readyMs: 900, idleRssMiB: 100 },
-      { service: "todo-api", readyMs: 2500, idleRssMiB: 150 },
-      { service: "todo-api on PostgreSQL", readyMs: 1200, idleRssMiB: 110 },
+      { service: "auth", readyMs: 900, idleRssMiB: 100, idleFileMiB: 50 },
+      { service: "todo-api", readyMs: 2500, idleRssMiB: 150, idleFileMiB: 50 },
+      { service: "todo-api on PostgreSQL", readyMs: 1200, idleRssMiB: 110, idleFileMiB: 50 },
     ],
     memory: [
       {
