@@ -1,7 +1,7 @@
 /**
- * What `build` returns, with every error it constructs capturing no stack: their `stack` is the
- * header line alone. For errors whose stack would say nothing, such as a call refused before it
- * left the caller: capturing a stack and formatting it for the log costs microseconds on each.
+ * Runs `build` with stack capture off: errors it constructs synchronously get their header line
+ * alone as `stack`. For errors whose stack would say nothing, such as a call refused before it
+ * went out: capturing a stack and formatting it for the log costs microseconds on each.
  */
 export function withoutStackTrace<T>(build: () => T): T {
   const stackTraceLimit = Error.stackTraceLimit;

@@ -2,6 +2,7 @@ import { diag, trace } from "@opentelemetry/api";
 import { withoutStackTrace } from "@tracemesh/errors";
 import {
   BrokenCircuitError,
+  type CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
@@ -29,8 +30,8 @@ export interface BreakerLogger {
 export interface DependencyBreaker {
   /**
    * Runs one attempt through the breaker. While open, and while a half-open trial is in flight,
-   * it throws cockatiel's BrokenCircuitError at once, with no stack: cockatiel itself would hold
-   * every call behind the trial until it ends (up to an attempt's timeout when the dependency is
+   * it rejects at once with a BrokenCircuitError that has no stack (cockatiel itself would hold
+   * every call behind the trial until it ends: up to an attempt's timeout when the dependency is
    * slow).
    */
   execute<T>(
@@ -103,7 +104,7 @@ export function createDependencyBreaker(
   policy.onStateChange((state) => {
     const previous = current;
     current = stateName(state);
-    if (current === "open") openedAt = Date.now();
+    if (current === "open") openedAt = openedAtOf(policy);
     announce(dependency, previous, current, logger);
   });
   const remainingOpenMs = () =>
@@ -114,9 +115,8 @@ export function createDependencyBreaker(
     policy.state === CircuitState.HalfOpen ? Number.POSITIVE_INFINITY : (remainingOpenMs() ?? 0);
   return {
     execute(attempt, signal) {
-      // Refused here rather than by cockatiel: it would hold calls behind a half-open trial (which
-      // lasts exactly as long as the trial call), and its error's stack, captured and then
-      // formatted into the log line and the span for each call of an outage, says nothing.
+      // Refused here rather than by cockatiel, which would hold calls behind a half-open trial
+      // (it lasts exactly as long as the trial call) and capture a stack for each refusal.
       if (refusedForMs() > 0)
         return Promise.reject(withoutStackTrace(() => new BrokenCircuitError()));
       return policy.execute(attempt, signal);
@@ -125,4 +125,11 @@ export function createDependencyBreaker(
     remainingOpenMs,
     refusedForMs,
   };
+}
+
+// cockatiel's own moment of opening (its persisted state), so that `execute` refuses exactly while
+// cockatiel would and lets the trial through the same millisecond.
+function openedAtOf(policy: CircuitBreakerPolicy): number {
+  const { ownState } = policy.toJSON() as { ownState: { openedAt?: number } };
+  return ownState.openedAt ?? Date.now();
 }

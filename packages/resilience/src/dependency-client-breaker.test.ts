@@ -102,7 +102,10 @@ describe("circuit breaker", () => {
     const others = await Promise.all([failureOf(get(c)), failureOf(get(c))]);
     // Waiting for the trial would take its whole attempt timeout, 600 ms.
     expect(performance.now() - started).toBeLessThan(300);
-    for (const error of others) expect(error).toBeInstanceOf(DependencyError);
+    for (const error of others) {
+      expect(error).toBeInstanceOf(DependencyError);
+      expect((error as Error).stack).toBe("DependencyError: dependency auth unavailable");
+    }
     expect(await trial).toBeInstanceOf(DependencyError);
     expect(upstream.hits).toHaveLength(4);
     expect(c.breakerState()).toBe("open");

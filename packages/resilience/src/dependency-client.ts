@@ -180,9 +180,9 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       (error instanceof BudgetExhaustedError || isTaskCancelledError(error));
     const failure = () =>
       new DependencyError({ dependency: name, retryAfterSeconds, deadlineExceeded, cause: error });
-    // A refused call never left this one: its stack would be the same for each refusal of an
-    // outage, thousands a second, and the log line and the span already say which and why.
-    return reason === undefined ? failure() : withoutStackTrace(failure);
+    // A call refused before any attempt reached the dependency gets no stack: it would be the
+    // same for each of an outage's refusals, thousands a second (docs/architecture.md).
+    return reason === undefined || call.dependencyFailed ? failure() : withoutStackTrace(failure);
   }
 
   async function request(input: DependencyRequest): Promise<Response> {
