@@ -1,5 +1,5 @@
 import type { ServiceProcess } from "@tracemesh/mesh";
-import { residentMiB } from "./process-memory.ts";
+import { residentMemory } from "./process-memory.ts";
 
 /** What a process holds on to once garbage is collected. */
 export interface CollectedMemory {
@@ -84,7 +84,10 @@ export async function collectGarbage(service: ServiceProcess): Promise<Collected
       const usage = await call("Runtime.getHeapUsage");
       liveBytes = Math.min(liveBytes, Number(usage.usedSize));
     }
-    return { rssMiB: await residentMiB(service.pid), liveHeapMiB: liveBytes / 2 ** 20 };
+    return {
+      rssMiB: (await residentMemory(service.pid))?.rssMiB,
+      liveHeapMiB: liveBytes / 2 ** 20,
+    };
   } finally {
     socket.close();
   }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Mesh, ServiceProcess } from "@tracemesh/mesh";
 import { type CollectedMemory, collectGarbage } from "./full-gc.ts";
 import { runLoad } from "./http-load.ts";
-import { residentMiB } from "./process-memory.ts";
+import { residentMemory } from "./process-memory.ts";
 
 /** A service's memory at one moment: as found, then once its garbage is collected. */
 export interface MemoryReading {
@@ -26,7 +26,7 @@ export interface MemoryGrowthResult {
 const SPAN_EXPORT_SETTLED_MS = 3_000;
 
 async function readMemory(service: ServiceProcess | undefined): Promise<MemoryReading> {
-  const rssMiB = await residentMiB(service?.pid);
+  const rssMiB = (await residentMemory(service?.pid))?.rssMiB;
   const collected = service === undefined ? undefined : await collectGarbage(service);
   return { rssMiB, collected };
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Mesh, reservePort, startServiceProcess } from "@tracemesh/mesh";
 import { percentile } from "./percentile.ts";
-import { residentMiB } from "./process-memory.ts";
+import { residentMemory } from "./process-memory.ts";
 
 export interface StartupResult {
   service: string;
@@ -90,8 +90,9 @@ export async function measureStartup(
       if (run >= unmeasuredRuns) times.push(started.readyMs);
       if (run === runs - 1) {
         await sleep(3000);
-        idleRssMiB = await residentMiB(started.pid);
-        idleFileMiB = await residentMiB(started.pid, "files");
+        const memory = await residentMemory(started.pid);
+        idleRssMiB = memory?.rssMiB;
+        idleFileMiB = memory?.fileMiB;
       }
       await started.stop();
     }
