@@ -1,6 +1,8 @@
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { expectErrorContract } from "@tracemesh/errors/testing";
 import { Hono } from "hono";
-import { describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RunningHttpServer, startHttpServer } from "./http-server.ts";
 import { jsonBody } from "./json-body.ts";
 import { notFound } from "./not-found.ts";
 import { onError } from "./on-error.ts";
@@ -184,5 +186,78 @@ describe("jsonBody()", () => {
   test("objectOnly: false lets other JSON values through", async () => {
     const response = await post("[1,2]", JSON_TYPE, "/any");
     expect(await response.json()).toEqual({ received: [1, 2] });
+  });
+});
+
+// What a client sends over a socket, through @hono/node-server as the services run: a declared
+// body is read straight from the socket, a chunked one streamed and counted.
+describe("jsonBody() behind Node's HTTP server", () => {
+  let server: RunningHttpServer;
+  beforeAll(async () => {
+    const quiet = { info() {}, warn() {}, error() {} };
+    server = await startHttpServer({ app: createApp(), port: 0, signals: [], logger: quiet });
+  });
+  afterAll(() => server.shutdown());
+
+  /** Sends the headers and `chunks`; ends the request unless `end` is false. */
+  function send(
+    headers: Record<string, string>,
+    chunks: string[],
+    end = true,
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { port: server.port, host: "127.0.0.1", method: "POST", path: "/echo", headers },
+        (res: IncomingMessage) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            body += chunk;
+          });
+          res.on("end", () => {
+            resolve({ status: res.statusCode ?? 0, body });
+            req.destroy();
+          });
+        },
+      );
+      req.on("error", reject);
+      for (const chunk of chunks) req.write(chunk);
+      if (end) req.end();
+    });
+  }
+
+  test("a declared JSON body is read once and readable again by the route", async () => {
+    const text = JSON.stringify({ title: "über" });
+    const declared = { ...JSON_TYPE, "Content-Length": String(Buffer.byteLength(text)) };
+    const answer = await send(declared, [text]);
+    expect(answer).toEqual({ status: 200, body: JSON.stringify({ received: { title: "über" } }) });
+  });
+
+  test("a declared length over maxBytes is refused before the body is sent", async () => {
+    // Only 10 of the 5000 bytes go out, and the request never ends: the answer comes anyway.
+    const answer = await send({ ...JSON_TYPE, "Content-Length": "5000" }, ['{"title":"'], false);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ errorCode: "PAYLOAD_TOO_LARGE" });
+  });
+
+  test("a chunked body is counted as it streams: within the limit it passes, past it 413", async () => {
+    const chunked = { ...JSON_TYPE, "Transfer-Encoding": "chunked" };
+    const within = await send(chunked, ['{"title":', '"chunked"}']);
+    expect(within).toEqual({
+      status: 200,
+      body: JSON.stringify({ received: { title: "chunked" } }),
+    });
+    const past = await send(chunked, ['{"title":"', "x".repeat(600), "x".repeat(600), '"}']);
+    expect(past.status).toBe(413);
+  });
+
+  test("an empty POST without a type has no body; with the JSON type it is malformed", async () => {
+    expect(await send({ "Content-Length": "0" }, [])).toEqual({
+      status: 200,
+      body: JSON.stringify({ received: null }),
+    });
+    const typed = await send({ ...JSON_TYPE, "Content-Length": "0" }, []);
+    expect(typed.status).toBe(400);
+    expect(JSON.parse(typed.body)).toMatchObject({ errorCode: "REQUEST_BODY_INVALID" });
   });
 });

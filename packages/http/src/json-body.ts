@@ -82,30 +82,54 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
     },
   });
   return async function jsonBodyMiddleware(c, next) {
-    if (c.req.raw.body === null) return next();
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const length = declaredLength(
+      c.req.header("Content-Length"),
+      c.req.header("Transfer-Encoding"),
+    );
+    // Asked only without a declared length: on Node, c.req.raw.body builds a web Request and
+    // streams over the socket, where a declared body is read straight from it.
+    if (length === undefined && c.req.raw.body === null) return next();
     const contentType = c.req.header("Content-Type");
     const declaredJson = contentType !== undefined && isJsonMediaType(contentType);
     if (contentType !== undefined && !declaredJson) throw new UnsupportedMediaTypeError();
     let read = false;
+    const readJsonBody = async () => {
+      const bytes = await c.req.arrayBuffer();
+      read = true;
+      // Servers hand every POST a body stream; an empty one without a type means "no body".
+      if (!declaredJson && bytes.byteLength === 0) return next();
+      if (!declaredJson) throw new UnsupportedMediaTypeError();
+      const value = parseJson(bytes);
+      if (objectOnly && (typeof value !== "object" || value === null || Array.isArray(value))) {
+        throw new InvalidParameterError([{ issue: "invalid_type", expected: "object" }], {
+          message: "JSON body is not an object",
+        });
+      }
+      refuseMalformedStrings(value);
+      await next();
+    };
     try {
-      await limit(c, async function readJsonBody() {
-        const bytes = await c.req.arrayBuffer();
-        read = true;
-        // Servers hand every POST a body stream; an empty one without a type means "no body".
-        if (!declaredJson && bytes.byteLength === 0) return next();
-        if (!declaredJson) throw new UnsupportedMediaTypeError();
-        const value = parseJson(bytes);
-        if (objectOnly && (typeof value !== "object" || value === null || Array.isArray(value))) {
-          throw new InvalidParameterError([{ issue: "invalid_type", expected: "object" }], {
-            message: "JSON body is not an object",
-          });
-        }
-        refuseMalformedStrings(value);
-        await next();
-      });
+      if (length === undefined) {
+        // Chunked: counted as it streams in, refused once past the limit.
+        await limit(c, readJsonBody);
+      } else {
+        // Node's parser never reads past the declared length: refused before a byte is read.
+        if (length > maxBytes) throw new PayloadTooLargeError({ maxBytes });
+        await readJsonBody();
+      }
     } catch (error) {
       // Once the body is read, what fails downstream is the route's own error.
       throw read ? error : unreadableBody(error);
     }
   };
+}
+
+/** The body's declared length; undefined when it streams (chunked) or declares none. */
+function declaredLength(
+  contentLength: string | undefined,
+  transferEncoding: string | undefined,
+): number | undefined {
+  if (transferEncoding !== undefined || contentLength === undefined) return undefined;
+  return /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
 }

@@ -49,7 +49,8 @@ export function createCallRetry(options: CallRetryOptions): RetryPolicy {
   // and keeps cockatiel from sleeping into a deadline it cannot meet.
   const shouldRetry = (error: unknown): boolean => {
     if (!idempotent || !(error instanceof UpstreamFailure)) return false;
-    if (error.kind === "response_too_large") return false;
+    // The same answer would only come again.
+    if (error.kind === "response_too_large" || error.kind === "redirected") return false;
     failedAttempts += 1;
     if (failedAttempts >= maxAttempts) return false;
     backoff = backoff ? backoff.next(undefined) : jitter.next();

@@ -3,7 +3,9 @@ export type UpstreamFailureKind =
   | "connection_error"
   | "server_error"
   /** A body longer than the client reads (maxResponseBytes): cut off, never buffered whole. */
-  | "response_too_large";
+  | "response_too_large"
+  /** A 3xx answer: never followed, and it would only come again. */
+  | "redirected";
 
 export interface UpstreamFailureOptions {
   status?: number;
@@ -13,8 +15,9 @@ export interface UpstreamFailureOptions {
 
 /**
  * An attempt that failed because of the dependency (no answer in time, no connection, a 5xx, a
- * body over the limit): the breaker counts it and idempotent calls retry it, but for a body over
- * the limit, which would only come again. Its message names no host or URL.
+ * body over the limit, a redirect): the breaker counts it and idempotent calls retry it, but for
+ * a body over the limit or a redirect, which would only come again. Its message names no host or
+ * URL.
  */
 export class UpstreamFailure extends Error {
   readonly kind: UpstreamFailureKind;

@@ -1,0 +1,80 @@
+import { DependencyError } from "@tracemesh/errors";
+import { recordingMeter } from "@tracemesh/testing";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { createDeadline } from "./deadline.ts";
+import {
+  clientFactory,
+  failureOf,
+  reply,
+  startUpstream,
+  type Upstream,
+  upstreamPerTest,
+} from "./test-utils.ts";
+
+const upstream = upstreamPerTest();
+const client = clientFactory(upstream, {
+  retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
+});
+const call = (c: ReturnType<typeof client>, method: "GET" | "POST" = "GET") =>
+  c.request({
+    method,
+    path: "/v1/authorize",
+    headers: { authorization: "Bearer secret-token" },
+    body: method === "POST" ? { action: "todos:read" } : undefined,
+    deadline: createDeadline(5_000),
+  });
+
+// Where a redirect would send the request: it must never see it, nor the token.
+let elsewhere: Upstream;
+beforeEach(async () => {
+  elsewhere = await startUpstream();
+});
+afterEach(() => elsewhere.close());
+
+describe("a redirect from the dependency", () => {
+  test.each([301, 302, 303, 307, 308])(
+    "%i is not followed: DependencyError 503 at once, one attempt, nothing sent where it points",
+    async (status) => {
+      upstream.behave(reply(status, "", { location: `${elsewhere.url}/collect` }));
+      const recording = recordingMeter();
+
+      const error = await failureOf(call(client({ meter: recording.meter })));
+
+      expect(error).toBeInstanceOf(DependencyError);
+      expect(error).toMatchObject({
+        status: 503,
+        code: "SERVICE_UNAVAILABLE",
+        dependency: "auth",
+        deadlineExceeded: false,
+      });
+      expect(upstream.hits).toHaveLength(1);
+      expect(elsewhere.hits).toEqual([]);
+      const outcomes = recording.measurements
+        .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
+        .map((m) => m.attributes.outcome);
+      expect(outcomes).toEqual(["redirected"]);
+    },
+  );
+
+  test("a POST with a body is not re-sent either", async () => {
+    upstream.behave(reply(307, "", { location: `${elsewhere.url}/collect` }));
+    expect(await failureOf(call(client(), "POST"))).toBeInstanceOf(DependencyError);
+    expect(upstream.hits.map((hit) => hit.body)).toEqual(['{"action":"todos:read"}']);
+    expect(elsewhere.hits).toEqual([]);
+  });
+
+  test("counts for the breaker like any bad answer", async () => {
+    const c = client({ breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } });
+    upstream.behave(reply(302, "", { location: `${elsewhere.url}/collect` }));
+    await failureOf(call(c));
+    await failureOf(call(c));
+    expect(c.breakerState()).toBe("open");
+  });
+
+  test("a 304 or a 3xx without a location is an answer, not a redirect", async () => {
+    upstream.behave(reply(304));
+    expect((await call(client())).status).toBe(304);
+    upstream.behave(reply(300, { choices: [] }));
+    expect((await call(client())).status).toBe(300);
+  });
+});
