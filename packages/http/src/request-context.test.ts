@@ -85,6 +85,29 @@ describe("requestContext", () => {
     expect(await response.json()).toEqual({ traceId: CALLER_TRACE_ID });
   });
 
+  it("sets them on a Response a route built itself, keeping the route's own headers", async () => {
+    const app = new Hono();
+    app.use(requestContext());
+    app.get("/own", () => new Response("own", { headers: { "Cache-Control": "no-store" } }));
+    app.get("/json", (c) => {
+      c.header("ETag", '"1"');
+      return c.json({ ok: true }, 201, { Location: "/json/1" });
+    });
+    for (const path of ["/own", "/json"]) {
+      const response = await app.request(path, { headers: { "X-Request-Id": "req-1" } });
+      expect(response.headers.get("traceresponse")).toMatch(TRACERESPONSE);
+      expect(response.headers.get("X-Request-Id")).toBe("req-1");
+    }
+    const own = await app.request("/own");
+    expect(own.headers.get("Cache-Control")).toBe("no-store");
+    expect(await own.text()).toBe("own");
+    const json = await app.request("/json");
+    expect(json.status).toBe(201);
+    expect(json.headers.get("ETag")).toBe('"1"');
+    expect(json.headers.get("Location")).toBe("/json/1");
+    expect(await json.json()).toEqual({ ok: true });
+  });
+
   it("reads the request id from a configured header", async () => {
     const app = new Hono();
     app.use(requestContext({ requestIdHeader: "X-Correlation-Id" }));

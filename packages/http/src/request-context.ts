@@ -77,9 +77,18 @@ export function requestContext(options: RequestContextOptions = {}): MiddlewareH
     c.set("traceId", identity.traceId);
     c.set("spanId", identity.spanId);
     c.set("requestId", requestId);
-    await next();
-    c.header("traceresponse", `00-${identity.traceId}-${identity.spanId}-${identity.traceFlags}`);
+    const traceresponse = `00-${identity.traceId}-${identity.spanId}-${identity.traceFlags}`;
+    // Set before the response exists, so the route's c.json() or the error handler's c.body()
+    // builds it with them. Set on a finished response, they would make Hono rebuild it around
+    // a web stream of its body, and @hono/node-server stream that out: some 10 % of auth's CPU.
+    c.header("traceresponse", traceresponse);
     c.header(requestIdHeader, requestId);
+    await next();
+    // A route that returned a Response of its own has not got them yet.
+    if (c.res.headers.get("traceresponse") !== traceresponse) {
+      c.header("traceresponse", traceresponse);
+      c.header(requestIdHeader, requestId);
+    }
   };
 }
 
