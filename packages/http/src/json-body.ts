@@ -107,6 +107,9 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
         });
       }
       refuseMalformedStrings(value);
+      // Handed to the validator's c.req.json(), which would otherwise parse it once more, from a
+      // Response built over the bytes.
+      c.req.bodyCache.json = Promise.resolve(value);
       await next();
     };
     try {

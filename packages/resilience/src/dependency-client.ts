@@ -10,7 +10,7 @@ import {
 } from "./dependency-breaker.ts";
 import { isDependencyFailure, rejectionReason } from "./dependency-failure.ts";
 import { type BreakerStateName, createDependencyMetrics } from "./dependency-metrics.ts";
-import { runAttempt } from "./http-attempt.ts";
+import { type BufferedAnswer, runAttempt, toResponse } from "./http-attempt.ts";
 import { prepareRequest } from "./prepared-request.ts";
 import { untilAbortedWhileQueued } from "./queue-deadline.ts";
 import { relayedRetryAfterSeconds } from "./retry-after.ts";
@@ -71,6 +71,9 @@ export interface DependencyClient {
   breakerState(): BreakerStateName;
 }
 
+// As Response.text() decodes: invalid bytes become U+FFFD.
+const UTF8 = new TextDecoder();
+
 interface CallState {
   admitted: boolean;
   lastRetryAfterMs: number | undefined;
@@ -111,7 +114,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const gaugeState = () => (breaker.remainingOpenMs() === 0 ? "half-open" : breaker.state());
   const instruments = createDependencyMetrics(name, meter, gaugeState);
 
-  function runCall(input: DependencyRequest, call: CallState): Promise<Response> {
+  function runCall(input: DependencyRequest, call: CallState): Promise<BufferedAnswer> {
     call.admitted = true;
     const prepared = prepareRequest(baseUrl, input);
     const totalExpiresAt = Date.now() + Math.min(input.deadline.remainingMs(), totalMs);
@@ -185,7 +188,8 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     return reason === undefined || call.dependencyFailed ? failure() : withoutStackTrace(failure);
   }
 
-  async function request(input: DependencyRequest): Promise<Response> {
+  /** One call through the policies: the upstream's answer, its body read, or the failure. */
+  async function exchange(input: DependencyRequest): Promise<BufferedAnswer> {
     const call: CallState = {
       admitted: false,
       lastRetryAfterMs: undefined,
@@ -209,14 +213,19 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     }
   }
 
+  async function request(input: DependencyRequest): Promise<Response> {
+    return toResponse(await exchange(input));
+  }
+
+  // Parsed from the bytes already read: a Response's text() would stream them once more.
   async function requestJson(input: DependencyRequest): Promise<unknown> {
-    const response = await request(input);
-    const text = await response.text();
+    const answer = await exchange(input);
+    const text = UTF8.decode(answer.payload);
     if (text === "") return undefined;
     try {
       return JSON.parse(text);
     } catch (error) {
-      const message = `${name} answered ${response.status} with a body that is not JSON`;
+      const message = `${name} answered ${answer.status} with a body that is not JSON`;
       throw new DependencyError({ dependency: name, message, cause: error });
     }
   }

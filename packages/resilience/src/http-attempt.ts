@@ -29,17 +29,26 @@ export interface AttemptInput {
   metrics: DependencyMetrics;
 }
 
+/** An upstream's answer, its body already read: what an attempt returns. */
+export interface BufferedAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  payload: ArrayBuffer;
+}
+
 // Statuses whose responses cannot carry a body: the Response constructor rejects one.
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** A copy of the upstream response over the already-read body, safe to hand on or re-send. */
-function bufferedResponse(response: Response, payload: ArrayBuffer): Response {
-  const headers = new Headers(response.headers);
+/** The answer as a Response over the already-read body, safe to hand on or re-send. */
+export function toResponse(answer: BufferedAnswer): Response {
+  const headers = new Headers(answer.headers);
   // fetch already decoded the body: these would describe bytes that no longer exist.
   headers.delete("content-encoding");
   headers.delete("content-length");
-  const body = NULL_BODY_STATUSES.has(response.status) || payload.byteLength === 0 ? null : payload;
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  const { status, statusText, payload } = answer;
+  const body = NULL_BODY_STATUSES.has(status) || payload.byteLength === 0 ? null : payload;
+  return new Response(body, { status, statusText, headers });
 }
 
 /**
@@ -89,7 +98,7 @@ function failedExchange(input: AttemptInput, error: unknown, elapsedMs: number):
  * cut short becomes cockatiel's TaskCancelledError, which neither the breaker nor the retry
  * policy handles; a 4xx becomes the AppError it means.
  */
-export async function runAttempt(input: AttemptInput): Promise<Response> {
+export async function runAttempt(input: AttemptInput): Promise<BufferedAnswer> {
   const { dependency, metrics, signal } = input;
   const headers = new Headers(input.headers);
   headers.set(input.budgetHeader, String(input.budgetMs));
@@ -125,5 +134,6 @@ export async function runAttempt(input: AttemptInput): Promise<Response> {
     throw upstreamClientError(dependency, response, payload, input.meaningfulStatuses);
   }
   metrics.recordAttempt("success", elapsed());
-  return bufferedResponse(response, payload);
+  const { status, statusText, headers: answerHeaders } = response;
+  return { status, statusText, headers: answerHeaders, payload };
 }
