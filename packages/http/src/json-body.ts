@@ -26,16 +26,18 @@ function isJsonMediaType(contentType: string): boolean {
   return JSON_MEDIA_TYPE.test(contentType.split(";")[0]?.trim() ?? "");
 }
 
-function parseJson(bytes: ArrayBuffer): unknown {
-  let text: string;
+function decodeUtf8(bytes: ArrayBuffer): string {
   try {
-    text = UTF8.decode(bytes);
+    return UTF8.decode(bytes);
   } catch (cause) {
     throw new RequestBodyInvalidError({
       cause,
       details: [{ type: "body", issue: "invalid_utf8" }],
     });
   }
+}
+
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
@@ -68,7 +70,8 @@ function unreadableBody(error: unknown): unknown {
 
 /**
  * Guards a JSON route before validation: 415 UNSUPPORTED_MEDIA_TYPE for another content type,
- * 413 PAYLOAD_TOO_LARGE past `maxBytes` (hono/body-limit, declared or streamed length),
+ * 413 PAYLOAD_TOO_LARGE past `maxBytes` (a declared length before a byte is read, which relies on
+ * Node's parser never reading past it; a chunked body as it streams in, with hono/body-limit),
  * 400 REQUEST_BODY_INVALID for bytes that are not UTF-8 JSON or a body that cannot be read,
  * 400 REQUEST_PARAMETER_INVALID (`not_well_formed`) for a string with a lone surrogate.
  * A request without a body passes.
@@ -87,8 +90,9 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
       c.req.header("Content-Length"),
       c.req.header("Transfer-Encoding"),
     );
-    // Asked only without a declared length: on Node, c.req.raw.body builds a web Request and
-    // streams over the socket, where a declared body is read straight from it.
+    // A declared body is read straight from the socket by @hono/node-server, unless something
+    // asks for c.req.raw.body first: that builds a web Request and streams. So it is asked only
+    // when no length is declared (a bodiless request outside Node has a null body).
     if (length === undefined && c.req.raw.body === null) return next();
     const contentType = c.req.header("Content-Type");
     const declaredJson = contentType !== undefined && isJsonMediaType(contentType);
@@ -100,16 +104,18 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
       // Servers hand every POST a body stream; an empty one without a type means "no body".
       if (!declaredJson && bytes.byteLength === 0) return next();
       if (!declaredJson) throw new UnsupportedMediaTypeError();
-      const value = parseJson(bytes);
+      const text = decodeUtf8(bytes);
+      const value = parseJson(text);
       if (objectOnly && (typeof value !== "object" || value === null || Array.isArray(value))) {
         throw new InvalidParameterError([{ issue: "invalid_type", expected: "object" }], {
           message: "JSON body is not an object",
         });
       }
       refuseMalformedStrings(value);
-      // Handed to the validator's c.req.json(), which would otherwise parse it once more, from a
-      // Response built over the bytes.
-      c.req.bodyCache.json = Promise.resolve(value);
+      // For the validator's c.req.json(), which reads Hono's cached text: without it, Hono would
+      // decode the bytes again through a Response built over them. (Hono caches promises; its
+      // type says values.)
+      (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
       await next();
     };
     try {
@@ -117,7 +123,7 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
         // Chunked: counted as it streams in, refused once past the limit.
         await limit(c, readJsonBody);
       } else {
-        // Node's parser never reads past the declared length: refused before a byte is read.
+        // Refused before a byte is read; Node's parser never reads past the declared length.
         if (length > maxBytes) throw new PayloadTooLargeError({ maxBytes });
         await readJsonBody();
       }

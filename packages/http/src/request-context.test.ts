@@ -85,6 +85,24 @@ describe("requestContext", () => {
     expect(await response.json()).toEqual({ traceId: CALLER_TRACE_ID });
   });
 
+  it("leaves the response as the route built it, rather than rebuilding it to add them", async () => {
+    const app = new Hono();
+    let built: Response | undefined;
+    let final: Response | undefined;
+    app.use(async (c, next) => {
+      await next();
+      final = c.res;
+    });
+    app.use(requestContext());
+    app.get("/", (c) => {
+      built = c.json({ ok: true });
+      return built;
+    });
+    const response = await app.request("/");
+    expect(final).toBe(built);
+    expect(response.headers.get("traceresponse")).toMatch(TRACERESPONSE);
+  });
+
   it("sets them on a Response a route built itself, keeping the route's own headers", async () => {
     const app = new Hono();
     app.use(requestContext());

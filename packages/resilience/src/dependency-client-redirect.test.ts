@@ -71,7 +71,28 @@ describe("a redirect from the dependency", () => {
     expect(c.breakerState()).toBe("open");
   });
 
-  test("a 304 or a 3xx without a location is an answer, not a redirect", async () => {
+  test("a redirect without a Location fails the same way", async () => {
+    upstream.behave(reply(302));
+    const recording = recordingMeter();
+    expect(await failureOf(call(client({ meter: recording.meter })))).toBeInstanceOf(
+      DependencyError,
+    );
+    const outcomes = recording.measurements
+      .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
+      .map((m) => m.attributes.outcome);
+    expect(outcomes).toEqual(["redirected"]);
+  });
+
+  test("a fetch of the caller's own that does not refuse the redirect: refused all the same", async () => {
+    const manual: typeof fetch = (input, init) => fetch(input, { ...init, redirect: "manual" });
+    upstream.behave(reply(307, "", { location: `${elsewhere.url}/collect` }));
+    const error = await failureOf(call(client({ fetch: manual })));
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(upstream.hits).toHaveLength(1);
+    expect(elsewhere.hits).toEqual([]);
+  });
+
+  test("300 and 304 are not redirects fetch would follow: answers, as before", async () => {
     upstream.behave(reply(304));
     expect((await call(client())).status).toBe(304);
     upstream.behave(reply(300, { choices: [] }));

@@ -64,15 +64,18 @@ export interface DependencyRequest {
 
 export interface DependencyClient {
   readonly name: string;
-  /** The 2xx/3xx response, its body already read; throws DependencyError or the AppError an upstream 4xx means. */
+  /**
+   * The 1xx–3xx response (never a redirect: those fail), its body already read; throws
+   * DependencyError or the AppError an upstream 4xx means.
+   */
   request(request: DependencyRequest): Promise<Response>;
   /** Like `request`, with the body parsed as JSON (undefined when empty); validate it before use. */
   requestJson(request: DependencyRequest): Promise<unknown>;
   breakerState(): BreakerStateName;
 }
 
-// As Response.text() decodes: invalid bytes become U+FFFD.
-const UTF8 = new TextDecoder();
+// As Response.text() decodes: a BOM dropped, invalid bytes become U+FFFD.
+const LENIENT_UTF8 = new TextDecoder();
 
 interface CallState {
   admitted: boolean;
@@ -189,7 +192,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   }
 
   /** One call through the policies: the upstream's answer, its body read, or the failure. */
-  async function exchange(input: DependencyRequest): Promise<BufferedAnswer> {
+  async function callThroughPolicies(input: DependencyRequest): Promise<BufferedAnswer> {
     const call: CallState = {
       admitted: false,
       lastRetryAfterMs: undefined,
@@ -214,13 +217,13 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   }
 
   async function request(input: DependencyRequest): Promise<Response> {
-    return toResponse(await exchange(input));
+    return toResponse(await callThroughPolicies(input));
   }
 
   // Parsed from the bytes already read: a Response's text() would stream them once more.
   async function requestJson(input: DependencyRequest): Promise<unknown> {
-    const answer = await exchange(input);
-    const text = UTF8.decode(answer.payload);
+    const answer = await callThroughPolicies(input);
+    const text = LENIENT_UTF8.decode(answer.payload);
     if (text === "") return undefined;
     try {
       return JSON.parse(text);

@@ -8,7 +8,7 @@ export type AttemptOutcome =
   | "connection_error"
   /** A body over the client's maxResponseBytes, cut off: the dependency's fault, like a 5xx. */
   | "response_too_large"
-  /** A 3xx answer, not followed: the dependency's fault, like a 5xx. */
+  /** A redirect (301, 302, 303, 307, 308), not followed: the dependency's fault, like a 5xx. */
   | "redirected"
   /** Cut short by the caller's deadline or the call's total timeout: not the dependency's fault. */
   | "cancelled";

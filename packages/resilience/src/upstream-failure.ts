@@ -4,7 +4,7 @@ export type UpstreamFailureKind =
   | "server_error"
   /** A body longer than the client reads (maxResponseBytes): cut off, never buffered whole. */
   | "response_too_large"
-  /** A 3xx answer: never followed, and it would only come again. */
+  /** A redirect (301, 302, 303, 307, 308): never followed, and it would only come again. */
   | "redirected";
 
 export interface UpstreamFailureOptions {

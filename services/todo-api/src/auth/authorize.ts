@@ -54,6 +54,9 @@ export function authorize(options: AuthorizeOptions): MiddlewareHandler {
       roles: decision.roles,
     });
     if (degraded) {
+      // Before next(), like traceresponse (packages/http/src/request-context.ts): the route's
+      // response and an error response built by onError both start from it.
+      c.header(DEGRADED_HEADER, degraded.dependency);
       trace.getActiveSpan()?.setAttribute(DEGRADED_ATTRIBUTE, degraded.dependency);
       c.var.logger.warn("authorization.degraded", {
         dependency: degraded.dependency,
@@ -62,7 +65,5 @@ export function authorize(options: AuthorizeOptions): MiddlewareHandler {
       });
     }
     await next();
-    // After next(): the mark must reach error responses built by onError too.
-    if (degraded) c.header(DEGRADED_HEADER, degraded.dependency);
   };
 }

@@ -72,6 +72,18 @@ test("while auth is down, reads it allowed recently are served and marked degrad
   expect(recovered.headers.get("X-Degraded")).toBeNull();
 });
 
+test("a degraded read that fails after authorization is marked too: its error says so", async () => {
+  // A todo deleted after the read that auth allowed: the route's 404 is built by onError.
+  const todo = await create("deleted during the outage");
+  expect((await request(alice, `/v1/todos/${todo.id}`)).status).toBe(200);
+  await t.database.client.query("DELETE FROM todos");
+
+  auth.behave(failWith(503));
+  const missing = await request(alice, `/v1/todos/${todo.id}`);
+  await expectContractError(missing, 404, "RESOURCE_NOT_FOUND");
+  expect(missing.headers.get("X-Degraded")).toBe("auth");
+});
+
 test("only the exact question answered before: another todo, another token are 503", async () => {
   const read = await create("read");
   const unread = await create("never read");
