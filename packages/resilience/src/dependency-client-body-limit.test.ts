@@ -2,7 +2,14 @@ import { DependencyError } from "@tracemesh/errors";
 import { recordingMeter, waitFor } from "@tracemesh/testing";
 import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
-import { clientFactory, endlessBody, failureOf, reply, upstreamPerTest } from "./test-utils.ts";
+import {
+  attemptOutcomes,
+  clientFactory,
+  endlessBody,
+  failureOf,
+  reply,
+  upstreamPerTest,
+} from "./test-utils.ts";
 
 const upstream = upstreamPerTest();
 // Far longer than reading the limit takes on any machine: a call that fails near these read
@@ -35,10 +42,7 @@ describe("response body limit", () => {
     await waitFor(() => stream.cutOff(), "the upstream to see the client hang up");
     // The same answer would come again: one attempt, counted as the dependency's failure.
     expect(upstream.hits).toHaveLength(1);
-    const outcomes = recording.measurements
-      .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
-      .map((m) => m.attributes.outcome);
-    expect(outcomes).toEqual(["response_too_large"]);
+    expect(attemptOutcomes(recording)).toEqual(["response_too_large"]);
   });
 
   test("a declared length over the limit is refused; the limit is the client's to set", async () => {

@@ -3,6 +3,7 @@ import { recordingMeter } from "@tracemesh/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import {
+  attemptOutcomes,
   clientFactory,
   failureOf,
   reply,
@@ -49,10 +50,7 @@ describe("a redirect from the dependency", () => {
       });
       expect(upstream.hits).toHaveLength(1);
       expect(elsewhere.hits).toEqual([]);
-      const outcomes = recording.measurements
-        .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
-        .map((m) => m.attributes.outcome);
-      expect(outcomes).toEqual(["redirected"]);
+      expect(attemptOutcomes(recording)).toEqual(["redirected"]);
     },
   );
 
@@ -77,10 +75,7 @@ describe("a redirect from the dependency", () => {
     expect(await failureOf(call(client({ meter: recording.meter })))).toBeInstanceOf(
       DependencyError,
     );
-    const outcomes = recording.measurements
-      .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
-      .map((m) => m.attributes.outcome);
-    expect(outcomes).toEqual(["redirected"]);
+    expect(attemptOutcomes(recording)).toEqual(["redirected"]);
   });
 
   test("a fetch of the caller's own that does not refuse the redirect: refused all the same", async () => {

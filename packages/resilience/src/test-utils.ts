@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { RecordingMeter } from "@tracemesh/testing";
 import { afterEach, beforeEach } from "vitest";
 import {
   createDependencyClient,
@@ -174,4 +175,11 @@ export async function failureOf(call: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected the call to fail, it succeeded");
+}
+
+/** The outcome of each attempt a recording meter saw, in order. */
+export function attemptOutcomes(recording: RecordingMeter): unknown[] {
+  return recording.measurements
+    .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
+    .map((m) => m.attributes.outcome);
 }
