@@ -80,7 +80,8 @@ export function requestContext(options: RequestContextOptions = {}): MiddlewareH
     const traceresponse = `00-${identity.traceId}-${identity.spanId}-${identity.traceFlags}`;
     // Set before the response exists, so the route's c.json() or the error handler's c.body()
     // builds it with them. Set on a finished response, they would make Hono rebuild it around
-    // a web stream of its body, and @hono/node-server stream that out: some 10 % of auth's CPU.
+    // a web stream of its body, and @hono/node-server stream that out: GET /health/live answers
+    // some 60 % more requests a second without that (README, Performance).
     // (Hono builds each response on these prepared headers: one built and then not returned
     // leaves its own headers on them, for the response that is returned.)
     c.header("traceresponse", traceresponse);
