@@ -7,7 +7,7 @@ import {
   type RetryPolicy,
   retry,
 } from "cockatiel";
-import { UpstreamFailure } from "./upstream-failure.ts";
+import { UpstreamFailure, wouldRecur } from "./upstream-failure.ts";
 
 export interface RetryOptions {
   /** Attempts per call, the first included. @default 3 */
@@ -49,8 +49,7 @@ export function createCallRetry(options: CallRetryOptions): RetryPolicy {
   // and keeps cockatiel from sleeping into a deadline it cannot meet.
   const shouldRetry = (error: unknown): boolean => {
     if (!idempotent || !(error instanceof UpstreamFailure)) return false;
-    // The same answer would only come again.
-    if (error.kind === "response_too_large" || error.kind === "redirected") return false;
+    if (wouldRecur(error)) return false;
     failedAttempts += 1;
     if (failedAttempts >= maxAttempts) return false;
     backoff = backoff ? backoff.next(undefined) : jitter.next();

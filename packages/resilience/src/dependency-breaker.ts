@@ -78,10 +78,10 @@ function announce(
 /**
  * The dependency's circuit breaker. Only attempts the dependency is to blame for count as
  * failures (UpstreamFailure: attempt timeout, no connection, 5xx, a body over the limit, a
- * redirect). An attempt its caller cut short
- * (cockatiel's TaskCancelledError) says nothing about the dependency and is not handled; during a
- * half-open trial cockatiel then lets the breaker close, the safer mistake: real failures open it
- * again, while counting it would let any client with a short deadline hold the breaker open.
+ * redirect). An attempt its caller cut short (cockatiel's TaskCancelledError) says nothing about
+ * the dependency and is not handled; during a half-open trial cockatiel then lets the breaker
+ * close, the safer mistake: real failures open it again, while counting it would let any client
+ * with a short deadline hold the breaker open.
  */
 export function createDependencyBreaker(
   dependency: string,

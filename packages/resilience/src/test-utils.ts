@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DependencyError } from "@tracemesh/errors";
 import type { RecordingMeter } from "@tracemesh/testing";
-import { afterEach, beforeEach } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import {
   createDependencyClient,
   type DependencyClient,
@@ -182,4 +183,15 @@ export function attemptOutcomes(recording: RecordingMeter): unknown[] {
   return recording.measurements
     .filter((m) => m.name === "tracemesh.dependency.attempt.duration")
     .map((m) => m.attributes.outcome);
+}
+
+/** The 503 a failure of auth's becomes: its own fault, not the caller's deadline. */
+export function expectAuthUnavailable(error: unknown): void {
+  expect(error).toBeInstanceOf(DependencyError);
+  expect(error).toMatchObject({
+    status: 503,
+    code: "SERVICE_UNAVAILABLE",
+    dependency: "auth",
+    deadlineExceeded: false,
+  });
 }

@@ -34,6 +34,14 @@ export class UpstreamFailure extends Error {
   }
 }
 
+// What the same request would only get again: not worth a retry.
+const RECURRING: ReadonlySet<UpstreamFailureKind> = new Set(["response_too_large", "redirected"]);
+
+/** Whether another attempt would only meet the same answer (a body over the limit, a redirect). */
+export function wouldRecur(failure: UpstreamFailure): boolean {
+  return RECURRING.has(failure.kind);
+}
+
 /** Raised instead of starting an attempt that could not finish in the time left. */
 export class BudgetExhaustedError extends Error {
   constructor(dependency: string, remainingMs: number) {
