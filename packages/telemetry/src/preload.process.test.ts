@@ -4,7 +4,7 @@ import { mkdtemp, readdir } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, killAll } from "@tracemesh/testing";
+import { freePort, killAll, waitFor } from "@tracemesh/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type FixtureProcess,
@@ -203,7 +203,47 @@ describe("preload when telemetry cannot work", () => {
     await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
     // Longer than many export intervals (OTEL_BSP_SCHEDULE_DELAY=50).
     await new Promise((resolve) => setTimeout(resolve, 750));
-    expect(receiver.exportCount()).toBe(0);
+    expect(receiver.spansPerExport()).toEqual([]);
+  });
+});
+
+describe("span export batching", () => {
+  let fixture: FixtureProcess | undefined;
+  let receiver: OtlpReceiver | undefined;
+  afterEach(async () => {
+    await fixture?.kill();
+    await receiver?.close();
+  });
+
+  // A minute's delay keeps the timer out of it: spans leave only as full batches.
+  async function spansPerExportAfter(requests: number, env: Record<string, string> = {}) {
+    receiver = await startOtlpReceiver();
+    const running = await startItemsServer({
+      ...telemetryEnv(receiver, await freePort()),
+      OTEL_BSP_SCHEDULE_DELAY: "60000",
+      ...env,
+    });
+    fixture = running;
+    for (let sent = 0; sent < requests; sent += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          fetch(`${running.baseUrl}/items/${sent + i}`).then((response) => response.text()),
+        ),
+      );
+    }
+    return receiver;
+  }
+
+  it("sends spans 64 at a time, so no export holds a busy service for long", async () => {
+    const received = await spansPerExportAfter(150);
+    await waitFor(() => received.spans.length >= 128, "two batches of spans");
+    expect(received.spansPerExport()).toEqual([64, 64]);
+  });
+
+  it("sends the batch size OTEL_BSP_MAX_EXPORT_BATCH_SIZE sets", async () => {
+    const received = await spansPerExportAfter(150, { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "100" });
+    await waitFor(() => received.spans.length >= 100, "a batch of spans");
+    expect(received.spansPerExport()).toEqual([100]);
   });
 });
 

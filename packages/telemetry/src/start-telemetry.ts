@@ -34,6 +34,15 @@ import { samplerFromEnv } from "./trace-sampler.ts";
 const METRICS_ENDPOINT = "/metrics";
 
 /**
+ * Spans per export request unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise; the SDK's own
+ * default is 512. Serializing and sending 512 spans at once held a busy service's event loop
+ * for 5–13 ms (CPU profile), and every request and queue message behind it waited that long:
+ * at 200 todos a second the queue hop's p99 had a median of 41 ms over 20 rounds with 512, and
+ * 27 ms with 64 in the rounds beside them (README, Performance), with no loss of throughput.
+ */
+const EXPORT_BATCH_SPANS = 64;
+
+/**
  * Starts OpenTelemetry: the http, undici (fetch), pg, winston and runtime instrumentations,
  * OTLP/HTTP traces (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`), W3C trace
  * context and baggage, and a Prometheus endpoint on the metrics port. The preload registers the
@@ -77,7 +86,8 @@ export async function startTelemetry(config: TelemetryConfig): Promise<void> {
         maxQueueSize: getNumberFromEnv("OTEL_BSP_MAX_QUEUE_SIZE"),
         scheduledDelayMillis: getNumberFromEnv("OTEL_BSP_SCHEDULE_DELAY"),
         exportTimeoutMillis: getNumberFromEnv("OTEL_BSP_EXPORT_TIMEOUT"),
-        maxExportBatchSize: getNumberFromEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"),
+        maxExportBatchSize:
+          getNumberFromEnv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? EXPORT_BATCH_SPANS,
       }),
     ],
   });

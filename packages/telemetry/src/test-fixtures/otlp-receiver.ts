@@ -30,8 +30,8 @@ export interface OtlpReceiver {
   /** For OTEL_EXPORTER_OTLP_ENDPOINT. */
   endpoint: string;
   spans: ReceivedSpan[];
-  /** Export requests received, spans or not. */
-  exportCount(): number;
+  /** The spans each export request carried (0 for one without any), in the order they came. */
+  spansPerExport(): number[];
   waitForSpan(match: (span: ReceivedSpan) => boolean, timeoutMs?: number): Promise<ReceivedSpan>;
   close(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export interface OtlpReceiver {
 /** A minimal OTLP/HTTP JSON trace receiver (POST /v1/traces) for process tests. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
-  let exports = 0;
+  const spansPerExport: number[] = [];
   const server = createServer(async (request, response) => {
     if (request.method !== "POST" || request.url !== "/v1/traces") {
       response.writeHead(404).end();
@@ -49,13 +49,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       response.writeHead(415).end();
       return;
     }
-    exports += 1;
     const body = JSON.parse((await readBody(request)).toString("utf8")) as OtlpTraces;
+    const before = spans.length;
     for (const resourceSpans of body.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) spans.push(flatten(span));
       }
     }
+    spansPerExport.push(spans.length - before);
     response.writeHead(200, { "content-type": "application/json" }).end("{}");
   });
   server.listen(0, "127.0.0.1");
@@ -65,7 +66,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
-    exportCount: () => exports,
+    spansPerExport: () => [...spansPerExport],
     async waitForSpan(match, timeoutMs = 10_000) {
       await waitFor(() => spans.some(match), "a matching span", timeoutMs);
       return spans.find(match) as ReceivedSpan;
