@@ -4,6 +4,7 @@ import { lockDataDir } from "./data-dir-lock.ts";
 import { callDatabase, toDatabaseError } from "./database-errors.ts";
 import { withQuerySpan } from "./query-span.ts";
 import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
+import { createStaleStatistics } from "./stale-statistics.ts";
 import {
   DEADLINE_MARGIN_MS,
   deadlinePassed,
@@ -16,12 +17,17 @@ export interface PgliteClientOptions {
   dataDir: string;
 }
 
-function executorOf(db: PGlite | Transaction): SqlExecutor {
+function executorOf(
+  db: PGlite | Transaction,
+  onWritten: (statement: string, rowCount: number) => void,
+): SqlExecutor {
   return {
     query<Row extends SqlRow>(text: string, params: unknown[] = []): Promise<SqlResult<Row>> {
       return withQuerySpan(text, async () => {
         const result = await callDatabase(() => db.query<Row>(text, params));
-        return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+        const rowCount = result.rowCount ?? result.rows.length;
+        onWritten(text, rowCount);
+        return { rows: result.rows, rowCount };
       });
     },
     async exec(script) {
@@ -57,6 +63,10 @@ function boundedExecutor(tx: SqlExecutor, deadline: Deadline, abandoned: AbortSi
  * another (one connection, one statement or transaction at a time) is answered 503 when the
  * deadline comes, and left to run behind; a transaction abandoned so starts no statement more
  * and rolls back.
+ *
+ * PGlite has no autovacuum: a table is analyzed here once enough of its rows have changed
+ * (stale-statistics.ts), after the statement or transaction that changed them, with no span
+ * (it is no caller's work).
  */
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   const { dataDir } = options;
@@ -68,7 +78,26 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     await unlock();
     throw error;
   }
-  const executor = executorOf(db);
+  const statistics = createStaleStatistics();
+  // One analysis at a time, each queued behind whatever holds the connection; a failed one
+  // leaves the statistics as they were until the table is due again.
+  let analyzing: Promise<void> = Promise.resolve();
+  const analyze = async (table: string) => {
+    if (db.closed) return;
+    // `table` is a plain identifier, as summarizeQuery reads one: nothing to quote.
+    await db.exec(`ANALYZE ${table}`);
+    const found = await db.query<{ rows: number }>(
+      "SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1::regclass",
+      [table],
+    );
+    statistics.analyzed(table, Math.max(found.rows[0]?.rows ?? 0, 0));
+  };
+  const onWritten = (statement: string, rowCount: number) => {
+    const table = statistics.written(statement, rowCount);
+    if (table === undefined) return;
+    analyzing = analyzing.then(() => analyze(table)).catch(() => {});
+  };
+  const executor = executorOf(db, onWritten);
   let closed: Promise<void> | undefined;
 
   async function runTransaction<T>(
@@ -80,7 +109,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     try {
       return await db.transaction(async (tx) => {
         try {
-          const plain = executorOf(tx);
+          const plain = executorOf(tx, onWritten);
           const result = await fn(
             bound === undefined ? plain : boundedExecutor(plain, bound.deadline, bound.abandoned),
           );
@@ -130,6 +159,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     },
     close() {
       closed ??= (async () => {
+        await analyzing;
         if (!db.closed) await db.close();
         await unlock();
       })();

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { createStaleStatistics } from "./stale-statistics.ts";
+
+const INSERT = "INSERT INTO todos (owner_id, title) VALUES ($1, $2)";
+
+describe("createStaleStatistics", () => {
+  it("makes a table due once more than 50 of its rows were inserted, updated or deleted", () => {
+    const statistics = createStaleStatistics();
+    expect(statistics.written(INSERT, 30)).toBeUndefined();
+    expect(statistics.written("UPDATE todos SET title = $2 WHERE id = $1", 10)).toBeUndefined();
+    expect(statistics.written("DELETE FROM todos WHERE id = $1", 10)).toBeUndefined();
+    expect(statistics.written(INSERT, 1)).toBe("todos");
+  });
+
+  it("counts no reads, no statement that wrote nothing and none without a plain table", () => {
+    const statistics = createStaleStatistics();
+    expect(statistics.written("SELECT * FROM todos", 500)).toBeUndefined();
+    expect(statistics.written("UPDATE todos SET title = $2 WHERE id = $1", 0)).toBeUndefined();
+    expect(statistics.written("WITH next AS (SELECT 1) UPDATE outbox SET x = 1", 500)).toBe(
+      undefined,
+    );
+    expect(statistics.written(INSERT, 51)).toBe("todos");
+  });
+
+  it("counts each table on its own, and from zero again once one is due", () => {
+    const statistics = createStaleStatistics();
+    expect(statistics.written("INSERT INTO outbox (id) VALUES ($1)", 50)).toBeUndefined();
+    expect(statistics.written(INSERT, 51)).toBe("todos");
+    expect(statistics.written(INSERT, 50)).toBeUndefined();
+    expect(statistics.written("INSERT INTO outbox (id) VALUES ($1)", 1)).toBe("outbox");
+  });
+
+  it("waits for 10 % of the rows the last analysis found, as autovacuum does", () => {
+    const statistics = createStaleStatistics();
+    statistics.analyzed("todos", 2000);
+    expect(statistics.written(INSERT, 250)).toBeUndefined();
+    expect(statistics.written(INSERT, 1)).toBe("todos");
+  });
+});
