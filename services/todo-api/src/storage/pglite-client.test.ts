@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DataDirLockedError } from "./data-dir-lock.ts";
 import { runMigrations } from "./migrate.ts";
 import { createPgliteClient } from "./pglite-client.ts";
+import type { SqlClient } from "./sql-client.ts";
 import { OWNER } from "./test-utils.ts";
 
 let root: string;
@@ -32,28 +34,65 @@ test("a data directory keeps its rows across restarts and refuses a second proce
   await second.close();
 }, 60_000);
 
+const LIST_PLAN =
+  "EXPLAIN SELECT * FROM todos WHERE owner_id = $1 ORDER BY created_at, id LIMIT 21";
+const INSERT_2000 = `INSERT INTO todos (owner_id, title)
+  SELECT $1, 'todo ' || n FROM generate_series(1, 2000) AS n`;
+
+async function listPlan(client: SqlClient): Promise<string> {
+  const result = await client.query<{ "QUERY PLAN": string }>(LIST_PLAN, [OWNER]);
+  return result.rows.map((row) => row["QUERY PLAN"]).join("\n");
+}
+
+// Never analyzed, the planner takes the owner for a handful of rows: a bitmap scan of all 2,000,
+// then a sort. Analyzed, the index gives the first page and nothing is sorted.
+async function expectIndexedListing(client: SqlClient): Promise<void> {
+  await waitFor(
+    async () => /Index Scan using todos_owner_created_at_id_idx/.test(await listPlan(client)),
+    "an index scan",
+  );
+  expect(await listPlan(client)).not.toMatch(/Sort/);
+}
+
 test("analyzes a table once enough of it changed: the first page of a long list comes from the index", async () => {
   const client = await createPgliteClient({ dataDir: "memory://" });
   try {
     await runMigrations(client);
-    await client.query(
-      `INSERT INTO todos (owner_id, title)
-       SELECT $1, 'todo ' || n FROM generate_series(1, 2000) AS n`,
-      [OWNER],
-    );
-    const plan = async () => {
-      const result = await client.query<{ "QUERY PLAN": string }>(
-        "EXPLAIN SELECT * FROM todos WHERE owner_id = $1 ORDER BY created_at, id LIMIT 21",
-        [OWNER],
-      );
-      return result.rows.map((row) => row["QUERY PLAN"]).join("\n");
-    };
-    // Never analyzed, the planner took the owner for a handful of rows: all 2,000 read, then sorted.
-    await waitFor(
-      async () => /Index Scan using todos_owner_created_at_id_idx/.test(await plan()),
-      "an index scan",
-    );
-    expect(await plan()).not.toMatch(/Sort/);
+    await client.query(INSERT_2000, [OWNER]);
+    await expectIndexedListing(client);
+  } finally {
+    await client.close();
+  }
+}, 60_000);
+
+test("a transaction's writes are analyzed after its commit, and close() waits for it", async () => {
+  const client = await createPgliteClient({ dataDir: "memory://" });
+  try {
+    await runMigrations(client);
+    await client.transaction(async (tx) => {
+      await tx.query(INSERT_2000, [OWNER]);
+      await tx.query("INSERT INTO todos (owner_id, title) VALUES ($1, $2)", [OWNER, "one more"]);
+    });
+    await expectIndexedListing(client);
+    await client.query(INSERT_2000, [OWNER]);
+  } finally {
+    await client.close();
+  }
+}, 60_000);
+
+test("a data directory whose tables were never analyzed has them analyzed when it opens", async () => {
+  const dataDir = join(root, "never-analyzed");
+  const migrated = await createPgliteClient({ dataDir });
+  await runMigrations(migrated);
+  await migrated.close();
+  // As a todo-api before this client left it: rows, and no statistics.
+  const raw = await PGlite.create(dataDir);
+  await raw.query(INSERT_2000, [OWNER]);
+  await raw.close();
+
+  const client = await createPgliteClient({ dataDir });
+  try {
+    await expectIndexedListing(client);
   } finally {
     await client.close();
   }

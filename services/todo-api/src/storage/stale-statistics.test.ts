@@ -12,7 +12,7 @@ describe("createStaleStatistics", () => {
     expect(statistics.written(INSERT, 1)).toBe("todos");
   });
 
-  it("counts no reads, no statement that wrote nothing and none without a plain table", () => {
+  it("counts no reads, no statement that wrote nothing, none whose table it cannot name", () => {
     const statistics = createStaleStatistics();
     expect(statistics.written("SELECT * FROM todos", 500)).toBeUndefined();
     expect(statistics.written("UPDATE todos SET title = $2 WHERE id = $1", 0)).toBeUndefined();
@@ -35,5 +35,17 @@ describe("createStaleStatistics", () => {
     statistics.analyzed("todos", 2000);
     expect(statistics.written(INSERT, 250)).toBeUndefined();
     expect(statistics.written(INSERT, 1)).toBe("todos");
+  });
+
+  it("asks for no second analysis of a table while one is under way", () => {
+    const statistics = createStaleStatistics();
+    expect(statistics.written(INSERT, 51)).toBe("todos");
+    expect(statistics.written(INSERT, 51)).toBeUndefined();
+    expect(statistics.written(INSERT, 51)).toBeUndefined();
+    // A failed analysis keeps the last known count: due at once on the next write.
+    statistics.analyzed("todos", undefined);
+    expect(statistics.written(INSERT, 1)).toBe("todos");
+    statistics.analyzed("todos", 1000);
+    expect(statistics.written(INSERT, 150)).toBeUndefined();
   });
 });
