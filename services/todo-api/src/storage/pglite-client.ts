@@ -3,6 +3,7 @@ import type { Deadline } from "@tracemesh/resilience";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { callDatabase, toDatabaseError } from "./database-errors.ts";
 import { withQuerySpan } from "./query-span.ts";
+import { type QuerySummary, summarizeQuery } from "./query-summary.ts";
 import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
 import { createStaleStatistics } from "./stale-statistics.ts";
 import {
@@ -19,19 +20,23 @@ export interface PgliteClientOptions {
 
 function executorOf(
   db: PGlite | Transaction,
-  onWritten: (statement: string, rowCount: number) => void,
+  onWritten: (summary: QuerySummary, rowCount: number) => void,
 ): SqlExecutor {
   return {
     query<Row extends SqlRow>(text: string, params: unknown[] = []): Promise<SqlResult<Row>> {
-      return withQuerySpan(text, async () => {
+      // Read once, for the span and for the statistics.
+      const summary = summarizeQuery(text);
+      return withQuerySpan(text, summary, async () => {
         const result = await callDatabase(() => db.query<Row>(text, params));
         const rowCount = result.rowCount ?? result.rows.length;
-        onWritten(text, rowCount);
+        onWritten(summary, rowCount);
         return { rows: result.rows, rowCount };
       });
     },
     async exec(script) {
-      await withQuerySpan(script, () => callDatabase(() => db.exec(script)));
+      await withQuerySpan(script, summarizeQuery(script), () =>
+        callDatabase(() => db.exec(script)),
+      );
     },
   };
 }
@@ -106,8 +111,8 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     // A failed analysis leaves the statistics as they were, until the table is due again.
     analyzing = analyzing.then(() => analyze(table)).catch(() => {});
   };
-  const onWritten = (statement: string, rowCount: number) => {
-    const table = statistics.written(statement, rowCount);
+  const onWritten = (summary: QuerySummary, rowCount: number) => {
+    const table = statistics.written(summary, rowCount);
     if (table !== undefined) queueAnalysis(table);
   };
   // What earlier runs analyzed sets each threshold; a table never analyzed (written by a

@@ -1,6 +1,6 @@
 import { type Attributes, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { sqlStateOf } from "./database-errors.ts";
-import { querySpanName, summarizeQuery } from "./query-summary.ts";
+import { type QuerySummary, querySpanName } from "./query-summary.ts";
 
 const tracer = trace.getTracer("@tracemesh/todo-api/pglite");
 
@@ -9,8 +9,11 @@ const tracer = trace.getTracer("@tracemesh/todo-api/pglite");
  * for drivers no instrumentation covers (PGlite). The text is the parameterized statement:
  * values never reach the span.
  */
-export async function withQuerySpan<T>(text: string, run: () => Promise<T>): Promise<T> {
-  const summary = summarizeQuery(text);
+export async function withQuerySpan<T>(
+  text: string,
+  summary: QuerySummary,
+  run: () => Promise<T>,
+): Promise<T> {
   const name = querySpanName(summary);
   const attributes: Attributes = {
     "db.system.name": "postgresql",

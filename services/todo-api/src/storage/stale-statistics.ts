@@ -1,4 +1,4 @@
-import { summarizeQuery } from "./query-summary.ts";
+import type { QuerySummary } from "./query-summary.ts";
 
 // autovacuum's analyze thresholds: a table is analyzed once 50 rows plus 10 % of it changed.
 const BASE_THRESHOLD = 50;
@@ -17,10 +17,10 @@ const WRITES = new Set(["INSERT", "UPDATE", "DELETE"]);
  */
 export interface StaleStatistics {
   /**
-   * Counts the rows a statement wrote. Returns its table when enough have changed since the
+   * Counts the rows a statement (as `summarizeQuery` read it) wrote. Returns its table when enough have changed since the
    * table's last analysis and none is already under way for it; counting starts again.
    */
-  written(statement: string, rowCount: number): string | undefined;
+  written(summary: QuerySummary, rowCount: number): string | undefined;
   /**
    * Records a table's analysis: the rows it found, from which the next threshold grows, or
    * `undefined` when it failed (the last known count stays). The table may be due again.
@@ -33,9 +33,8 @@ export function createStaleStatistics(): StaleStatistics {
   const rowsWhenAnalyzed = new Map<string, number>();
   const underWay = new Set<string>();
   return {
-    written(statement, rowCount) {
+    written({ operation, collection }, rowCount) {
       if (rowCount <= 0) return undefined;
-      const { operation, collection } = summarizeQuery(statement);
       if (collection === undefined || operation === undefined || !WRITES.has(operation)) {
         return undefined;
       }
