@@ -5,10 +5,17 @@ import type { OutboxDrainResult } from "./outbox-drain.ts";
 import type { QueueHopResult } from "./queue-hop.ts";
 import type { StartupResult } from "./startup.ts";
 
-/** One path's numbers on one variant ("telemetry on", "telemetry off", "bare twin"). */
+/** One path's numbers on one variant ("telemetry on", "telemetry off", "bare twin"), in one round. */
 export interface ThroughputResult extends LoadResult {
   variant: string;
   path: string;
+  /** 0, 1, …: every load is measured BENCH_ROUNDS times, and the report takes medians. */
+  round: number;
+}
+
+/** The queue hop at one rate, in one round. */
+export interface QueueHopRound extends QueueHopResult {
+  round: number;
 }
 
 /** Everything one `pnpm bench` run measured, as written to .data/bench/. */
@@ -17,9 +24,10 @@ export interface BenchResults {
   machine: { cpus: number; node: string };
   settings: Record<string, number>;
   throughput: ThroughputResult[];
-  breakerOpen: BreakerOpenResult | undefined;
-  /** At a light rate, then at BENCH_QUEUE_RATE. */
-  queueHop: QueueHopResult[];
+  /** One a round. */
+  breakerOpen: BreakerOpenResult[];
+  /** At a light rate, then at BENCH_QUEUE_RATE, each in every round. */
+  queueHop: QueueHopRound[];
   outboxDrain: Omit<OutboxDrainResult, "nats"> | undefined;
   startup: StartupResult[];
   memory: MemoryGrowthResult[];

@@ -2,8 +2,14 @@ import { envInteger, parseEnv } from "@tracemesh/config";
 import * as v from "valibot";
 
 const EnvSchema = v.object({
-  /** Seconds each throughput measurement runs. */
-  BENCH_SECONDS: envInteger(10, 1, 600),
+  /** Seconds each throughput cell runs in a round, and each round of the breaker-open 503s. */
+  BENCH_SECONDS: envInteger(5, 1, 600),
+  /**
+   * Times every measurement under load is repeated (throughput, breaker-open 503s, queue hop):
+   * the report takes medians, and ratios round by round, so one slow moment of a shared machine
+   * does not decide a number.
+   */
+  BENCH_ROUNDS: envInteger(3, 1, 20),
   /** Concurrent connections of the load generator. */
   BENCH_CONNECTIONS: envInteger(8, 1, 1000),
   /** Requests before the memory reading "after load". */
@@ -15,7 +21,7 @@ const EnvSchema = v.object({
    * take, so that the latency is the 503's own and not a queue's.
    */
   BENCH_BREAKER_RATE: envInteger(500, 1, 100_000),
-  /** Todos created a second while the queue hop is timed, and for how long. */
+  /** Todos created a second while the queue hop is timed, and for how long in each round. */
   BENCH_QUEUE_RATE: envInteger(200, 1, 10_000),
   BENCH_QUEUE_SECONDS: envInteger(10, 1, 600),
   /**
@@ -39,6 +45,7 @@ export function loadConfig(
   return {
     ...config,
     BENCH_SECONDS: 3,
+    BENCH_ROUNDS: 1,
     BENCH_REQUESTS: 5_000,
     BENCH_OUTBOX_EVENTS: 500,
     BENCH_QUEUE_SECONDS: 3,

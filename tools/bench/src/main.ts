@@ -5,13 +5,13 @@ import { configOrExit } from "@tracemesh/config";
 import { REPO_ROOT } from "@tracemesh/mesh";
 import { startBareTwin } from "./bare-twin/start-bare-twin.ts";
 import { startBenchMesh, startTraceSink } from "./bench-mesh.ts";
-import type { BenchResults, ThroughputResult } from "./bench-results.ts";
+import type { BenchResults, QueueHopRound, ThroughputResult } from "./bench-results.ts";
 import { measureBreakerOpen } from "./breaker-open.ts";
 import { loadConfig } from "./config.ts";
 import { measureMemoryGrowth } from "./memory-growth.ts";
 import { measureOutboxDrain } from "./outbox-drain.ts";
 import { formatReport } from "./print-report.ts";
-import { measureQueueHop, type QueueHopResult } from "./queue-hop.ts";
+import { measureQueueHop } from "./queue-hop.ts";
 import { createScratchDatabase } from "./scratch-database.ts";
 import { measureStartup } from "./startup.ts";
 import { checkTargets } from "./targets.ts";
@@ -68,16 +68,26 @@ async function run(): Promise<BenchResults> {
     await variantOf("bare twin", twin.todoApiUrl, on.token),
   ];
 
-  // Each path on each variant in turn, so that a noisy moment spoils one cell, not a column.
-  say("throughput: every path on each variant, one after the other (a short warm-up first)");
+  // Each path on each variant in turn, so that a noisy moment spoils one cell, not a column, and
+  // all of it in every round: the report takes medians, and each ratio round by round.
+  say(
+    `throughput: every path on each variant, one after the other, in ${config.BENCH_ROUNDS} round(s) (a short warm-up first)`,
+  );
   const throughput: ThroughputResult[] = [];
-  for (const warmUp of [true, false]) {
+  for (const path of pathCases()) {
+    for (const variant of variants) {
+      if (variant.name === "bare twin" && !path.onBareTwin) continue;
+      await measurePath(variant, path, { ...load, seconds: 2 });
+    }
+  }
+  for (let round = 0; round < config.BENCH_ROUNDS; round++) {
+    // Every other round the other way round, so that no variant always follows the same one.
+    const order = round % 2 === 0 ? variants : [...variants].reverse();
     for (const path of pathCases()) {
-      for (const variant of variants) {
+      for (const variant of order) {
         if (variant.name === "bare twin" && !path.onBareTwin) continue;
-        const options = warmUp ? { ...load, seconds: 2 } : load;
-        const result = await measurePath(variant, path, options);
-        if (!warmUp) throughput.push({ ...result, variant: variant.name, path: path.name });
+        const result = await measurePath(variant, path, load);
+        throughput.push({ ...result, variant: variant.name, path: path.name, round });
       }
     }
   }
@@ -86,21 +96,23 @@ async function run(): Promise<BenchResults> {
   const breakerOpen = await measureBreakerOpen(on.mesh, on.token, {
     seconds: config.BENCH_SECONDS,
     rate: config.BENCH_BREAKER_RATE,
+    rounds: config.BENCH_ROUNDS,
   });
   say("a third mesh, telemetry on, with todo-api on PostgreSQL (BENCH_DATABASE_URL)");
   const postgres = await meshOf("postgres", true, database.url);
   // A light rate first, well within what one machine takes, then the set one.
-  const queueHop: QueueHopResult[] = [];
+  const queueHop: QueueHopRound[] = [];
   for (const rate of [LIGHT_QUEUE_RATE, config.BENCH_QUEUE_RATE]) {
     say(`the queue hop at ${rate} todos/s (a short warm-up at that rate first)`);
     // Its todos delivered before the measured ones are created, so they are not counted.
     await measureQueueHop(postgres.mesh, postgres.token, { rate, seconds: QUEUE_WARM_UP_SECONDS });
-    queueHop.push(
-      await measureQueueHop(postgres.mesh, postgres.token, {
+    for (let round = 0; round < config.BENCH_ROUNDS; round++) {
+      const hop = await measureQueueHop(postgres.mesh, postgres.token, {
         rate,
         seconds: config.BENCH_QUEUE_SECONDS,
-      }),
-    );
+      });
+      queueHop.push({ ...hop, round });
+    }
   }
   say(`memory over ${config.BENCH_REQUESTS} requests`);
   const memory = await measureMemoryGrowth(
@@ -127,6 +139,7 @@ async function run(): Promise<BenchResults> {
     machine: { cpus: availableParallelism(), node: process.versions.node },
     settings: {
       seconds: config.BENCH_SECONDS,
+      rounds: config.BENCH_ROUNDS,
       connections: config.BENCH_CONNECTIONS,
       requests: config.BENCH_REQUESTS,
       outboxEvents: config.BENCH_OUTBOX_EVENTS,

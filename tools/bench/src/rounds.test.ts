@@ -1,0 +1,63 @@
+import { describe, expect, test } from "vitest";
+import type { BenchResults, ThroughputResult } from "./bench-results.ts";
+import { cellMedians, pairedRatio, roundRatios } from "./rounds.ts";
+
+function cell(variant: string, round: number, requestsPerSecond: number): ThroughputResult {
+  const p99 = 100_000 / requestsPerSecond;
+  return {
+    variant,
+    path: "GET /v1/todos",
+    round,
+    requestsPerSecond,
+    p50: p99 / 4,
+    p99,
+    requests: 1000,
+    statuses: {},
+    errors: 0,
+  };
+}
+
+function run(throughput: ThroughputResult[]): BenchResults {
+  return {
+    startedAt: "2026-12-06T10:00:00.000Z",
+    machine: { cpus: 2, node: "24.21.0" },
+    settings: { rounds: 3 },
+    throughput,
+    breakerOpen: [],
+    queueHop: [],
+    outboxDrain: undefined,
+    startup: [],
+    memory: [],
+  };
+}
+
+const on = { variant: "telemetry on", path: "GET /v1/todos" };
+const off = { variant: "telemetry off", path: "GET /v1/todos" };
+
+describe("numbers over rounds", () => {
+  test("a cell's medians, whatever order its rounds were recorded in", () => {
+    const results = run([
+      cell("telemetry on", 2, 400),
+      cell("telemetry on", 0, 1000),
+      cell("telemetry on", 1, 800),
+    ]);
+    expect(cellMedians(results, on)).toEqual({ requestsPerSecond: 800, p50: 31.25, p99: 125 });
+    expect(cellMedians(results, off)).toBeUndefined();
+  });
+
+  test("ratios pair the same round, and a round missing one side gives none", () => {
+    const results = run([
+      cell("telemetry on", 0, 900),
+      cell("telemetry on", 1, 450),
+      cell("telemetry on", 2, 700),
+      cell("telemetry off", 2, 1000),
+      cell("telemetry off", 0, 1000),
+    ]);
+    expect(roundRatios(results, on, off)).toEqual([0.9, 0.7]);
+    // The lower middle of an even count.
+    expect(pairedRatio(results, on, off)).toBe(0.7);
+    expect(
+      pairedRatio(results, on, { variant: "bare twin", path: "GET /v1/todos" }),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+import type { BenchResults, ThroughputResult } from "./bench-results.ts";
+import { percentile } from "./percentile.ts";
+
+/** The middle value by nearest rank (the lower middle of an even count); NaN for none. */
+export const median = (values: readonly number[]): number => percentile(values, 50);
+
+/** One throughput cell: a path on a variant ("telemetry on", "telemetry off", "bare twin"). */
+export interface Cell {
+  variant: string;
+  path: string;
+}
+
+/** The cell's measurements, one a round, in round order. */
+export function roundsOf(results: BenchResults, cell: Cell): ThroughputResult[] {
+  return results.throughput
+    .filter((r) => r.variant === cell.variant && r.path === cell.path)
+    .sort((a, b) => a.round - b.round);
+}
+
+/** The cell's medians over its rounds; undefined when it was not measured. */
+export function cellMedians(
+  results: BenchResults,
+  cell: Cell,
+): { requestsPerSecond: number; p50: number; p99: number } | undefined {
+  const rounds = roundsOf(results, cell);
+  if (rounds.length === 0) return undefined;
+  return {
+    requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+  };
+}
+
+/**
+ * `a` over `b` in each round both were measured in. A round measures every cell within a couple
+ * of minutes, the variants of a path back to back, so a slow moment of a shared machine weighs on
+ * both sides of a round's ratio, where it would tip a ratio of two cells measured far apart.
+ */
+export function roundRatios(results: BenchResults, a: Cell, b: Cell): number[] {
+  const bRounds = new Map(roundsOf(results, b).map((r) => [r.round, r.requestsPerSecond]));
+  return roundsOf(results, a).flatMap((r) => {
+    const divisor = bRounds.get(r.round);
+    return divisor === undefined || divisor === 0 ? [] : [r.requestsPerSecond / divisor];
+  });
+}
+
+/** The median of `roundRatios`; undefined when no round measured both. */
+export function pairedRatio(results: BenchResults, a: Cell, b: Cell): number | undefined {
+  const ratios = roundRatios(results, a, b);
+  return ratios.length === 0 ? undefined : median(ratios);
+}
+
+/** The median of one number over rounds (a p99, say); undefined when there was no round. */
+export function medianOf<K extends string>(
+  rounds: readonly Record<K, number>[],
+  key: K,
+): number | undefined {
+  return rounds.length === 0 ? undefined : median(rounds.map((round) => round[key]));
+}
