@@ -13,8 +13,9 @@ export interface ThroughputResult extends LoadResult {
   round: number;
 }
 
-/** The queue hop at one rate, in one round. */
+/** The queue hop at one rate on one variant ("telemetry on", "telemetry off"), in one round. */
 export interface QueueHopRound extends QueueHopResult {
+  variant: string;
   round: number;
 }
 
@@ -26,7 +27,7 @@ export interface BenchResults {
   throughput: ThroughputResult[];
   /** One a round. */
   breakerOpen: BreakerOpenResult[];
-  /** At a light rate, then at BENCH_QUEUE_RATE, each in every round. */
+  /** At a light rate, then at BENCH_QUEUE_RATE, each with telemetry on and off in every round. */
   queueHop: QueueHopRound[];
   outboxDrain: Omit<OutboxDrainResult, "nats"> | undefined;
   startup: StartupResult[];

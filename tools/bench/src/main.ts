@@ -40,6 +40,8 @@ async function run(): Promise<BenchResults> {
   // First, so that a machine without the PostgreSQL of BENCH_DATABASE_URL fails at once.
   const database = await createScratchDatabase(config.BENCH_DATABASE_URL);
   cleanups.push(database.drop);
+  const databaseOff = await createScratchDatabase(config.BENCH_DATABASE_URL);
+  cleanups.push(databaseOff.drop);
   const sink = await startTraceSink(dataDir);
   cleanups.push(sink.stop);
   say("starting two meshes side by side: telemetry on, and OTEL_SDK_DISABLED=true");
@@ -98,20 +100,31 @@ async function run(): Promise<BenchResults> {
     rate: config.BENCH_BREAKER_RATE,
     rounds: config.BENCH_ROUNDS,
   });
-  say("a third mesh, telemetry on, with todo-api on PostgreSQL (BENCH_DATABASE_URL)");
+  say("two meshes with todo-api on PostgreSQL (BENCH_DATABASE_URL): telemetry on, and off");
   const postgres = await meshOf("postgres", true, database.url);
+  // Beside it for the queue hop only: whether a missed hop is the telemetry's or the machine's.
+  const postgresOff = await meshOf("postgres-off", false, databaseOff.url);
+  const hopVariants = [
+    { variant: "telemetry on", bench: postgres },
+    { variant: "telemetry off", bench: postgresOff },
+  ];
   // A light rate first, well within what one machine takes, then the set one.
   const queueHop: QueueHopRound[] = [];
   for (const rate of [LIGHT_QUEUE_RATE, config.BENCH_QUEUE_RATE]) {
-    say(`the queue hop at ${rate} todos/s (a short warm-up at that rate first)`);
+    say(`the queue hop at ${rate} todos/s, telemetry on and off in turn (a short warm-up first)`);
     // Its todos delivered before the measured ones are created, so they are not counted.
-    await measureQueueHop(postgres.mesh, postgres.token, { rate, seconds: QUEUE_WARM_UP_SECONDS });
+    for (const { bench } of hopVariants) {
+      await measureQueueHop(bench.mesh, bench.token, { rate, seconds: QUEUE_WARM_UP_SECONDS });
+    }
     for (let round = 0; round < config.BENCH_ROUNDS; round++) {
-      const hop = await measureQueueHop(postgres.mesh, postgres.token, {
-        rate,
-        seconds: config.BENCH_QUEUE_SECONDS,
-      });
-      queueHop.push({ ...hop, round });
+      const order = round % 2 === 0 ? hopVariants : [...hopVariants].reverse();
+      for (const { variant, bench } of order) {
+        const hop = await measureQueueHop(bench.mesh, bench.token, {
+          rate,
+          seconds: config.BENCH_QUEUE_SECONDS,
+        });
+        queueHop.push({ ...hop, variant, round });
+      }
     }
   }
   say(`memory over ${config.BENCH_REQUESTS} requests`);

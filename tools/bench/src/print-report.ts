@@ -45,12 +45,16 @@ function throughputTable(results: BenchResults): string[] {
 
 function queueHopLines(results: BenchResults): string[] {
   const rates = [...new Set(results.queueHop.map((hop) => hop.rate))];
-  return rates.map((rate) => {
-    const hops = results.queueHop.filter((hop) => hop.rate === rate);
-    const sum = (key: "created" | "delivered" | "deliveredTwice") =>
-      hops.reduce((total, hop) => total + hop[key], 0);
-    return `queue hop, commit to delivery, todo-api on PostgreSQL, ${sum("created")} todos at ${rate}/s: ${sum("delivered")} delivered (${sum("deliveredTwice")} twice), p50 ${num(medianOf(hops, "p50"))} ms, p99 ${num(medianOf(hops, "p99"))} ms (by round: ${hops.map((hop) => num(hop.p99)).join(" ")})`;
-  });
+  const variants = [...new Set(results.queueHop.map((hop) => hop.variant))];
+  return rates.flatMap((rate) => [
+    `queue hop, commit to delivery, todo-api on PostgreSQL, at ${rate} todos/s:`,
+    ...variants.map((variant) => {
+      const hops = results.queueHop.filter((hop) => hop.rate === rate && hop.variant === variant);
+      const sum = (key: "created" | "delivered" | "deliveredTwice") =>
+        hops.reduce((total, hop) => total + hop[key], 0);
+      return `  ${variant.padEnd(13)} ${sum("created")} todos, ${sum("delivered")} delivered (${sum("deliveredTwice")} twice), p50 ${num(medianOf(hops, "p50"))} ms, p99 ${num(medianOf(hops, "p99"))} ms (by round: ${hops.map((hop) => num(hop.p99)).join(" ")})`;
+    }),
+  ]);
 }
 
 /** The run as a person reads it: throughput side by side, the other measurements, the targets. */

@@ -8,6 +8,9 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** Databases this process made: two in the same millisecond get different names. */
+let created = 0;
+
 async function asAdmin(adminUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   await client.connect();
@@ -23,7 +26,8 @@ async function asAdmin(adminUrl: string, sql: string): Promise<void> {
  * so that todo-api migrates it from scratch and nothing else's data is measured or touched.
  */
 export async function createScratchDatabase(adminUrl: string): Promise<ScratchDatabase> {
-  const name = `tracemesh_bench_${process.pid}_${Date.now()}`;
+  created += 1;
+  const name = `tracemesh_bench_${process.pid}_${Date.now()}_${created}`;
   await asAdmin(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
