@@ -11,8 +11,8 @@ const collected = (reading: MemoryReading) =>
 
 const roundsLine = (rounds: number) =>
   rounds === 1
-    ? "each load measured once"
-    : `each load measured ${rounds} times: medians below, each ratio the median of the rounds' own`;
+    ? "throughput, breaker-open 503s and queue hop measured once"
+    : `throughput, breaker-open 503s and queue hop measured ${rounds} times: medians below, each ratio the median of the rounds' own`;
 
 // Three significant digits: a ratio of 0.8966 shows as 0.897, not as a 0.90 that missed ≥ 0.9.
 const measuredValue = (value: number | undefined) =>

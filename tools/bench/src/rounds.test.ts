@@ -35,7 +35,7 @@ const on = { variant: "telemetry on", path: "GET /v1/todos" };
 const off = { variant: "telemetry off", path: "GET /v1/todos" };
 
 describe("numbers over rounds", () => {
-  test("a cell's medians, whatever order its rounds were recorded in", () => {
+  test("a cell's medians over its rounds, each number on its own", () => {
     const results = run([
       cell("telemetry on", 2, 400),
       cell("telemetry on", 0, 1000),
