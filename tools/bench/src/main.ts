@@ -15,7 +15,7 @@ import { measureQueueHop } from "./queue-hop.ts";
 import { createScratchDatabase } from "./scratch-database.ts";
 import { measureStartup } from "./startup.ts";
 import { checkTargets } from "./targets.ts";
-import { createTodo, measurePath, pathCases, type Variant } from "./throughput.ts";
+import { createTodo, measurePath, type PathCase, pathCases, type Variant } from "./throughput.ts";
 
 const config = configOrExit("bench", () => loadConfig());
 const LIGHT_QUEUE_RATE = 20;
@@ -76,9 +76,10 @@ async function run(): Promise<BenchResults> {
     `throughput: every path on each variant, one after the other, in ${config.BENCH_ROUNDS} round(s) (a short warm-up first)`,
   );
   const throughput: ThroughputResult[] = [];
+  const takes = (path: PathCase) => (variant: Variant) =>
+    variant.name !== "bare twin" || path.onBareTwin;
   for (const path of pathCases()) {
-    for (const variant of variants) {
-      if (variant.name === "bare twin" && !path.onBareTwin) continue;
+    for (const variant of variants.filter(takes(path))) {
       await measurePath(variant, path, { ...load, seconds: 2 });
     }
   }
@@ -86,8 +87,7 @@ async function run(): Promise<BenchResults> {
     // Every other round the other way round, so that no variant always follows the same one.
     const order = round % 2 === 0 ? variants : [...variants].reverse();
     for (const path of pathCases()) {
-      for (const variant of order) {
-        if (variant.name === "bare twin" && !path.onBareTwin) continue;
+      for (const variant of order.filter(takes(path))) {
         const result = await measurePath(variant, path, load);
         throughput.push({ ...result, variant: variant.name, path: path.name, round });
       }

@@ -24,11 +24,8 @@ export function cellMedians(
 ): { requestsPerSecond: number; p50: number; p99: number } | undefined {
   const rounds = roundsOf(results, cell);
   if (rounds.length === 0) return undefined;
-  return {
-    requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
-    p50: median(rounds.map((r) => r.p50)),
-    p99: median(rounds.map((r) => r.p99)),
-  };
+  const of = (key: "requestsPerSecond" | "p50" | "p99") => median(rounds.map((r) => r[key]));
+  return { requestsPerSecond: of("requestsPerSecond"), p50: of("p50"), p99: of("p99") };
 }
 
 /**

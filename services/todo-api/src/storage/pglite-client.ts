@@ -2,10 +2,10 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { Deadline } from "@tracemesh/resilience";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { callDatabase, toDatabaseError } from "./database-errors.ts";
+import { startTableAnalysis, type TableAnalysis } from "./pglite-analysis.ts";
 import { withQuerySpan } from "./query-span.ts";
-import { type QuerySummary, summarizeQuery } from "./query-summary.ts";
+import { summarizeQuery } from "./query-summary.ts";
 import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
-import { createStaleStatistics } from "./stale-statistics.ts";
 import {
   DEADLINE_MARGIN_MS,
   deadlinePassed,
@@ -20,7 +20,7 @@ export interface PgliteClientOptions {
 
 function executorOf(
   db: PGlite | Transaction,
-  onWritten: (summary: QuerySummary, rowCount: number) => void,
+  afterStatement: TableAnalysis["written"],
 ): SqlExecutor {
   return {
     query<Row extends SqlRow>(text: string, params: unknown[] = []): Promise<SqlResult<Row>> {
@@ -29,7 +29,7 @@ function executorOf(
       return withQuerySpan(text, summary, async () => {
         const result = await callDatabase(() => db.query<Row>(text, params));
         const rowCount = result.rowCount ?? result.rows.length;
-        onWritten(summary, rowCount);
+        afterStatement(summary, rowCount);
         return { rows: result.rows, rowCount };
       });
     },
@@ -69,9 +69,8 @@ function boundedExecutor(tx: SqlExecutor, deadline: Deadline, abandoned: AbortSi
  * deadline comes, and left to run behind; a transaction abandoned so starts no statement more
  * and rolls back.
  *
- * PGlite has no autovacuum: a table is analyzed here once enough of its rows have changed
- * (stale-statistics.ts), after the statement or transaction that changed them, with no span
- * (it is no caller's work).
+ * PGlite has no autovacuum: its tables are analyzed as autovacuum's analyze would
+ * (pglite-analysis.ts).
  */
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   const { dataDir } = options;
@@ -83,52 +82,8 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     await unlock();
     throw error;
   }
-  const statistics = createStaleStatistics();
-  // One analysis at a time, each queued behind whatever holds the connection (a transaction's
-  // writes are analyzed after its commit). A small sample (statistics target 10, 3,000 rows)
-  // is plenty for these plans and keeps the pause short: PGlite runs in this thread, and
-  // ANALYZE of 220,000 todos took 12 ms so, 66–87 ms at the default target of 100.
-  let analyzing: Promise<void> = Promise.resolve();
-  const analyze = async (table: string) => {
-    let rows: number | undefined;
-    try {
-      if (db.closed) return;
-      // `table` is a bare identifier (letters, digits, _ and $) as summarizeQuery or pg_class
-      // gives it, looked up on the search path like the statement that wrote to it.
-      await db.exec(
-        `SET default_statistics_target = 10; ANALYZE ${table}; RESET default_statistics_target`,
-      );
-      const found = await db.query<{ rows: number }>(
-        "SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1::regclass",
-        [table],
-      );
-      rows = Math.max(found.rows[0]?.rows ?? 0, 0);
-    } finally {
-      statistics.analyzed(table, rows);
-    }
-  };
-  const queueAnalysis = (table: string) => {
-    // A failed analysis leaves the statistics as they were, until the table is due again.
-    analyzing = analyzing.then(() => analyze(table)).catch(() => {});
-  };
-  const onWritten = (summary: QuerySummary, rowCount: number) => {
-    const table = statistics.written(summary, rowCount);
-    if (table !== undefined) queueAnalysis(table);
-  };
-  // What earlier runs analyzed sets each threshold; a table never analyzed (written by a
-  // version before this one) is analyzed now, before its first page is read.
-  const tables = await db
-    .query<{ name: string; rows: number }>(
-      `SELECT c.relname AS name, c.reltuples::float8 AS rows
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind = 'r' AND n.nspname = current_schema()`,
-    )
-    .catch(() => ({ rows: [] }));
-  for (const { name, rows } of tables.rows) {
-    if (rows >= 0) statistics.analyzed(name, rows);
-    else if (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) queueAnalysis(name);
-  }
-  const executor = executorOf(db, onWritten);
+  const analysis = await startTableAnalysis(db);
+  const executor = executorOf(db, analysis.written);
   let closed: Promise<void> | undefined;
 
   async function runTransaction<T>(
@@ -140,7 +95,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     try {
       return await db.transaction(async (tx) => {
         try {
-          const plain = executorOf(tx, onWritten);
+          const plain = executorOf(tx, analysis.written);
           const result = await fn(
             bound === undefined ? plain : boundedExecutor(plain, bound.deadline, bound.abandoned),
           );
@@ -190,7 +145,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     },
     close() {
       closed ??= (async () => {
-        await analyzing;
+        await analysis.settled();
         if (!db.closed) await db.close();
         await unlock();
       })();

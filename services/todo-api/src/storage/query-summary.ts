@@ -6,7 +6,9 @@ export interface QuerySummary {
 }
 
 const COMMENTS = /--[^\n]*|\/\*[\s\S]*?\*\//g;
-const IDENTIFIER = String.raw`"?([A-Za-z_][A-Za-z0-9_$]*)"?(?:\."?([A-Za-z_][A-Za-z0-9_$]*)"?)?`;
+const NAME = "[A-Za-z_][A-Za-z0-9_$]*";
+const IDENTIFIER = String.raw`"?(${NAME})"?(?:\."?(${NAME})"?)?`;
+const PLAIN_NAME = new RegExp(`^${NAME}$`);
 const TABLE_AFTER: Record<string, RegExp> = {
   SELECT: new RegExp(String.raw`\bFROM\s+${IDENTIFIER}`, "i"),
   DELETE: new RegExp(String.raw`^DELETE\s+FROM\s+${IDENTIFIER}`, "i"),
@@ -31,4 +33,9 @@ export function summarizeQuery(text: string): QuerySummary {
 export function querySpanName({ operation, collection }: QuerySummary): string {
   if (operation === undefined) return "postgresql";
   return collection === undefined ? operation : `${operation} ${collection}`;
+}
+
+/** Whether `name` is a bare SQL identifier, as `collection` always is: safe to write unquoted. */
+export function isPlainName(name: string): boolean {
+  return PLAIN_NAME.test(name);
 }

@@ -17,8 +17,9 @@ const WRITES = new Set(["INSERT", "UPDATE", "DELETE"]);
  */
 export interface StaleStatistics {
   /**
-   * Counts the rows a statement (as `summarizeQuery` read it) wrote. Returns its table when enough have changed since the
-   * table's last analysis and none is already under way for it; counting starts again.
+   * Counts the rows a statement (as `summarizeQuery` read it) wrote. Returns its table when
+   * enough have changed since the table's last analysis and none is already under way for it;
+   * counting starts again.
    */
   written(summary: QuerySummary, rowCount: number): string | undefined;
   /**
