@@ -32,6 +32,15 @@ describe("redact: sensitive keys at any depth", () => {
     expect(redact(input)).toEqual({ [key as string]: "[REDACTED]" });
   });
 
+  it("answers the same after more distinct keys than it remembers", () => {
+    const many = Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`field${i}`, i]));
+    expect(redact({ ...many, password: "p1" })).toEqual({ ...many, password: "[REDACTED]" });
+    expect(redact({ password: "p2", name: "ada" })).toEqual({
+      password: "[REDACTED]",
+      name: "ada",
+    });
+  });
+
   it("redacts nested objects, arrays and headers objects, keeping the rest", () => {
     const input = {
       request: {
@@ -126,6 +135,17 @@ describe("redact: secrets inside strings", () => {
       "nothing secret",
       "todo 42 created by user-1 at https://example.com/a@b",
       "todo 42 created by user-1 at https://example.com/a@b",
+    ],
+    ["an upper-case BEARER", "BEARER abc123", "Bearer [REDACTED]"],
+    [
+      "every kind in one string",
+      `BEARER abc at postgres://app:pw@db/todos?token=t1 with ${JWT}`,
+      "Bearer [REDACTED] at postgres://[REDACTED]@db/todos?token=[REDACTED] with [REDACTED]",
+    ],
+    [
+      "a stack trace whose paths have an @ (pnpm)",
+      "Error: x\n    at f (file:///app/node_modules/.pnpm/hono@4.13.0/node_modules/hono/dist/a.js:1:2)",
+      "Error: x\n    at f (file:///app/node_modules/.pnpm/hono@4.13.0/node_modules/hono/dist/a.js:1:2)",
     ],
   ])("%s", (_name, input, expected) => {
     expect(redactString(input)).toBe(expected);

@@ -10,7 +10,8 @@ export interface RedactOptions {
 }
 
 interface Walk {
-  ancestors: WeakSet<object>;
+  /** The objects above this one: a few per level, MAX_DEPTH levels, so a list beats a set. */
+  ancestors: object[];
   stacks: boolean;
 }
 
@@ -21,7 +22,7 @@ interface Walk {
  */
 export function redact(value: unknown, options: RedactOptions = {}): unknown {
   const { stacks = true } = options;
-  return redactValue(value, { ancestors: new WeakSet(), stacks }, 0);
+  return redactValue(value, { ancestors: [], stacks }, 0);
 }
 
 function redactValue(value: unknown, walk: Walk, depth: number): unknown {
@@ -30,16 +31,16 @@ function redactValue(value: unknown, walk: Walk, depth: number): unknown {
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "function" || typeof value === "symbol") return undefined;
   if (value === null || typeof value !== "object") return value;
-  if (ancestors.has(value)) return "[Circular]";
+  if (ancestors.includes(value)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[Truncated]";
-  ancestors.add(value);
+  ancestors.push(value);
   try {
     const plain = toPlain(value, walk.stacks);
     if (Array.isArray(plain)) return plain.map((item) => redactValue(item, walk, depth + 1));
     if (plain !== value) return redactValue(plain, walk, depth);
     return redactObject(value, walk, depth);
   } finally {
-    ancestors.delete(value);
+    ancestors.pop();
   }
 }
 
