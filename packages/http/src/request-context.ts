@@ -81,7 +81,7 @@ export function requestContext(options: RequestContextOptions = {}): MiddlewareH
     // Set before the response exists, so the route's c.json() or the error handler's c.body()
     // builds it with them. Set on a finished response, they would make Hono rebuild it around
     // a web stream of its body, and @hono/node-server stream that out: GET /health/live answers
-    // some 60 % more requests a second without that (README, Performance).
+    // some 60 % more requests a second without that (docs/performance.md).
     // (Hono builds each response on these prepared headers: one built and then not returned
     // leaves its own headers on them, for the response that is returned.)
     c.header("traceresponse", traceresponse);
