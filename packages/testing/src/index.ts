@@ -8,6 +8,7 @@ export {
   type NodeProcessOptions,
   startNodeProcess,
 } from "./node-process.ts";
+export { pnpmEntry } from "./pnpm-entry.ts";
 export { type Measurement, type RecordingMeter, recordingMeter } from "./recording-meter.ts";
 export { RecordingSpan } from "./recording-span.ts";
 export {

@@ -1,30 +1,18 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { freePort } from "./free-port.ts";
 import { killAll, startNodeProcess } from "./node-process.ts";
-import { TEST_PATH } from "./test-env.ts";
+import { pnpmEntry } from "./pnpm-entry.ts";
 
 // `pnpm start` as `docker stop`, systemd or a terminal's Ctrl-C meet it: the signal goes to the
 // pnpm process, which passes it to its child. That child must be the service's node, not a
 // shell (node_modules/.bin/node is one) whose own child would never hear of the signal.
 
 const SERVICES_DIR = fileURLToPath(new URL("../../../services/", import.meta.url));
-
-/** pnpm's JavaScript entry: the one running the tests (npm_execpath), or the one on PATH. */
-function pnpmEntry(): string {
-  if (process.env.npm_execpath?.includes("pnpm")) return process.env.npm_execpath;
-  const onPath = TEST_PATH.split(delimiter)
-    .map((dir) => join(dir, "pnpm"))
-    .find((file) => existsSync(file));
-  if (!onPath) throw new Error("pnpm is neither running these tests nor on PATH");
-  const entry = realpathSync(onPath);
-  if (!readFileSync(entry, "utf8").startsWith("#!")) throw new Error(`${entry} is not a script`);
-  return entry;
-}
 
 /** The pids of `pid`'s children (Linux). */
 function childrenOf(pid: number): number[] {

@@ -1,24 +1,63 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, TEST_PATH } from "@tracemesh/testing";
+import { fileURLToPath } from "node:url";
+import { freePort, pnpmEntry, TEST_PATH } from "@tracemesh/testing";
 import { expect, test } from "vitest";
 import { readReplayPlan } from "./replay-plan.ts";
 
-function runDemo(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "main.ts"), "--once"], {
-    // PATH only, as on a fresh shell: nothing of the test runner's environment leaks in.
-    env: { PATH: TEST_PATH, ...env },
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const SERVICES_UP = "Ctrl-C stops everything";
+
+/**
+ * `pnpm demo` as a user runs it: through pnpm, in a process group of its own, as a terminal's
+ * foreground job, so that `ctrlC` reaches every process of it as a terminal's Ctrl-C does.
+ */
+function startDemo(env: Record<string, string>) {
+  const child = spawn(process.execPath, [pnpmEntry(), "demo"], {
+    cwd: REPO_ROOT,
+    // PATH only, as on a fresh shell (and what pnpm needs): nothing of the test's leaks in.
+    env: { PATH: TEST_PATH, HOME: process.env.HOME ?? tmpdir(), ...env },
+    detached: true,
   });
   let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const servicesUp = new Promise<void>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.includes(SERVICES_UP)) resolve();
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    void exited.then((code) => reject(new Error(`pnpm demo ended (${code}) early:\n${output}`)));
   });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
+  const group = -(child.pid ?? 0);
+  return {
+    output: () => output,
+    servicesUp,
+    exited,
+    ctrlC: () => process.kill(group, "SIGINT"),
+    killAll: () => {
+      try {
+        process.kill(group, "SIGKILL");
+      } catch {
+        // Ended already.
+      }
+    },
+  };
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
   });
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, output })));
 }
 
 /** The part of the demo's report from section `n` to the next one. */
@@ -28,14 +67,12 @@ function section(output: string, n: number): string {
   return output.slice(start, end === -1 ? undefined : end);
 }
 
-test("pnpm demo replays the incident, follows a failing request and a todo, and the alert from firing to resolved", async () => {
-  const plan = readReplayPlan();
-  const burst = plan.phases.find((phase) => phase.errorsPerSecond > 0);
+test("pnpm demo replays the incident, follows a failing request and a todo, and the alert from firing to resolved; Ctrl-C stops everything", async () => {
   const ports = await Promise.all(Array.from({ length: 10 }, freePort));
   const [todoApiPort, metricsPort, authPort, authMetricsPort, otlpPort, closedPort] = ports;
   const [notifierPort, notifierMetricsPort, prometheusPort, alertmanagerPort] = ports.slice(6);
   const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-demo-"));
-  const { code, output } = await runDemo({
+  const demo = startDemo({
     TODO_API_PORT: String(todoApiPort),
     TODO_API_METRICS_PORT: String(metricsPort),
     AUTH_PORT: String(authPort),
@@ -52,8 +89,29 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
     JAEGER_QUERY_URL: `http://127.0.0.1:${closedPort}`,
     DEMO_DATA_DIR: dataDir,
   });
+  try {
+    await demo.servicesUp;
+    const { exampleTraceId } = checkReport(demo.output());
+    await checkAlertDeliveries(dataDir, exampleTraceId);
 
-  expect(code, output).toBe(0);
+    demo.ctrlC();
+
+    const code = await demo.exited;
+    expect(code, demo.output()).toBe(0);
+    // pnpm's "Command failed" when its child dies of the signal instead of stopping.
+    expect(demo.output()).not.toContain("ELIFECYCLE");
+    const stillListening = [todoApiPort, authPort, notifierPort, prometheusPort, alertmanagerPort];
+    const listening = await Promise.all(stillListening.map((port) => isListening(port ?? 0)));
+    expect(listening).toEqual(stillListening.map(() => false));
+  } finally {
+    demo.killAll();
+  }
+}, 300_000);
+
+/** The report, section by section; returns the alert's example trace. */
+function checkReport(output: string): { exampleTraceId: string | undefined } {
+  const plan = readReplayPlan();
+  const burst = plan.phases.find((phase) => phase.errorsPerSecond > 0);
   // 1: the replay of load/replay.json, phase by phase; with alice's token no 4xx at all.
   const replay = section(output, 1);
   const burstErrors = (burst?.seconds ?? 0) * (burst?.errorsPerSecond ?? 0);
@@ -107,8 +165,11 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
   expect(alert).toMatch(new RegExp(`trace ${exampleTraceId} · `));
   expect(alert).toMatch(/todo-api: GET \/error \[server\] ERROR .*http\.response\.status_code=500/);
   expect(alert).toMatch(/\+\d+\.\d s +the resolved notification delivered/);
+  return { exampleTraceId };
+}
 
-  // The notifier's own log line of that delivery names the same trace.
+/** The notifier's own log lines of the alert's deliveries name the same example trace. */
+async function checkAlertDeliveries(dataDir: string, exampleTraceId: string | undefined) {
   const notifierLog = await readFile(join(dataDir, "logs/notifier.log"), "utf8");
   const deliveries = notifierLog
     .split("\n")
@@ -125,4 +186,4 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
     labels: { service: "todo-api", severity: "page" },
     exampleTrace: { traceId: exampleTraceId },
   });
-}, 300_000);
+}

@@ -163,7 +163,14 @@ if (config.once) {
   write(
     `\nThe services keep running: try  curl -i ${mesh.urls["todo-api"]}/error   (Ctrl-C stops everything)`,
   );
-  const stop = () => void mesh.stop().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  // A terminal's Ctrl-C reaches this process twice under `pnpm demo`, from the terminal and from
+  // pnpm passing it on: the second must not end the process while the first stops the mesh.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void mesh.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
