@@ -100,9 +100,11 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
     expect(code, demo.output()).toBe(0);
     // pnpm's "Command failed" when its child dies of the signal instead of stopping.
     expect(demo.output()).not.toContain("ELIFECYCLE");
-    const stillListening = [todoApiPort, authPort, notifierPort, prometheusPort, alertmanagerPort];
-    const listening = await Promise.all(stillListening.map((port) => isListening(port ?? 0)));
-    expect(listening).toEqual(stillListening.map(() => false));
+    const meshPorts = [todoApiPort, authPort, notifierPort, prometheusPort, alertmanagerPort];
+    const listening = await Promise.all(meshPorts.map((port) => isListening(port ?? 0)));
+    expect(listening, "the mesh's ports, still listening after Ctrl-C").toEqual(
+      meshPorts.map(() => false),
+    );
   } finally {
     demo.killAll();
   }
