@@ -15,6 +15,7 @@ import { printReport } from "./print-report.ts";
 import { type IncidentResult, replayIncident } from "./replay-incident.ts";
 import { readReplayPlan } from "./replay-plan.ts";
 import { scrapeMetrics } from "./scrape-metrics.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 import { followTodo } from "./todo-journey.ts";
 import { type AlertWatch, watchAlert } from "./watch-alert.ts";
 
@@ -163,14 +164,5 @@ if (config.once) {
   write(
     `\nThe services keep running: try  curl -i ${mesh.urls["todo-api"]}/error   (Ctrl-C stops everything)`,
   );
-  // A terminal's Ctrl-C reaches this process twice under `pnpm demo`, from the terminal and from
-  // pnpm passing it on: the second must not end the process while the first stops the mesh.
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void mesh.stop().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  stopOnSignals(() => void mesh.stop().then(() => process.exit(0)));
 }
