@@ -13,7 +13,8 @@ const SERVICES_UP = "Ctrl-C stops everything";
 
 /**
  * `pnpm demo` as a user runs it: through pnpm, in a process group of its own, as a terminal's
- * foreground job, so that `ctrlC` reaches every process of it as a terminal's Ctrl-C does.
+ * foreground job, so that `signal` reaches every process of it as a terminal's Ctrl-C (SIGINT)
+ * or its closing (SIGHUP) does.
  */
 function startDemo(env: Record<string, string>) {
   const child = spawn(process.execPath, [pnpmEntry(), "demo"], {
@@ -23,22 +24,30 @@ function startDemo(env: Record<string, string>) {
     detached: true,
   });
   let output = "";
+  const readers = new Set<() => void>();
+  const read = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    for (const reader of readers) reader();
+  };
+  child.stdout.on("data", read);
+  child.stderr.on("data", read);
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  const servicesUp = new Promise<void>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.includes(SERVICES_UP)) resolve();
-    };
-    child.stdout.on("data", read);
-    child.stderr.on("data", read);
-    void exited.then((code) => reject(new Error(`pnpm demo ended (${code}) early:\n${output}`)));
-  });
+  /** Settles once the output holds `text`; rejects if the demo ends first. */
+  const printed = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const reader = () => {
+        if (output.includes(text)) resolve();
+      };
+      readers.add(reader);
+      reader();
+      void exited.then((code) => reject(new Error(`pnpm demo ended (${code}) early:\n${output}`)));
+    });
   const group = -(child.pid ?? 0);
   return {
     output: () => output,
-    servicesUp,
+    printed,
     exited,
-    ctrlC: () => process.kill(group, "SIGINT"),
+    signal: (signal: NodeJS.Signals) => process.kill(group, signal),
     killAll: () => {
       try {
         process.kill(group, "SIGKILL");
@@ -67,48 +76,78 @@ function section(output: string, n: number): string {
   return output.slice(start, end === -1 ? undefined : end);
 }
 
-test("pnpm demo replays the incident, follows a failing request and a todo, and the alert from firing to resolved; Ctrl-C stops everything", async () => {
+/** The demo's settings: free ports, its own NATS and data directory, alerting required. */
+async function demoSettings() {
   const ports = await Promise.all(Array.from({ length: 10 }, freePort));
-  const [todoApiPort, metricsPort, authPort, authMetricsPort, otlpPort, closedPort] = ports;
-  const [notifierPort, notifierMetricsPort, prometheusPort, alertmanagerPort] = ports.slice(6);
+  const [todoApi, todoApiMetrics, auth, authMetrics, otlp, closed] = ports;
+  const [notifier, notifierMetrics, prometheus, alertmanager] = ports.slice(6);
   const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-demo-"));
-  const demo = startDemo({
-    TODO_API_PORT: String(todoApiPort),
-    TODO_API_METRICS_PORT: String(metricsPort),
-    AUTH_PORT: String(authPort),
-    AUTH_METRICS_PORT: String(authMetricsPort),
-    NOTIFIER_PORT: String(notifierPort),
-    NOTIFIER_METRICS_PORT: String(notifierMetricsPort),
-    OTLP_PORT: String(otlpPort),
-    PROMETHEUS_PORT: String(prometheusPort),
-    ALERTMANAGER_PORT: String(alertmanagerPort),
+  const env = {
+    TODO_API_PORT: String(todoApi),
+    TODO_API_METRICS_PORT: String(todoApiMetrics),
+    AUTH_PORT: String(auth),
+    AUTH_METRICS_PORT: String(authMetrics),
+    NOTIFIER_PORT: String(notifier),
+    NOTIFIER_METRICS_PORT: String(notifierMetrics),
+    OTLP_PORT: String(otlp),
+    PROMETHEUS_PORT: String(prometheus),
+    ALERTMANAGER_PORT: String(alertmanager),
     // Its own nats-server: the shared one's JetStream state stays other tests' business.
     DEMO_NATS: "private",
     // A test fails, never skips, without Prometheus and Alertmanager: CI installs them.
     DEMO_ALERTING: "required",
-    JAEGER_QUERY_URL: `http://127.0.0.1:${closedPort}`,
+    JAEGER_QUERY_URL: `http://127.0.0.1:${closed}`,
     DEMO_DATA_DIR: dataDir,
-  });
+  };
+  const listening = [todoApi, auth, notifier, prometheus, alertmanager].map((port) => port ?? 0);
+  return { env, dataDir, listening };
+}
+
+/** Which of the mesh's ports still answer: the services', Prometheus', Alertmanager's, NATS'. */
+async function stillListening(ports: number[], output: string): Promise<number[]> {
+  const nats = Number(output.match(/nats {6}nats:\/\/127\.0\.0\.1:(\d+) \(private/)?.[1]);
+  expect(nats, `the private NATS's port, in:\n${output}`).toBeGreaterThan(0);
+  const all = [...ports, nats];
+  const answers = await Promise.all(all.map((port) => isListening(port)));
+  return all.filter((_, i) => answers[i]);
+}
+
+test("pnpm demo replays the incident, follows a failing request and a todo, and the alert from firing to resolved; Ctrl-C stops everything", async () => {
+  const { env, dataDir, listening } = await demoSettings();
+  const demo = startDemo(env);
   try {
-    await demo.servicesUp;
+    await demo.printed(SERVICES_UP);
     const { exampleTraceId } = checkReport(demo.output());
     await checkAlertDeliveries(dataDir, exampleTraceId);
 
-    demo.ctrlC();
+    demo.signal("SIGINT");
 
     const code = await demo.exited;
     expect(code, demo.output()).toBe(0);
     // pnpm's "Command failed" when its child dies of the signal instead of stopping.
     expect(demo.output()).not.toContain("ELIFECYCLE");
-    const meshPorts = [todoApiPort, authPort, notifierPort, prometheusPort, alertmanagerPort];
-    const listening = await Promise.all(meshPorts.map((port) => isListening(port ?? 0)));
-    expect(listening, "the mesh's ports, still listening after Ctrl-C").toEqual(
-      meshPorts.map(() => false),
-    );
+    expect(await stillListening(listening, demo.output())).toEqual([]);
   } finally {
     demo.killAll();
   }
 }, 300_000);
+
+test("closing the terminal during the replay (SIGHUP) stops everything, Prometheus and Alertmanager too", async () => {
+  const { env, listening } = await demoSettings();
+  const demo = startDemo(env);
+  try {
+    // The mesh's last line: Prometheus and Alertmanager are up, the replay begins.
+    await demo.printed("   alertmanager http://");
+
+    demo.signal("SIGHUP");
+
+    await demo.exited;
+    expect(await stillListening(listening, demo.output()), demo.output()).toEqual([]);
+    expect(demo.output()).not.toContain("demo failed");
+  } finally {
+    demo.killAll();
+  }
+}, 120_000);
 
 /** The report, section by section; returns the alert's example trace. */
 function checkReport(output: string): { exampleTraceId: string | undefined } {

@@ -131,7 +131,24 @@ write(
   "tracemesh demo: starting auth, todo-api and the notifier with telemetry, NATS, Prometheus and Alertmanager, then replaying the /error incident\n",
 );
 await rm(dataDir, { recursive: true, force: true });
-let mesh: Mesh;
+// A signal (Ctrl-C, a closed terminal, a stop) stops the mesh and then the demo, whenever it comes:
+// Prometheus and Alertmanager take a closed terminal's SIGHUP for a reload, and would outlive
+// the demo. During start-up the mesh is stopped once startMesh is done, or has stopped what it
+// started. An interrupted replay exits with INTERRUPTED, as a shell reports a Ctrl-C.
+const INTERRUPTED = 130;
+let mesh: Mesh | undefined;
+let interrupted = false;
+let replayed = false;
+let stopping: Promise<never> | undefined;
+const stopAndExit = (running: Mesh, code: number) => {
+  stopping ??= running.stop().then(() => process.exit(code));
+  return stopping;
+};
+stopOnSignals(() => {
+  interrupted = true;
+  if (mesh) void stopAndExit(mesh, replayed ? 0 : INTERRUPTED);
+});
+
 try {
   mesh = await startMesh({
     ports: config.ports,
@@ -146,23 +163,29 @@ try {
     write,
   });
 } catch (error) {
-  write(`\ndemo failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  // Interrupted, the services fail to start because the signal reached them too: no news.
+  if (!interrupted) {
+    write(`\ndemo failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(interrupted ? INTERRUPTED : 1);
 }
+if (interrupted) await stopAndExit(mesh, INTERRUPTED);
 
 try {
   await run(mesh);
+  replayed = true;
 } catch (error) {
-  write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-  await mesh.stop();
-  process.exit(1);
+  // With a signal's stop under way, the replay failing is its doing, not news.
+  if (stopping === undefined) {
+    write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await stopAndExit(mesh, stopping === undefined ? 1 : INTERRUPTED);
 }
 
 if (config.once) {
-  await mesh.stop();
-} else {
+  await stopAndExit(mesh, 0);
+} else if (stopping === undefined) {
   write(
     `\nThe services keep running: try  curl -i ${mesh.urls["todo-api"]}/error   (Ctrl-C stops everything)`,
   );
-  stopOnSignals(() => void mesh.stop().then(() => process.exit(0)));
 }
