@@ -20,6 +20,7 @@ export {
 export { descendants } from "./span-tree.ts";
 export { createTestClock, type TestClock } from "./test-clock.ts";
 export {
+  TEST_HOME,
   TEST_IN_CI,
   TEST_K6_BIN,
   TEST_NATS_SERVER_BIN,

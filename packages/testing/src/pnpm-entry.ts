@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { TEST_PATH } from "./test-env.ts";
+import { TEST_NPM_EXECPATH, TEST_PATH } from "./test-env.ts";
 
 /**
  * pnpm's JavaScript entry: the one running the tests (npm_execpath), or the one on PATH. Run as
  * `node <entry> <script>`, it is what a user's `pnpm <script>` runs.
  */
 export function pnpmEntry(): string {
-  if (process.env.npm_execpath?.includes("pnpm")) return process.env.npm_execpath;
+  if (TEST_NPM_EXECPATH?.includes("pnpm")) return TEST_NPM_EXECPATH;
   const onPath = TEST_PATH.split(delimiter)
     .map((dir) => join(dir, "pnpm"))
     .find((file) => existsSync(file));

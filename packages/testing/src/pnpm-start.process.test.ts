@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { freePort } from "./free-port.ts";
 import { killAll, startNodeProcess } from "./node-process.ts";
 import { pnpmEntry } from "./pnpm-entry.ts";
+import { TEST_HOME } from "./test-env.ts";
 
 // `pnpm start` as `docker stop`, systemd or a terminal's Ctrl-C meet it: the signal goes to the
 // pnpm process, which passes it to its child. That child must be the service's node, not a
@@ -38,7 +39,7 @@ describe.each(["auth", "todo-api", "notifier"])("pnpm start in services/%s", (se
     const pnpm = startNodeProcess([pnpmEntry(), "--silent", "start"], {
       cwd: `${SERVICES_DIR}${service}`,
       env: {
-        HOME: process.env.HOME ?? dataDir,
+        HOME: TEST_HOME,
         COREPACK_ENABLE_DOWNLOAD_PROMPT: "0",
         PORT: "0",
         METRICS_PORT: String(await freePort()),

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+
 // The one place tests read the environment: where the shared servers are, and the PATH that
 // child processes get (nothing else of the test runner's environment leaks into them).
 
@@ -9,6 +11,12 @@ export const TEST_NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? "/usr/sbin/na
 
 /** Where a test's child processes find their programs. */
 export const TEST_PATH = process.env.PATH ?? "";
+
+/** The HOME of a child process that needs one: pnpm does. */
+export const TEST_HOME = process.env.HOME ?? tmpdir();
+
+/** pnpm's JavaScript entry when pnpm runs the tests (`npm_execpath`), else whatever ran them. */
+export const TEST_NPM_EXECPATH = process.env.npm_execpath;
 
 /** A k6 binary named by the environment (K6_BIN); otherwise tests look for `k6` on PATH. */
 export const TEST_K6_BIN = process.env.K6_BIN;

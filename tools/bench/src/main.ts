@@ -12,6 +12,7 @@ import { measureMemoryGrowth } from "./memory-growth.ts";
 import { measureOutboxDrain } from "./outbox-drain.ts";
 import { formatReport } from "./print-report.ts";
 import { measureQueueHop } from "./queue-hop.ts";
+import { inRoundOrder } from "./rounds.ts";
 import { createScratchDatabase } from "./scratch-database.ts";
 import { measureStartup } from "./startup.ts";
 import { checkTargets } from "./targets.ts";
@@ -84,10 +85,8 @@ async function run(): Promise<BenchResults> {
     }
   }
   for (let round = 0; round < config.BENCH_ROUNDS; round++) {
-    // Every other round the other way round, so that no variant always follows the same one.
-    const order = round % 2 === 0 ? variants : [...variants].reverse();
     for (const path of pathCases()) {
-      for (const variant of order.filter(takes(path))) {
+      for (const variant of inRoundOrder(variants, round).filter(takes(path))) {
         const result = await measurePath(variant, path, load);
         throughput.push({ ...result, variant: variant.name, path: path.name, round });
       }
@@ -117,8 +116,7 @@ async function run(): Promise<BenchResults> {
       await measureQueueHop(bench.mesh, bench.token, { rate, seconds: QUEUE_WARM_UP_SECONDS });
     }
     for (let round = 0; round < config.BENCH_ROUNDS; round++) {
-      const order = round % 2 === 0 ? hopVariants : [...hopVariants].reverse();
-      for (const { variant, bench } of order) {
+      for (const { variant, bench } of inRoundOrder(hopVariants, round)) {
         const hop = await measureQueueHop(bench.mesh, bench.token, {
           rate,
           seconds: config.BENCH_QUEUE_SECONDS,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { BenchResults, ThroughputResult } from "./bench-results.ts";
-import { cellMedians, pairedRatio, roundRatios } from "./rounds.ts";
+import { cellMedians, inRoundOrder, pairedRatio, roundRatios } from "./rounds.ts";
 
 function cell(variant: string, round: number, requestsPerSecond: number): ThroughputResult {
   const p99 = 100_000 / requestsPerSecond;
@@ -60,4 +60,14 @@ describe("numbers over rounds", () => {
       pairedRatio(results, on, { variant: "bare twin", path: "GET /v1/todos" }),
     ).toBeUndefined();
   });
+});
+
+test("rounds take turns in order: as given, then reversed, then as given", () => {
+  const variants = ["telemetry on", "telemetry off", "bare twin"];
+  expect([0, 1, 2].map((round) => inRoundOrder(variants, round)[0])).toEqual([
+    "telemetry on",
+    "bare twin",
+    "telemetry on",
+  ]);
+  expect(variants).toEqual(["telemetry on", "telemetry off", "bare twin"]);
 });

@@ -4,6 +4,14 @@ import { percentile } from "./percentile.ts";
 /** The middle value by nearest rank (the lower middle of an even count); NaN for none. */
 export const median = (values: readonly number[]): number => percentile(values, 50);
 
+/**
+ * The order to measure `items` in round `round`: as given, and reversed every other round, so
+ * that none always follows the same one (and the moment it leaves behind).
+ */
+export function inRoundOrder<T>(items: readonly T[], round: number): readonly T[] {
+  return round % 2 === 0 ? items : [...items].reverse();
+}
+
 /** One throughput cell: a path on a variant ("telemetry on", "telemetry off", "bare twin"). */
 export interface Cell {
   variant: string;

@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, pnpmEntry, TEST_PATH } from "@tracemesh/testing";
+import { freePort, pnpmEntry, TEST_HOME, TEST_PATH } from "@tracemesh/testing";
 import { expect, test } from "vitest";
 import { readReplayPlan } from "./replay-plan.ts";
 
@@ -20,7 +20,7 @@ function startDemo(env: Record<string, string>) {
   const child = spawn(process.execPath, [pnpmEntry(), "demo"], {
     cwd: REPO_ROOT,
     // PATH only, as on a fresh shell (and what pnpm needs): nothing of the test's leaks in.
-    env: { PATH: TEST_PATH, HOME: process.env.HOME ?? tmpdir(), ...env },
+    env: { PATH: TEST_PATH, HOME: TEST_HOME, ...env },
     detached: true,
   });
   let output = "";
