@@ -1,14 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { acceptsConnections, REPO_ROOT } from "@tracemesh/mesh";
 import { freePort, pnpmEntry, TEST_HOME, TEST_PATH } from "@tracemesh/testing";
 import { expect, test } from "vitest";
 import { readReplayPlan } from "./replay-plan.ts";
 
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SERVICES_UP = "Ctrl-C stops everything";
 
 /**
@@ -58,17 +56,6 @@ function startDemo(env: Record<string, string>) {
   };
 }
 
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 /** The part of the demo's report from section `n` to the next one. */
 function section(output: string, n: number): string {
   const start = output.indexOf(`\n${n}. `);
@@ -108,7 +95,7 @@ async function stillListening(ports: number[], output: string): Promise<number[]
   const nats = Number(output.match(/nats {6}nats:\/\/127\.0\.0\.1:(\d+) \(private/)?.[1]);
   expect(nats, `the private NATS's port, in:\n${output}`).toBeGreaterThan(0);
   const all = [...ports, nats];
-  const answers = await Promise.all(all.map((port) => isListening(port)));
+  const answers = await Promise.all(all.map((port) => acceptsConnections("127.0.0.1", port)));
   return all.filter((_, i) => answers[i]);
 }
 
