@@ -37,6 +37,6 @@ export function toAttributeValue(value: OtlpAnyValue | undefined): AttributeValu
 /** OTLP `KeyValue` list → plain object; the last of duplicate keys wins. */
 export function toAttributes(keyValues: OtlpKeyValue[] | undefined): Attributes {
   const attributes: Attributes = {};
-  for (const { key, value } of keyValues ?? []) attributes[key] = toAttributeValue(value);
+  for (const { key = "", value } of keyValues ?? []) attributes[key] = toAttributeValue(value);
   return attributes;
 }

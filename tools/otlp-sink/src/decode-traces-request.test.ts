@@ -1,6 +1,7 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { describe, expect, it } from "vitest";
 import { decodeTracesRequest } from "./decode-traces-request.ts";
+import { toFlatSpan } from "./flat-span.ts";
 import { OtlpRequestError } from "./otlp-request-error.ts";
 import { ExportTraceServiceRequest } from "./otlp-trace-proto.ts";
 import { CHILD_SPAN_ID, LINKED_TRACE_ID, ROOT_SPAN_ID, sdkSpans, TRACE_ID } from "./test-utils.ts";
@@ -93,6 +94,43 @@ describe("decodeTracesRequest", () => {
       startTimeUnixNano: "18446744073709551615",
       attributes: [{ key: "big", value: { intValue: "9007199254740993" } }],
     });
+  });
+
+  it("keeps an empty attribute key empty, which protobuf leaves out as a default", () => {
+    const span = {
+      traceId: TRACE_ID,
+      spanId: ROOT_SPAN_ID,
+      name: "GET /v1/todos",
+      attributes: [{ key: "", value: { stringValue: "no name" } }],
+    };
+    const message = ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  ...span,
+                  traceId: Buffer.from(TRACE_ID, "hex"),
+                  spanId: Buffer.from(ROOT_SPAN_ID, "hex"),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const protobuf = ExportTraceServiceRequest.encode(message).finish();
+    const otlpJson = json({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+
+    for (const [body, encoding] of [
+      [protobuf, "protobuf"],
+      [otlpJson, "json"],
+    ] as const) {
+      const decoded = decodeTracesRequest(body, encoding)[0]?.scopeSpans?.[0]?.spans?.[0];
+      if (!decoded) throw new Error(`no span decoded from ${encoding}`);
+      expect(toFlatSpan(undefined, undefined, decoded).attributes).toEqual({ "": "no name" });
+    }
   });
 
   it("accepts hand-written OTLP/JSON: upper-case hex, enum names, numbers for 64-bit fields, unknown fields", () => {

@@ -16,7 +16,8 @@ export interface OtlpAnyValue {
 }
 
 export interface OtlpKeyValue {
-  key: string;
+  /** Absent means the empty key: protobuf's decoder leaves it out, as any field at its default. */
+  key?: string;
   value?: OtlpAnyValue;
 }
 
