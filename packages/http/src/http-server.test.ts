@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "@tracemesh/testing";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { type HttpServerOptions, type ServerLogger, startHttpServer } from "./http-server.ts";
@@ -20,6 +21,7 @@ function createSlowApp(order: string[] = []): Hono {
   const app = new Hono();
   app.get("/fast", (c) => c.text("fast"));
   app.get("/slow", async (c) => {
+    order.push("started");
     await sleep(Number(c.req.query("ms")));
     order.push("handled");
     return c.text("slow");
@@ -76,10 +78,10 @@ describe("startHttpServer", () => {
       },
     });
     const slow = fetch(`http://127.0.0.1:${running.port}/slow?ms=300`);
-    await sleep(50);
+    await waitFor(() => order.includes("started"), "the slow request to be in flight");
     await running.shutdown();
     expect(await (await slow).text()).toBe("slow");
-    expect(order).toEqual(["handled", "onShutdown"]);
+    expect(order).toEqual(["started", "handled", "onShutdown"]);
     expect(running.server.listening).toBe(false);
   });
 
@@ -95,20 +97,22 @@ describe("startHttpServer", () => {
       },
     });
     const slow = fetch(`http://127.0.0.1:${running.port}/slow?ms=300`);
-    await sleep(50);
+    await waitFor(() => order.includes("started"), "the slow request to be in flight");
     await running.shutdown();
     expect(await (await slow).text()).toBe("slow");
-    expect(order).toEqual(["onShutdownStarted", "handled", "onShutdown"]);
+    expect(order).toEqual(["started", "onShutdownStarted", "handled", "onShutdown"]);
   });
 
   it("cuts connections still open after the drain timeout", async () => {
     const logger = recordingLogger();
+    const order: string[] = [];
     const running = await start({
+      app: createSlowApp(order),
       logger,
       drainTimeoutMs: 100,
     });
     const stuck = fetch(`http://127.0.0.1:${running.port}/slow?ms=5000`);
-    await sleep(50);
+    await waitFor(() => order.includes("started"), "the slow request to be in flight");
     const startedAt = Date.now();
     await running.shutdown();
     expect(Date.now() - startedAt).toBeLessThan(2000);
