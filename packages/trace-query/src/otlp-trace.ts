@@ -15,8 +15,9 @@ export interface TraceSpan {
   links: { traceId: string; spanId: string }[];
 }
 
+// OTLP/JSON leaves a field at its default out: a missing key, or name, is the empty string.
 interface OtlpKeyValue {
-  key: string;
+  key?: string;
   value?: Record<string, unknown>;
 }
 
@@ -37,7 +38,7 @@ function anyValue(value: Record<string, unknown> | undefined): unknown {
 }
 
 function toAttributes(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map((kv) => [kv.key, anyValue(kv.value)]));
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key ?? "", anyValue(kv.value)]));
 }
 
 /** Jaeger writes enums as names ("SPAN_KIND_SERVER"), OTLP JSON as numbers: accept both. */
@@ -71,7 +72,7 @@ function toTraceSpan(span: Record<string, unknown>, serviceName: string): TraceS
     traceId: String(span.traceId),
     spanId: String(span.spanId),
     ...(parent ? { parentSpanId: parent } : {}),
-    name: String(span.name),
+    name: String(span.name ?? ""),
     kind: enumName(span.kind, SPAN_KINDS, "SPAN_KIND_"),
     serviceName,
     startNs: BigInt(String(span.startTimeUnixNano ?? "0")),
@@ -79,8 +80,8 @@ function toTraceSpan(span: Record<string, unknown>, serviceName: string): TraceS
     statusCode: enumName(status.code, STATUS_CODES, "STATUS_CODE_") as TraceSpan["statusCode"],
     ...(status.message ? { statusMessage: status.message } : {}),
     attributes: toAttributes(span.attributes as OtlpKeyValue[] | undefined),
-    events: ((span.events ?? []) as { name: string; attributes?: OtlpKeyValue[] }[]).map((e) => ({
-      name: e.name,
+    events: ((span.events ?? []) as { name?: string; attributes?: OtlpKeyValue[] }[]).map((e) => ({
+      name: e.name ?? "",
       attributes: toAttributes(e.attributes),
     })),
     links: ((span.links ?? []) as { traceId: string; spanId: string }[]).map((l) => ({
