@@ -1,6 +1,14 @@
 import { type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
 import { answersOk } from "./background-program.ts";
 
+/**
+ * Traces the local sink keeps, the one updated least recently dropped first. The demo's replay
+ * and a run of every script of load/ send some 1,400 (load/replay.json), so a trace id the demo
+ * printed still answers after several such runs. A trace of five spans takes about 15 KiB: at
+ * most some 150 MB.
+ */
+const SINK_MAX_TRACES = 10_000;
+
 export interface TraceBackend {
   /** Where services send OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT). */
   otlpEndpoint: string;
@@ -29,9 +37,9 @@ export async function openTraceBackend(
   }
   let sink: OtlpSink;
   try {
-    sink = await startOtlpSink({ port: otlpPort });
+    sink = await startOtlpSink({ port: otlpPort, maxTraces: SINK_MAX_TRACES });
   } catch {
-    sink = await startOtlpSink({ port: 0 });
+    sink = await startOtlpSink({ port: 0, maxTraces: SINK_MAX_TRACES });
   }
   return {
     otlpEndpoint: sink.url,

@@ -26,7 +26,7 @@ for (const baseUrl of queryUrls) {
 }
 console.error(
   reached.length > 0
-    ? `trace ${traceId} not found at ${reached.join(", ")} (spans are exported every few seconds: try again)`
+    ? `trace ${traceId} not found at ${reached.join(", ")} (spans are exported every few seconds: try again; a backend keeps only its latest traces)`
     : `no trace query API answered at ${queryUrls.join(", ")}: start Jaeger or the local sink (pnpm demo)`,
 );
 process.exit(1);
