@@ -34,7 +34,9 @@ function startDemo(env: Record<string, string>) {
   const printed = (text: string) =>
     new Promise<void>((resolve, reject) => {
       const reader = () => {
-        if (output.includes(text)) resolve();
+        if (!output.includes(text)) return;
+        readers.delete(reader);
+        resolve();
       };
       readers.add(reader);
       reader();

@@ -35,11 +35,12 @@ export async function openTraceBackend(
       close: async () => {},
     };
   }
+  const startSink = (port: number) => startOtlpSink({ port, maxTraces: SINK_MAX_TRACES });
   let sink: OtlpSink;
   try {
-    sink = await startOtlpSink({ port: otlpPort, maxTraces: SINK_MAX_TRACES });
+    sink = await startSink(otlpPort);
   } catch {
-    sink = await startOtlpSink({ port: 0, maxTraces: SINK_MAX_TRACES });
+    sink = await startSink(0);
   }
   return {
     otlpEndpoint: sink.url,
