@@ -6,6 +6,7 @@ import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DataDirLockedError } from "./data-dir-lock.ts";
 import { runMigrations } from "./migrate.ts";
+import { createSqlOutboxSource } from "./outbox.ts";
 import { createPgliteClient } from "./pglite-client.ts";
 import type { SqlClient } from "./sql-client.ts";
 import { OWNER } from "./test-utils.ts";
@@ -93,6 +94,37 @@ test("a data directory whose tables were never analyzed has them analyzed when i
   const client = await createPgliteClient({ dataDir });
   try {
     await expectIndexedListing(client);
+  } finally {
+    await client.close();
+  }
+}, 60_000);
+
+// 100 events of ~300 bytes, as todo-api writes them, then claimed, published and pruned.
+const OUTBOX_100 = `INSERT INTO outbox (id, subject, event)
+  SELECT gen_random_uuid(), 'todo.events.created', jsonb_build_object('title', repeat('x', 300))
+    FROM generate_series(1, 100)`;
+
+async function outboxBytes(client: SqlClient): Promise<number> {
+  const result = await client.query<{ bytes: number }>(
+    "SELECT pg_total_relation_size('outbox')::float8 AS bytes",
+  );
+  return result.rows[0]?.bytes ?? Number.NaN;
+}
+
+test("vacuums a table once enough of its rows are dead: an outbox that holds none stays small", async () => {
+  const client = await createPgliteClient({ dataDir: "memory://" });
+  try {
+    await runMigrations(client);
+    const outbox = createSqlOutboxSource(client);
+    // Each event leaves three dead rows: claimed, marked published, pruned. Without VACUUM,
+    // 3,000 events grew the empty table to some 3.6 MB.
+    for (let round = 0; round < 30; round++) {
+      await client.query(OUTBOX_100);
+      const claimed = await outbox.claimPending(100);
+      await outbox.markPublished(claimed.map((record) => record.id));
+      expect(await outbox.prunePublished(0)).toBe(100);
+    }
+    await waitFor(async () => (await outboxBytes(client)) < 512 * 1024, "an outbox under 512 KiB");
   } finally {
     await client.close();
   }

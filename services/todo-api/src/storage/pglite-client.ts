@@ -2,7 +2,7 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { Deadline } from "@tracemesh/resilience";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { callDatabase, toDatabaseError } from "./database-errors.ts";
-import { startTableAnalysis, type TableAnalysis } from "./pglite-analysis.ts";
+import { type Autovacuum, startAutovacuum } from "./pglite-autovacuum.ts";
 import { withQuerySpan } from "./query-span.ts";
 import { summarizeQuery } from "./query-summary.ts";
 import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
@@ -18,10 +18,7 @@ export interface PgliteClientOptions {
   dataDir: string;
 }
 
-function executorOf(
-  db: PGlite | Transaction,
-  afterStatement: TableAnalysis["written"],
-): SqlExecutor {
+function executorOf(db: PGlite | Transaction, afterStatement: Autovacuum["written"]): SqlExecutor {
   return {
     query<Row extends SqlRow>(text: string, params: unknown[] = []): Promise<SqlResult<Row>> {
       // Read once, for the span and for the statistics.
@@ -69,8 +66,8 @@ function boundedExecutor(tx: SqlExecutor, deadline: Deadline, abandoned: AbortSi
  * deadline comes, and left to run behind; a transaction abandoned so starts no statement more
  * and rolls back.
  *
- * PGlite has no autovacuum: its tables are analyzed as autovacuum's analyze would
- * (pglite-analysis.ts).
+ * PGlite has no autovacuum: its tables are analyzed and vacuumed as autovacuum would
+ * (pglite-autovacuum.ts).
  */
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   const { dataDir } = options;
@@ -82,8 +79,8 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     await unlock();
     throw error;
   }
-  const analysis = await startTableAnalysis(db);
-  const executor = executorOf(db, analysis.written);
+  const autovacuum = await startAutovacuum(db);
+  const executor = executorOf(db, autovacuum.written);
   let closed: Promise<void> | undefined;
 
   async function runTransaction<T>(
@@ -95,7 +92,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     try {
       return await db.transaction(async (tx) => {
         try {
-          const plain = executorOf(tx, analysis.written);
+          const plain = executorOf(tx, autovacuum.written);
           const result = await fn(
             bound === undefined ? plain : boundedExecutor(plain, bound.deadline, bound.abandoned),
           );
@@ -145,7 +142,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     },
     close() {
       closed ??= (async () => {
-        await analysis.settled();
+        await autovacuum.settled();
         if (!db.closed) await db.close();
         await unlock();
       })();
