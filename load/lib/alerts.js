@@ -35,6 +35,17 @@ const observe = {
   timeout: "5s",
 };
 
+/**
+ * Prometheus's alerts page, for a person to look at: `/alerts`, or `/classic/alerts` where that
+ * is the only one (Debian's package leaves the new web UI out and answers 404 at `/alerts`).
+ * @param {string} prometheusUrl
+ */
+function alertsPage(prometheusUrl) {
+  const lookup = Object.assign({}, observe, { responseCallback: http.expectedStatuses(200, 404) });
+  const res = http.get(`${prometheusUrl}/alerts`, lookup);
+  return res.status === 404 ? `${prometheusUrl}/classic/alerts` : `${prometheusUrl}/alerts`;
+}
+
 function matches(labels, wanted) {
   return Object.entries(wanted).every(([key, value]) => labels[key] === value);
 }
@@ -61,7 +72,7 @@ export function requireInactiveAlert(prometheusUrl, labels) {
   const active = prometheusAlertsOf(res);
   if (active.some((a) => matches(a.labels, labels))) {
     exec.test.abort(
-      `${labels.alertname} is active already (an earlier run's?): wait until it resolves (about 2 minutes, see ${prometheusUrl}/alerts) and run again`,
+      `${labels.alertname} is active already (an earlier run's?): wait until it resolves (about 2 minutes, see ${alertsPage(prometheusUrl)}) and run again`,
     );
   }
 }
@@ -122,7 +133,7 @@ export function awaitAlert(urls, labels, sinceMs, budgetSeconds) {
   }
   alertFired.add(false, labels);
   console.error(
-    `${labels.alertname} did not fire within ${budgetSeconds} s: see ${urls.prometheusUrl}/alerts`,
+    `${labels.alertname} did not fire within ${budgetSeconds} s: see ${alertsPage(urls.prometheusUrl)}`,
   );
   return undefined;
 }

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { once } from "node:events";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { acceptsConnections, REPO_ROOT } from "@tracemesh/mesh";
@@ -108,6 +110,10 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
     await demo.printed(SERVICES_UP);
     const { exampleTraceId } = checkReport(demo.output());
     await checkAlertDeliveries(dataDir, exampleTraceId);
+    // The alerts page it points at opens, new web UI or classic (Debian's package has no other).
+    const alertsPage = demo.output().match(/Alerts: +(\S+)/)?.[1];
+    expect(alertsPage, demo.output()).toBeDefined();
+    expect((await fetch(alertsPage as string)).status).toBe(200);
 
     demo.signal("SIGINT");
 
@@ -138,6 +144,28 @@ test("closing the terminal during the replay (SIGHUP) stops everything, Promethe
   }
 }, 120_000);
 
+test("with a service's port taken, as by a demo still running, pnpm demo refuses and leaves the data directory alone", async () => {
+  const { env, dataDir } = await demoSettings();
+  // What the running demo has written there: a second one must not empty it under it.
+  const runningLog = join(dataDir, "logs/todo-api.log");
+  await mkdir(join(dataDir, "logs"), { recursive: true });
+  await writeFile(runningLog, "the running demo's log\n");
+  const running = createServer().listen(Number(env.TODO_API_PORT), "127.0.0.1");
+  await once(running, "listening");
+  const demo = startDemo(env);
+  try {
+    expect(await demo.exited, demo.output()).toBe(1);
+    expect(demo.output()).toContain(
+      `demo failed to start: port ${env.TODO_API_PORT} (todo-api) in use: another pnpm demo`,
+    );
+    expect(demo.output()).not.toContain("auth      http://");
+    expect(await readFile(runningLog, "utf8")).toBe("the running demo's log\n");
+  } finally {
+    demo.killAll();
+    running.close();
+  }
+}, 60_000);
+
 /** The report, section by section; returns the alert's example trace. */
 function checkReport(output: string): { exampleTraceId: string | undefined } {
   const plan = readReplayPlan();
@@ -157,7 +185,7 @@ function checkReport(output: string): { exampleTraceId: string | undefined } {
   expect(output).toMatch(
     new RegExp(`"event":"http.request","traceId":"${traceId}".*"stack":"RangeError`),
   );
-  expect(section(output, 4)).toMatch(new RegExp(`trace ${traceId} · \\d+ spans`));
+  expect(section(output, 4)).toMatch(new RegExp(`trace ${traceId} · \\d+ spans? · 1 service · `));
   expect(section(output, 4)).toContain("todo-api: GET /error [server] ERROR");
   expect(section(output, 5)).toMatch(
     new RegExp(`tracemesh_errors_total\\{error_code="INTERNAL_ERROR",[^}]*\\} ${burstErrors}`),

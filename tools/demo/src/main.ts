@@ -1,7 +1,13 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { configOrExit } from "@tracemesh/config";
-import { type Mesh, REPO_ROOT, readDemoSecrets, startMesh } from "@tracemesh/mesh";
+import {
+  assertServicePortsFree,
+  type Mesh,
+  REPO_ROOT,
+  readDemoSecrets,
+  startMesh,
+} from "@tracemesh/mesh";
 import { fetchTrace, type TraceSpan } from "@tracemesh/trace-query";
 import { loadConfig } from "./config.ts";
 import { login } from "./login.ts";
@@ -23,6 +29,7 @@ const config = configOrExit("demo", () => loadConfig());
 const plan = readReplayPlan();
 const dataDir = resolve(REPO_ROOT, config.DEMO_DATA_DIR);
 const write = (text: string) => process.stdout.write(`${text}\n`);
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 // The alert resolves once the burst has left the rule's 1 m window and keep_firing_for's 30 s
 // have passed, then Alertmanager's next group interval sends it: about 100 s after the burst.
 const RESOLVE_WAIT_MS = 180_000;
@@ -73,7 +80,7 @@ async function alertReport(mesh: Mesh, watch: AlertWatch | undefined): Promise<A
     exampleTrace: exampleTraceId
       ? await waitForTrace(exampleTraceId, mesh.traces.queryUrl)
       : undefined,
-    prometheusUrl: mesh.prometheus.url,
+    prometheusAlertsUrl: mesh.prometheus.alertsPageUrl,
     alertmanagerUrl: mesh.alertmanager.url,
     firesWithinSeconds: plan.alert.firesWithinSeconds,
   };
@@ -102,10 +109,17 @@ async function run(mesh: Mesh): Promise<void> {
   const logLines =
     traceId && todoApi ? todoApi.logs().filter((line) => line.traceId === traceId) : [];
   const trace = traceId ? await waitForTrace(traceId, mesh.traces.queryUrl) : undefined;
-  const metrics = await scrapeMetrics(mesh.metricsUrls["todo-api"], [
-    "tracemesh_errors_total",
-    "http_server_request_duration_count",
-  ]);
+  // The failures only: the errors by code, and the 5xx answers the alert's ratio counts.
+  const metrics = (
+    await scrapeMetrics(mesh.metricsUrls["todo-api"], [
+      "tracemesh_errors_total",
+      "http_server_request_duration_count",
+    ])
+  ).filter(
+    (sample) =>
+      sample.startsWith("tracemesh_errors_total") ||
+      sample.includes('http_response_status_code="5'),
+  );
   const journey = await followFirstTodo(incident, mesh);
   printReport(
     { incident, logLines, trace, metrics, metricsUrl: mesh.metricsUrls["todo-api"], journey },
@@ -121,15 +135,23 @@ async function run(mesh: Mesh): Promise<void> {
     printAlertResolution(timeline, write);
   }
   watch?.stop();
-  write(`\nFollow it yourself:  pnpm trace ${traceId ?? "<traceId>"}`);
-  if (mesh.prometheus && mesh.alertmanager) {
-    write(`Alerts:              ${mesh.prometheus.url}/alerts   ${mesh.alertmanager.url}`);
+  // With --once all of it stops after this report, but a Jaeger of the user's own.
+  if (!config.once || mesh.traces.outlivesMesh) {
+    write(`\nFollow it yourself:  pnpm trace ${traceId ?? "<traceId>"}`);
+  }
+  if (!config.once && mesh.prometheus && mesh.alertmanager) {
+    write(`Alerts:              ${mesh.prometheus.alertsPageUrl}   ${mesh.alertmanager.url}`);
   }
 }
 
 write(
   "tracemesh demo: starting auth, todo-api and the notifier with telemetry, NATS, Prometheus and Alertmanager, then replaying the /error incident\n",
 );
+// Before emptying the data directory: another demo's services may be using it.
+await assertServicePortsFree(config.ports).catch((error: unknown) => {
+  write(`demo failed to start: ${messageOf(error)}`);
+  process.exit(1);
+});
 await rm(dataDir, { recursive: true, force: true });
 // A signal (Ctrl-C, a closed terminal, a stop) stops the mesh and then the demo, whenever it comes:
 // Prometheus and Alertmanager take a closed terminal's SIGHUP for a reload, and would outlive
@@ -165,7 +187,7 @@ try {
 } catch (error) {
   // Interrupted, the services fail to start because the signal reached them too: no news.
   if (!interrupted) {
-    write(`\ndemo failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    write(`\ndemo failed to start: ${messageOf(error)}`);
   }
   process.exit(interrupted ? INTERRUPTED : 1);
 }
@@ -177,7 +199,7 @@ try {
 } catch (error) {
   // With a signal's stop under way, the replay failing is its doing, not news.
   if (stopping === undefined) {
-    write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+    write(`\ndemo failed: ${messageOf(error)}`);
   }
   await stopAndExit(mesh, stopping === undefined ? 1 : INTERRUPTED);
 }

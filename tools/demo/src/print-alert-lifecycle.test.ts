@@ -18,6 +18,7 @@ function printed(timeline: Partial<AlertTimeline>): string[] {
       service: "todo-api",
       burstStartedAt,
       othersFiring: [],
+      othersStillFiring: [],
       ...timeline,
     },
     (text) => lines.push(text.trim()),
@@ -49,9 +50,15 @@ test("a notification delivered before the poll saw the alert go dates its resolu
   ]);
 });
 
-test("not resolved yet, and the other alerts that fired", () => {
-  expect(printed({ othersFiring: ['ErrorBudgetBurnFast{service="todo-api"}'] })).toEqual([
+test("not resolved yet, and the other alerts that fired, those still firing named again", () => {
+  expect(
+    printed({
+      othersFiring: ['ErrorBudgetBurnFast{service="todo-api"}', 'TargetDown{service="auth"}'],
+      othersStillFiring: ['ErrorBudgetBurnFast{service="todo-api"}'],
+    }),
+  ).toEqual([
     "not resolved yet: the notifier will deliver the resolved notification when it is",
-    'also fired meanwhile: ErrorBudgetBurnFast{service="todo-api"}',
+    'also fired meanwhile: ErrorBudgetBurnFast{service="todo-api"}, TargetDown{service="auth"}',
+    `still firing: ErrorBudgetBurnFast{service="todo-api"} (each resolves on its own rule's windows)`,
   ]);
 });

@@ -7,7 +7,8 @@ export type AlertReport =
       timeline: AlertTimeline;
       /** The example trace the firing notification named, as the trace backend has it. */
       exampleTrace: TraceSpan[] | undefined;
-      prometheusUrl: string;
+      /** Prometheus's alerts page (PrometheusServer.alertsPageUrl). */
+      prometheusAlertsUrl: string;
       alertmanagerUrl: string;
       /** How long the demo waited for each step before giving up on it. */
       firesWithinSeconds: number;
@@ -41,12 +42,12 @@ export function printAlertFiring(report: AlertReport, write: (text: string) => v
   const clock = new Date(timeline.burstStartedAt).toISOString().slice(11, 23);
   write(`   ${clock}  the burst of GET /error started`);
   if (timeline.pendingAt === undefined) {
-    write(`   ${alert} never went pending: see ${report.prometheusUrl}/alerts`);
+    write(`   ${alert} never went pending: see ${report.prometheusAlertsUrl}`);
     return false;
   }
   write(`   ${since(timeline, timeline.pendingAt)}  ${alert} pending in Prometheus`);
   if (timeline.firingAt === undefined) {
-    write(`   it did not fire within the wait: see ${report.prometheusUrl}/alerts`);
+    write(`   it did not fire within the wait: see ${report.prometheusAlertsUrl}`);
     return false;
   }
   const late = (timeline.firingAt - timeline.burstStartedAt) / 1000 > firesWithinSeconds;
@@ -87,5 +88,10 @@ export function printAlertResolution(timeline: AlertTimeline, write: (text: stri
   );
   if (timeline.othersFiring.length > 0) {
     write(`   also fired meanwhile: ${timeline.othersFiring.join(", ")}`);
+  }
+  if (timeline.othersStillFiring.length > 0) {
+    write(
+      `   still firing: ${timeline.othersStillFiring.join(", ")} (each resolves on its own rule's windows)`,
+    );
   }
 }

@@ -23,6 +23,8 @@ export interface AlertTimeline {
   resolved?: DeliveredAlert;
   /** Other alerts Prometheus fired meanwhile, as `Name{service="…"}`. */
   othersFiring: string[];
+  /** Those of them firing at the last look. */
+  othersStillFiring: string[];
 }
 
 export interface AlertWatch {
@@ -79,7 +81,12 @@ function deliveredAlert(line: LogLine, name: string, service: string): Delivered
  */
 export function watchAlert(options: WatchAlertOptions): AlertWatch {
   const { prometheusUrl, notifier, alert, burstStartedAt, pollMs = 500 } = options;
-  const timeline: AlertTimeline = { ...alert, burstStartedAt, othersFiring: [] };
+  const timeline: AlertTimeline = {
+    ...alert,
+    burstStartedAt,
+    othersFiring: [],
+    othersStillFiring: [],
+  };
   const others = new Set<string>();
 
   async function poll(): Promise<void> {
@@ -92,11 +99,12 @@ export function watchAlert(options: WatchAlertOptions): AlertWatch {
       if (ours) timeline.pendingAt ??= now;
       if (ours?.state === "firing") timeline.firingAt ??= now;
       if (!ours && timeline.firingAt !== undefined) timeline.inactiveAt ??= now;
-      for (const each of alerts) {
-        if (each === ours || each.state !== "firing") continue;
-        others.add(`${each.labels.alertname}{service="${each.labels.service ?? ""}"}`);
-      }
+      const firing = alerts
+        .filter((each) => each !== ours && each.state === "firing")
+        .map((each) => `${each.labels.alertname}{service="${each.labels.service ?? ""}"}`);
+      for (const each of firing) others.add(each);
       timeline.othersFiring = [...others];
+      timeline.othersStillFiring = firing;
     }
     for (const line of notifier.logs()) {
       const delivered = deliveredAlert(line, alert.name, alert.service);

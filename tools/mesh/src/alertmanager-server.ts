@@ -72,6 +72,8 @@ export async function startAlertmanager(
       `--config.file=${config}`,
       `--storage.path=${join(dataDir, "data")}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      // The notifications' links (externalURL) open where it listens, not at the host's name.
+      `--web.external-url=${url}`,
       // A single instance: no gossip port to collide with another run's.
       "--cluster.listen-address=",
     ],

@@ -21,6 +21,7 @@ export { OBSERVABILITY_DIR, REPO_ROOT } from "./repo-paths.ts";
 export { type ServiceProcess, startServiceProcess } from "./service-process.ts";
 export {
   type AlertingMode,
+  assertServicePortsFree,
   DEFAULT_PORTS,
   type Mesh,
   type MeshOptions,

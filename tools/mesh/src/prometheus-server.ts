@@ -26,6 +26,11 @@ export interface StartPrometheusOptions {
 
 export interface PrometheusServer {
   url: string;
+  /**
+   * Its alerts page: `/alerts`, or `/classic/alerts` where there is no other (Debian's package
+   * leaves the new web UI out, and answers 404 at `/alerts`).
+   */
+  alertsPageUrl: string;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -78,9 +83,14 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       `--config.file=${config}`,
       `--storage.tsdb.path=${join(dataDir, "data")}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      // The alerts' links (generatorURL) open where it listens, not at the host's name.
+      `--web.external-url=${url}`,
     ],
     logFile: join(dataDir, "prometheus.log"),
     isReady: () => answersOk(`${url}/-/ready`),
   });
-  return { url, logFile: server.logFile, stop: server.stop };
+  const alertsPageUrl = (await answersOk(`${url}/alerts`))
+    ? `${url}/alerts`
+    : `${url}/classic/alerts`;
+  return { url, alertsPageUrl, logFile: server.logFile, stop: server.stop };
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type AlertmanagerServer, startAlertmanager } from "./alertmanager-server.ts";
 import type { DemoSecrets } from "./demo-secrets.ts";
 import { findProgram } from "./find-program.ts";
-import { portOrFree } from "./local-port.ts";
+import { portOrFree, reservePort } from "./local-port.ts";
 import { type NatsBackend, openNats } from "./nats-server.ts";
 import { type PrometheusServer, type ScrapeTarget, startPrometheus } from "./prometheus-server.ts";
 import { type ServiceProcess, startServiceProcess } from "./service-process.ts";
@@ -87,6 +87,38 @@ export interface Mesh {
   stop(): Promise<void>;
 }
 
+/**
+ * Rejects, naming each, when a service's port or its metrics port is taken: the service would
+ * fail to start, and its ready check would get its answer from whatever listens there (another
+ * `pnpm demo`, or a service started by hand). `startMesh` checks first; call it sooner to check
+ * before touching anything else, as `pnpm demo` does before it empties its data directory.
+ */
+export async function assertServicePortsFree(ports: MeshPorts): Promise<void> {
+  const wanted: [string, number][] = [
+    ["todo-api", ports.todoApi],
+    ["todo-api metrics", ports.todoApiMetrics],
+    ["auth", ports.auth],
+    ["auth metrics", ports.authMetrics],
+    ["notifier", ports.notifier],
+    ["notifier metrics", ports.notifierMetrics],
+  ];
+  const taken: string[] = [];
+  for (const [what, port] of wanted) {
+    if (
+      !(await reservePort(port).then(
+        () => true,
+        () => false,
+      ))
+    )
+      taken.push(`${port} (${what})`);
+  }
+  if (taken.length > 0) {
+    throw new Error(
+      `${taken.length === 1 ? "port" : "ports"} ${taken.join(", ")} in use: another pnpm demo or a service started by hand still runs; stop it first (Ctrl-C where it runs)`,
+    );
+  }
+}
+
 const PROMETHEUS_NAMES = ["prometheus"];
 // Debian calls it prometheus-alertmanager; the upstream release, alertmanager.
 const ALERTMANAGER_NAMES = ["alertmanager", "prometheus-alertmanager"];
@@ -105,6 +137,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     for (const each of started.reverse()) await each.stop().catch(() => {});
   };
   try {
+    await assertServicePortsFree(ports);
     const traces = await openTraceBackend(options.jaegerQueryUrl, ports.otlp);
     started.push({ stop: () => traces.close() });
     const nats = await openNats({

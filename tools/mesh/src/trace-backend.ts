@@ -15,6 +15,8 @@ export interface TraceBackend {
   /** A Jaeger-compatible query API v3 base URL, for `pnpm trace`. */
   queryUrl: string;
   description: string;
+  /** Whether its traces are still there once the mesh stops: Jaeger's are, the sink's are not. */
+  outlivesMesh: boolean;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function openTraceBackend(
       otlpEndpoint,
       queryUrl: jaegerQueryUrl,
       description: `Jaeger at ${jaegerQueryUrl}`,
+      outlivesMesh: true,
       close: async () => {},
     };
   }
@@ -46,6 +49,7 @@ export async function openTraceBackend(
     otlpEndpoint: sink.url,
     queryUrl: sink.url,
     description: `the local OTLP sink at ${sink.url} (no Jaeger answered at ${jaegerQueryUrl})`,
+    outlivesMesh: false,
     close: () => sink.close(),
   };
 }

@@ -36,7 +36,7 @@ export function renderTrace(spans: TraceSpan[], options: RenderOptions = {}): st
   const total = Number(end - start) || 1;
   const services = new Set(spans.map((s) => s.serviceName)).size;
   const lines = [
-    `trace ${first.traceId} · ${spans.length} spans · ${services} services · ${formatMs(total)}`,
+    `trace ${first.traceId} · ${count(spans.length, "span")} · ${count(services, "service")} · ${formatMs(total)}`,
   ];
   const walk = (parent: string | undefined, depth: number): void => {
     for (const span of children.get(parent) ?? []) {
@@ -47,6 +47,8 @@ export function renderTrace(spans: TraceSpan[], options: RenderOptions = {}): st
   walk(undefined, 0);
   return lines.join("\n");
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 function renderLine(
   span: TraceSpan,
