@@ -90,7 +90,7 @@ export function handleSummary(data) {
     title: `tracemesh incident replay against ${config.baseUrl}`,
     phases: phases.map((p) => p.name),
     notes: [
-      `alert: ${alert.alertname}{service="${alert.service}"} must fire within ${replay.alert.firesWithinSeconds} s of the burst's start`,
+      `alert: ${alert.alertname}{service="${alert.service}"}, allowed ${replay.alert.firesWithinSeconds} s from the burst's start`,
     ],
   });
 }

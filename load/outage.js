@@ -184,7 +184,7 @@ export function handleSummary(data) {
     notes: [
       `degraded reads (200 with X-Degraded: auth): ${degraded}`,
       `writes back after the fault: ${recoveredIn === undefined ? "never" : `${(recoveredIn / 1000).toFixed(1)} s`} (bound ${replay.recoversWithinSeconds} s)`,
-      `alert: ${alert.alertname}{service="${alert.service}",dependency="${alert.dependency}"} must fire within ${replay.alert.firesWithinSeconds} s of auth going down`,
+      `alert: ${alert.alertname}{service="${alert.service}",dependency="${alert.dependency}"}, allowed ${replay.alert.firesWithinSeconds} s from auth going down`,
     ],
   });
 }

@@ -37,12 +37,17 @@ function phaseRow(data, phase) {
 /**
  * The run's verdict and its numbers per phase: requests, share of 5xx, p95 and p99 durations,
  * contract violations; then the time to alert, the script's own notes, and each threshold that
- * failed.
+ * failed. NOT RUN, and nothing more, when setup() ended the run before any load.
  * @param {object} data k6's summary data
  * @param {{ title: string, phases: string[], notes?: string[] }} report
  * @returns {string}
  */
 export function textSummary(data, report) {
+  // A run that setup() ended (exec.test.abort) has no iteration: its thresholds failing on zero
+  // requests say nothing; k6's last line says why it stopped.
+  if (!values(data, "iterations").count) {
+    return `\n${report.title}: NOT RUN\n\nNo load was sent: the run stopped before it began, for the reason k6 gives ("test aborted: …").\n`;
+  }
   const failed = failedThresholds(data);
   const header = [
     "phase".padEnd(18),

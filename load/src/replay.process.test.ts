@@ -98,7 +98,12 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
       });
       expect(run.code, run.output).toBe(99);
       expect(summaryValue(run, "alert_fired", "rate")).toBe(0);
-      expect(run.output).toContain("HttpErrorRatioHigh did not fire within 10 s");
+      // With a link to Prometheus's alerts page that opens, new web UI or classic.
+      const page = run.output.match(
+        /HttpErrorRatioHigh did not fire within 10 s: see (http:\/\/[^\s"]+)/,
+      )?.[1];
+      expect(page, run.output).toBeDefined();
+      expect((await fetch(page as string)).status).toBe(200);
       expect(run.output).toContain("✗ alert_fired: rate==1");
     }, 120_000);
 
@@ -127,6 +132,10 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
       expect(run.output).toMatch(
         /test aborted: BASE_URL does not answer at http:\/\/127\.0\.0\.1:\d+\/health\/ready/,
       );
+      // No verdict table of zeros and failed thresholds to read as a real failure.
+      expect(run.output).toContain("tracemesh smoke test against");
+      expect(run.output).toContain(": NOT RUN");
+      expect(run.output).not.toContain("failed thresholds");
       expect(Date.now() - started).toBeLessThan(15_000);
     }, 30_000);
 
