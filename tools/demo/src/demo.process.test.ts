@@ -110,6 +110,10 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
     await demo.printed(SERVICES_UP);
     const { exampleTraceId } = checkReport(demo.output());
     await checkAlertDeliveries(dataDir, exampleTraceId);
+    // Its sink is not on 4318, where `pnpm trace` looks by default: the hint says where it is.
+    expect(demo.output()).toContain(
+      `Follow it yourself:  TRACE_QUERY_URL=http://127.0.0.1:${env.OTLP_PORT} pnpm trace `,
+    );
     // The alerts page it points at opens, new web UI or classic (Debian's package has no other).
     const alertsPage = demo.output().match(/Alerts: +(\S+)/)?.[1];
     expect(alertsPage, demo.output()).toBeDefined();

@@ -23,6 +23,7 @@ import { readReplayPlan } from "./replay-plan.ts";
 import { scrapeMetrics } from "./scrape-metrics.ts";
 import { stopOnSignals } from "./stop-on-signals.ts";
 import { followTodo } from "./todo-journey.ts";
+import { traceCommand } from "./trace-command.ts";
 import { type AlertWatch, watchAlert } from "./watch-alert.ts";
 
 const config = configOrExit("demo", () => loadConfig());
@@ -41,7 +42,11 @@ async function followFirstTodo(incident: IncidentResult, mesh: Mesh): Promise<Jo
   if (!created) return { skipped: "no todo was created" };
   const journey = await followTodo({ created, notifier, queryUrl: mesh.traces.queryUrl });
   if (!journey) return { skipped: "the POST /v1/todos response had no traceresponse header" };
-  return { journey, notifierLogFile: resolve(dataDir, "logs/notifier.log") };
+  return {
+    journey,
+    notifierLogFile: resolve(dataDir, "logs/notifier.log"),
+    traceQueryUrl: mesh.traces.queryUrl,
+  };
 }
 
 async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpan[] | undefined> {
@@ -137,7 +142,7 @@ async function run(mesh: Mesh): Promise<void> {
   watch?.stop();
   // With --once all of it stops after this report, but a Jaeger of the user's own.
   if (!config.once || mesh.traces.outlivesMesh) {
-    write(`\nFollow it yourself:  pnpm trace ${traceId ?? "<traceId>"}`);
+    write(`\nFollow it yourself:  ${traceCommand(traceId ?? "<traceId>", mesh.traces.queryUrl)}`);
   }
   if (!config.once && mesh.prometheus && mesh.alertmanager) {
     write(`Alerts:              ${mesh.prometheus.alertsPageUrl}   ${mesh.alertmanager.url}`);

@@ -44,7 +44,11 @@ describe("printJourney", () => {
       notification: { time: "2026-11-25T10:00:00.100Z" },
     };
     const journey = { created, traceId: TRACE_ID, delivered, trace: undefined, waitedMs: 5 };
-    const output = print({ journey, notifierLogFile: "notifier.log" });
+    const output = print({
+      journey,
+      notifierLogFile: "notifier.log",
+      traceQueryUrl: "http://127.0.0.1:4318",
+    });
     expect(output).toContain("delivered it 150 ms after the event was written");
     expect(output).toContain(JSON.stringify(delivered));
     expect(output).toContain(`(trace ${TRACE_ID} not exported yet)`);
@@ -58,7 +62,11 @@ describe("printJourney", () => {
       trace: undefined,
       waitedMs: 15_040,
     };
-    const output = print({ journey, notifierLogFile: "/tmp/notifier.log" });
+    const output = print({
+      journey,
+      notifierLogFile: "/tmp/notifier.log",
+      traceQueryUrl: "http://127.0.0.1:4318",
+    });
     expect(output).toContain("no delivery seen within 15 s");
     expect(output).toContain("/tmp/notifier.log");
     expect(output).not.toContain("pnpm trace");

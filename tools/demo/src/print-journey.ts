@@ -1,9 +1,15 @@
 import type { LogLine } from "@tracemesh/mesh";
 import { renderTrace } from "@tracemesh/trace";
 import type { TodoJourney } from "./todo-journey.ts";
+import { traceCommand } from "./trace-command.ts";
 
 export type JourneyReport =
-  | { journey: TodoJourney; notifierLogFile: string }
+  | {
+      journey: TodoJourney;
+      notifierLogFile: string;
+      /** Where the trace backend answers, for the `pnpm trace` command to print. */
+      traceQueryUrl: string;
+    }
   /** Why the journey could not be followed, e.g. no NATS. */
   | { skipped: string };
 
@@ -28,7 +34,7 @@ export function printJourney(report: JourneyReport, write: (text: string) => voi
     write(indent(`(skipped: ${report.skipped})`));
     return;
   }
-  const { journey, notifierLogFile } = report;
+  const { journey, notifierLogFile, traceQueryUrl } = report;
   const { created, traceId, delivered, trace, waitedMs } = journey;
   write(indent(`${created.method} ${created.path}: HTTP ${created.status}`));
   write(indent(`traceresponse: ${created.headers.get("traceresponse")}`));
@@ -44,5 +50,5 @@ export function printJourney(report: JourneyReport, write: (text: string) => voi
     );
   }
   write(indent(trace ? renderTrace(trace) : `(trace ${traceId} not exported yet)`));
-  if (delivered) write(indent(`pnpm trace ${traceId}`));
+  if (delivered) write(indent(traceCommand(traceId, traceQueryUrl)));
 }
