@@ -27,6 +27,14 @@ export async function reservePort(port: number): Promise<number> {
   return address.port;
 }
 
+/** Whether `port` is free on 127.0.0.1: nothing listens there. */
+export function isFree(port: number): Promise<boolean> {
+  return reservePort(port).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** `port` when it is free, any free port otherwise. */
 export function portOrFree(port: number): Promise<number> {
   return reservePort(port).catch(() => reservePort(0));
