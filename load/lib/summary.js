@@ -43,9 +43,14 @@ function phaseRow(data, phase) {
  * @returns {string}
  */
 export function textSummary(data, report) {
-  // A run that setup() ended (exec.test.abort) has no iteration: its thresholds failing on zero
-  // requests say nothing; k6's last line says why it stopped.
-  if (!values(data, "iterations").count) {
+  // A run that setup() ended (exec.test.abort) has no iteration and sent no phase a request: its
+  // thresholds failing on zero requests say nothing; k6's last line says why it stopped. (A run
+  // interrupted during its only iteration completed none, but its requests are reported.)
+  const sent = report.phases.reduce(
+    (total, phase) => total + (values(data, `http_reqs{phase:${phase}}`).count || 0),
+    0,
+  );
+  if (!values(data, "iterations").count && sent === 0) {
     return `\n${report.title}: NOT RUN\n\nNo load was sent: the run stopped before it began, for the reason k6 gives ("test aborted: …").\n`;
   }
   const failed = failedThresholds(data);

@@ -122,7 +122,7 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
       }
     }, 60_000);
 
-    test("an unreachable BASE_URL ends the run at once, with one line saying so", async () => {
+    test("an unreachable BASE_URL ends the run at once: NOT RUN, and k6 says why", async () => {
       const started = Date.now();
       const run = await runK6(binary, "smoke.js", {
         ...env,
@@ -139,13 +139,14 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
       expect(Date.now() - started).toBeLessThan(15_000);
     }, 30_000);
 
-    test("a wrong CHAOS_TOKEN ends outage.js at once, with one line saying so", async () => {
+    test("a wrong CHAOS_TOKEN ends outage.js at once: NOT RUN, and k6 says why", async () => {
       const run = await runK6(binary, "outage.js", {
         ...env,
         CHAOS_TOKEN: "not-the-chaos-token-at-all",
       });
       expect(run.code).toBe(108);
       expect(run.output).toContain("test aborted: CHAOS_TOKEN is refused by auth");
+      expect(run.output).toContain(": NOT RUN");
     }, 30_000);
   });
 });

@@ -109,7 +109,10 @@ test("pnpm demo replays the incident, follows a failing request and a todo, and 
   try {
     await demo.printed(SERVICES_UP);
     const { exampleTraceId } = checkReport(demo.output());
-    await checkAlertDeliveries(dataDir, exampleTraceId);
+    await checkAlertDeliveries(dataDir, exampleTraceId, {
+      prometheus: `http://127.0.0.1:${env.PROMETHEUS_PORT}`,
+      alertmanager: `http://127.0.0.1:${env.ALERTMANAGER_PORT}`,
+    });
     // Its sink is not on 4318, where `pnpm trace` looks by default: the hint says where it is.
     expect(demo.output()).toContain(
       `Follow it yourself:  TRACE_QUERY_URL=http://127.0.0.1:${env.OTLP_PORT} pnpm trace `,
@@ -194,6 +197,13 @@ function checkReport(output: string): { exampleTraceId: string | undefined } {
   expect(section(output, 5)).toMatch(
     new RegExp(`tracemesh_errors_total\\{error_code="INTERNAL_ERROR",[^}]*\\} ${burstErrors}`),
   );
+  // The failures only: the answers the alert's ratio counts as 5xx, no 2xx count.
+  expect(section(output, 5)).toMatch(
+    new RegExp(
+      `http_server_request_duration_count\\{[^}]*status_code="500"[^}]*\\} ${burstErrors}`,
+    ),
+  );
+  expect(section(output, 5)).not.toMatch(/status_code="2/);
   expect(output).toContain(`pnpm trace ${traceId}`);
 
   // 6: the first todo, from its POST through NATS to the notifier's delivery, one trace.
@@ -231,7 +241,11 @@ function checkReport(output: string): { exampleTraceId: string | undefined } {
 }
 
 /** The notifier's own log lines of the alert's deliveries name the same example trace. */
-async function checkAlertDeliveries(dataDir: string, exampleTraceId: string | undefined) {
+async function checkAlertDeliveries(
+  dataDir: string,
+  exampleTraceId: string | undefined,
+  urls: { prometheus: string; alertmanager: string },
+) {
   const notifierLog = await readFile(join(dataDir, "logs/notifier.log"), "utf8");
   const deliveries = notifierLog
     .split("\n")
@@ -248,4 +262,7 @@ async function checkAlertDeliveries(dataDir: string, exampleTraceId: string | un
     labels: { service: "todo-api", severity: "page" },
     exampleTrace: { traceId: exampleTraceId },
   });
+  // Links that open where Prometheus and Alertmanager listen, not at the machine's name.
+  expect(String(deliveries[0]?.generatorURL)).toMatch(new RegExp(`^${urls.prometheus}/`));
+  expect(deliveries[0]?.externalURL).toBe(urls.alertmanager);
 }

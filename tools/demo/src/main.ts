@@ -42,11 +42,7 @@ async function followFirstTodo(incident: IncidentResult, mesh: Mesh): Promise<Jo
   if (!created) return { skipped: "no todo was created" };
   const journey = await followTodo({ created, notifier, queryUrl: mesh.traces.queryUrl });
   if (!journey) return { skipped: "the POST /v1/todos response had no traceresponse header" };
-  return {
-    journey,
-    notifierLogFile: resolve(dataDir, "logs/notifier.log"),
-    traceQueryUrl: mesh.traces.queryUrl,
-  };
+  return { journey, notifierLogFile: resolve(dataDir, "logs/notifier.log") };
 }
 
 async function waitForTrace(traceId: string, queryUrl: string): Promise<TraceSpan[] | undefined> {
@@ -127,7 +123,15 @@ async function run(mesh: Mesh): Promise<void> {
   );
   const journey = await followFirstTodo(incident, mesh);
   printReport(
-    { incident, logLines, trace, metrics, metricsUrl: mesh.metricsUrls["todo-api"], journey },
+    {
+      incident,
+      logLines,
+      trace,
+      metrics,
+      metricsUrl: mesh.metricsUrls["todo-api"],
+      journey,
+      traceQueryUrl: mesh.traces.queryUrl,
+    },
     write,
   );
 

@@ -15,7 +15,7 @@ const created: ObservedResponse = {
 
 function print(report: Parameters<typeof printJourney>[0]): string {
   const lines: string[] = [];
-  printJourney(report, (text) => lines.push(text));
+  printJourney(report, "http://127.0.0.1:4318", (text) => lines.push(text));
   return lines.join("\n");
 }
 
@@ -44,11 +44,7 @@ describe("printJourney", () => {
       notification: { time: "2026-11-25T10:00:00.100Z" },
     };
     const journey = { created, traceId: TRACE_ID, delivered, trace: undefined, waitedMs: 5 };
-    const output = print({
-      journey,
-      notifierLogFile: "notifier.log",
-      traceQueryUrl: "http://127.0.0.1:4318",
-    });
+    const output = print({ journey, notifierLogFile: "notifier.log" });
     expect(output).toContain("delivered it 150 ms after the event was written");
     expect(output).toContain(JSON.stringify(delivered));
     expect(output).toContain(`(trace ${TRACE_ID} not exported yet)`);
@@ -62,11 +58,7 @@ describe("printJourney", () => {
       trace: undefined,
       waitedMs: 15_040,
     };
-    const output = print({
-      journey,
-      notifierLogFile: "/tmp/notifier.log",
-      traceQueryUrl: "http://127.0.0.1:4318",
-    });
+    const output = print({ journey, notifierLogFile: "/tmp/notifier.log" });
     expect(output).toContain("no delivery seen within 15 s");
     expect(output).toContain("/tmp/notifier.log");
     expect(output).not.toContain("pnpm trace");

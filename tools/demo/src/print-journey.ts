@@ -4,12 +4,7 @@ import type { TodoJourney } from "./todo-journey.ts";
 import { traceCommand } from "./trace-command.ts";
 
 export type JourneyReport =
-  | {
-      journey: TodoJourney;
-      notifierLogFile: string;
-      /** Where the trace backend answers, for the `pnpm trace` command to print. */
-      traceQueryUrl: string;
-    }
+  | { journey: TodoJourney; notifierLogFile: string }
   /** Why the journey could not be followed, e.g. no NATS. */
   | { skipped: string };
 
@@ -28,13 +23,17 @@ function afterEvent(delivered: LogLine): string {
 }
 
 /** Writes the todo's journey: API → outbox → NATS → notifier → auth, under one traceId. */
-export function printJourney(report: JourneyReport, write: (text: string) => void): void {
+export function printJourney(
+  report: JourneyReport,
+  traceQueryUrl: string,
+  write: (text: string) => void,
+): void {
   write(`\n6. A todo's journey across the queue:`);
   if ("skipped" in report) {
     write(indent(`(skipped: ${report.skipped})`));
     return;
   }
-  const { journey, notifierLogFile, traceQueryUrl } = report;
+  const { journey, notifierLogFile } = report;
   const { created, traceId, delivered, trace, waitedMs } = journey;
   write(indent(`${created.method} ${created.path}: HTTP ${created.status}`));
   write(indent(`traceresponse: ${created.headers.get("traceresponse")}`));

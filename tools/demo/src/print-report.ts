@@ -3,6 +3,7 @@ import { renderTrace } from "@tracemesh/trace";
 import type { TraceSpan } from "@tracemesh/trace-query";
 import { type JourneyReport, printJourney } from "./print-journey.ts";
 import type { IncidentResult, ObservedResponse } from "./replay-incident.ts";
+import { traceCommand } from "./trace-command.ts";
 
 export interface DemoReport {
   incident: IncidentResult;
@@ -13,6 +14,8 @@ export interface DemoReport {
   metricsUrl: string;
   /** Section 6: one created todo followed through NATS to the notifier. */
   journey: JourneyReport;
+  /** Where the trace backend answers, for the `pnpm trace` commands the report prints. */
+  traceQueryUrl: string;
 }
 
 const indent = (text: string, prefix = "   ") =>
@@ -58,7 +61,7 @@ function shortenStack(line: LogLine): LogLine {
 
 /** Sections 1 to 6: one failing request through body, headers, logs, trace, metrics; a todo across the queue. */
 export function printReport(report: DemoReport, write: (text: string) => void): void {
-  const { incident, logLines, trace, metrics, metricsUrl, journey } = report;
+  const { incident, logLines, trace, metrics, metricsUrl, journey, traceQueryUrl } = report;
   const failing = incident.failing;
   write(`\n1. Replayed the incident (load/replay.json): ${tally(incident.responses).trim()}`);
   write(phaseTallies(incident));
@@ -74,10 +77,15 @@ export function printReport(report: DemoReport, write: (text: string) => void): 
       : indent("(no log line carried it: check the service's log file)"),
   );
   write(`\n4. The same traceId in the exported trace:`);
+  const traceId = (failing.body as { traceId?: string } | undefined)?.traceId ?? "<traceId>";
   write(
-    indent(trace ? renderTrace(trace) : "(not exported yet: run `pnpm trace` in a few seconds)"),
+    indent(
+      trace
+        ? renderTrace(trace)
+        : `(not exported yet: run \`${traceCommand(traceId, traceQueryUrl)}\` in a few seconds)`,
+    ),
   );
   write(`\n5. The same failures in the metrics (${metricsUrl}):`);
   write(indent(metrics.length > 0 ? metrics.join("\n") : "(no samples yet)"));
-  printJourney(journey, write);
+  printJourney(journey, traceQueryUrl, write);
 }

@@ -89,8 +89,11 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     logFile: join(dataDir, "prometheus.log"),
     isReady: () => answersOk(`${url}/-/ready`),
   });
-  const alertsPageUrl = (await answersOk(`${url}/alerts`))
-    ? `${url}/alerts`
-    : `${url}/classic/alerts`;
+  // Only a 404 says there is no such page: Prometheus 3 has no classic one to fall back to.
+  const alertsStatus = await fetch(`${url}/alerts`, { signal: AbortSignal.timeout(5000) }).then(
+    (response) => response.status,
+    () => undefined,
+  );
+  const alertsPageUrl = alertsStatus === 404 ? `${url}/classic/alerts` : `${url}/alerts`;
   return { url, alertsPageUrl, logFile: server.logFile, stop: server.stop };
 }

@@ -90,7 +90,7 @@ export interface Mesh {
 /**
  * Rejects, naming each, when a service's port or its metrics port is taken: the service would
  * fail to start, and its ready check would get its answer from whatever listens there (another
- * `pnpm demo`, or a service started by hand). `startMesh` checks first; call it sooner to check
+ * `pnpm demo`, compose, or a service started by hand). `startMesh` checks first; call it sooner to check
  * before touching anything else, as `pnpm demo` does before it empties its data directory.
  */
 export async function assertServicePortsFree(ports: MeshPorts): Promise<void> {
@@ -108,7 +108,7 @@ export async function assertServicePortsFree(ports: MeshPorts): Promise<void> {
   }
   if (taken.length > 0) {
     throw new Error(
-      `${taken.length === 1 ? "port" : "ports"} ${taken.join(", ")} in use: another pnpm demo or a service started by hand still runs; stop it first (Ctrl-C where it runs)`,
+      `${taken.length === 1 ? "port" : "ports"} ${taken.join(", ")} in use: another pnpm demo, docker compose, or a service started by hand still runs; stop it first`,
     );
   }
 }

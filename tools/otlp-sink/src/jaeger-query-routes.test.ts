@@ -209,7 +209,7 @@ describe("GET /trace/:traceId", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await response.text();
-    expect(text).toContain(`trace ${TRACE_ID} · 2 spans · 1 service`);
+    expect(text).toContain(`trace ${TRACE_ID} · 2 spans · 1 service · `);
     expect(text).toContain("todo-api: GET /v1/todos/:id [server]");
     expect(text).toContain("todo-api: POST /v1/authorize [client] ERROR");
   });

@@ -38,9 +38,10 @@ interface Job {
  *   1.2 MB per 1,000 events while holding none. Its pause grows with the table: 14 ms at 20,000
  *   rows, 68 ms at 300,000.
  *
- * On start, the rows each table held when last analyzed set both thresholds, and a table never
- * analyzed (written by a version before analysis) is analyzed before its first page is read.
- * Dead rows left by an earlier run are not known until the first vacuum: that one reclaims them.
+ * On start, each table's rows as last counted (reltuples, which ANALYZE and VACUUM set) set both
+ * thresholds, and a table never analyzed (written by a version before analysis) is analyzed
+ * before its first page is read. Dead rows left by an earlier run are not known until the first
+ * vacuum: that one reclaims them.
  */
 export async function startAutovacuum(db: PGlite): Promise<Autovacuum> {
   const analyze: Job = {
