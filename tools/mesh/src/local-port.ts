@@ -27,12 +27,16 @@ export async function reservePort(port: number): Promise<number> {
   return address.port;
 }
 
-/** Whether `port` is free on 127.0.0.1: nothing listens there. */
-export function isFree(port: number): Promise<boolean> {
-  return reservePort(port).then(
-    () => true,
+/**
+ * Whether something holds `port`: it cannot be bound on 127.0.0.1, or something accepts
+ * connections there (macOS lets that bind succeed beside a listener on every address).
+ */
+export async function inUse(port: number): Promise<boolean> {
+  const bound = await reservePort(port).then(
     () => false,
+    () => true,
   );
+  return bound || answers("127.0.0.1", port);
 }
 
 /** `port` when it is free, any free port otherwise. */

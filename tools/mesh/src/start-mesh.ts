@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type AlertmanagerServer, startAlertmanager } from "./alertmanager-server.ts";
 import type { DemoSecrets } from "./demo-secrets.ts";
 import { findProgram } from "./find-program.ts";
-import { isFree, portOrFree } from "./local-port.ts";
+import { inUse, portOrFree } from "./local-port.ts";
 import { type NatsBackend, openNats } from "./nats-server.ts";
 import { type PrometheusServer, type ScrapeTarget, startPrometheus } from "./prometheus-server.ts";
 import { type ServiceProcess, startServiceProcess } from "./service-process.ts";
@@ -104,7 +104,7 @@ export async function assertServicePortsFree(ports: MeshPorts): Promise<void> {
   ];
   const taken: string[] = [];
   for (const [what, port] of wanted) {
-    if (!(await isFree(port))) taken.push(`${port} (${what})`);
+    if (await inUse(port)) taken.push(`${port} (${what})`);
   }
   if (taken.length > 0) {
     throw new Error(
