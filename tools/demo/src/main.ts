@@ -125,6 +125,7 @@ async function run(mesh: Mesh): Promise<void> {
   printReport(
     {
       incident,
+      traceId,
       logLines,
       trace,
       metrics,

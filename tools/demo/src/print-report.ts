@@ -7,6 +7,8 @@ import { traceCommand } from "./trace-command.ts";
 
 export interface DemoReport {
   incident: IncidentResult;
+  /** The failing request's, from its body. */
+  traceId: string | undefined;
   /** The failing request's log line(s), found by its traceId. */
   logLines: LogLine[];
   trace: TraceSpan[] | undefined;
@@ -61,7 +63,8 @@ function shortenStack(line: LogLine): LogLine {
 
 /** Sections 1 to 6: one failing request through body, headers, logs, trace, metrics; a todo across the queue. */
 export function printReport(report: DemoReport, write: (text: string) => void): void {
-  const { incident, logLines, trace, metrics, metricsUrl, journey, traceQueryUrl } = report;
+  const { incident, traceId, logLines, trace, metrics, metricsUrl, journey, traceQueryUrl } =
+    report;
   const failing = incident.failing;
   write(`\n1. Replayed the incident (load/replay.json): ${tally(incident.responses).trim()}`);
   write(phaseTallies(incident));
@@ -77,12 +80,11 @@ export function printReport(report: DemoReport, write: (text: string) => void): 
       : indent("(no log line carried it: check the service's log file)"),
   );
   write(`\n4. The same traceId in the exported trace:`);
-  const traceId = (failing.body as { traceId?: string } | undefined)?.traceId ?? "<traceId>";
   write(
     indent(
       trace
         ? renderTrace(trace)
-        : `(not exported yet: run \`${traceCommand(traceId, traceQueryUrl)}\` in a few seconds)`,
+        : `(not exported yet: run \`${traceCommand(traceId ?? "<traceId>", traceQueryUrl)}\` in a few seconds)`,
     ),
   );
   write(`\n5. The same failures in the metrics (${metricsUrl}):`);
