@@ -15,7 +15,11 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger): Prom
   if (config.databaseUrl === undefined) {
     logger.info("database.embedded", { engine: "pglite", dataDir: config.dataDir });
     const { createPgliteClient } = await import("./pglite-client.ts");
-    return createPgliteClient({ dataDir: config.dataDir });
+    return createPgliteClient({
+      dataDir: config.dataDir,
+      onAutovacuumFailure: ({ table, work, error }) =>
+        logger.warn("database.autovacuum_failed", { table, work, error }),
+    });
   }
   // Never log the URL: it may carry a password.
   logger.info("database.external", { engine: "postgresql" });

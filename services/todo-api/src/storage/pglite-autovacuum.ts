@@ -15,8 +15,16 @@ export interface Autovacuum {
   settled(): Promise<void>;
 }
 
+/** A job that failed: the counts stay as they were, until the table is due again. */
+export interface AutovacuumFailure {
+  table: string;
+  work: "analyze" | "vacuum";
+  error: unknown;
+}
+
 /** One of autovacuum's two kinds of work, with what counts toward it. */
 interface Job {
+  work: AutovacuumFailure["work"];
   counter: AutovacuumCounter;
   /** The statement for a plain table name (isPlainName), found on the search path as written. */
   command(table: string): string;
@@ -43,13 +51,18 @@ interface Job {
  * before its first page is read. Dead rows left by an earlier run are not known until the first
  * vacuum: that one reclaims them.
  */
-export async function startAutovacuum(db: PGlite): Promise<Autovacuum> {
+export async function startAutovacuum(
+  db: PGlite,
+  onFailure: (failure: AutovacuumFailure) => void = () => {},
+): Promise<Autovacuum> {
   const analyze: Job = {
+    work: "analyze",
     counter: createAutovacuumCounter(ANALYZE_RULE),
     command: (table) =>
       `SET default_statistics_target = 10; ANALYZE ${table}; RESET default_statistics_target`,
   };
   const vacuum: Job = {
+    work: "vacuum",
     counter: createAutovacuumCounter(VACUUM_RULE),
     // Alone: VACUUM cannot run in the implicit transaction of a multi-statement string.
     command: (table) => `VACUUM ${table}`,
@@ -72,8 +85,9 @@ export async function startAutovacuum(db: PGlite): Promise<Autovacuum> {
   }
 
   function queue(job: Job, table: string): void {
-    // A failed job leaves the counts as they were, until the table is due again.
-    working = working.then(() => run(job, table)).catch(() => {});
+    working = working
+      .then(() => run(job, table))
+      .catch((error: unknown) => onFailure({ table, work: job.work, error }));
   }
 
   const tables = await db

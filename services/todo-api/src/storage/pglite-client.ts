@@ -2,7 +2,7 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { Deadline } from "@tracemesh/resilience";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { callDatabase, toDatabaseError } from "./database-errors.ts";
-import { type Autovacuum, startAutovacuum } from "./pglite-autovacuum.ts";
+import { type Autovacuum, type AutovacuumFailure, startAutovacuum } from "./pglite-autovacuum.ts";
 import { withQuerySpan } from "./query-span.ts";
 import { summarizeQuery } from "./query-summary.ts";
 import type { SqlClient, SqlExecutor, SqlResult, SqlRow, StatementOptions } from "./sql-client.ts";
@@ -16,6 +16,8 @@ import {
 export interface PgliteClientOptions {
   /** A directory for the database files, or `memory://` for a throwaway database. */
   dataDir: string;
+  /** Told of an ANALYZE or VACUUM that failed (pglite-autovacuum.ts). @default nothing */
+  onAutovacuumFailure?: (failure: AutovacuumFailure) => void;
 }
 
 function executorOf(db: PGlite | Transaction, afterStatement: Autovacuum["written"]): SqlExecutor {
@@ -79,7 +81,7 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     await unlock();
     throw error;
   }
-  const autovacuum = await startAutovacuum(db);
+  const autovacuum = await startAutovacuum(db, options.onAutovacuumFailure);
   const executor = executorOf(db, autovacuum.written);
   let closed: Promise<void> | undefined;
 
