@@ -18,10 +18,10 @@ export {
   type ScrapeTarget,
 } from "./prometheus-server.ts";
 export { OBSERVABILITY_DIR, REPO_ROOT } from "./repo-paths.ts";
+export { assertServicePortsFree } from "./service-ports.ts";
 export { type ServiceProcess, startServiceProcess } from "./service-process.ts";
 export {
   type AlertingMode,
-  assertServicePortsFree,
   DEFAULT_PORTS,
   type Mesh,
   type MeshOptions,

@@ -2,9 +2,10 @@ import { join } from "node:path";
 import { type AlertmanagerServer, startAlertmanager } from "./alertmanager-server.ts";
 import type { DemoSecrets } from "./demo-secrets.ts";
 import { findProgram } from "./find-program.ts";
-import { inUse, portOrFree } from "./local-port.ts";
+import { portOrFree } from "./local-port.ts";
 import { type NatsBackend, openNats } from "./nats-server.ts";
 import { type PrometheusServer, type ScrapeTarget, startPrometheus } from "./prometheus-server.ts";
+import { assertServicePortsFree } from "./service-ports.ts";
 import { type ServiceProcess, startServiceProcess } from "./service-process.ts";
 import { openTraceBackend, type TraceBackend } from "./trace-backend.ts";
 
@@ -85,32 +86,6 @@ export interface Mesh {
   scrapeTargets: ScrapeTarget[];
   /** Services first (they drain NATS before a private server goes), then the rest. */
   stop(): Promise<void>;
-}
-
-/**
- * Rejects, naming each, when a service's port or its metrics port is taken: the service would
- * fail to start, and its ready check would get its answer from whatever listens there (another
- * `pnpm demo`, compose, or a service started by hand). `startMesh` checks first; call it sooner to check
- * before touching anything else, as `pnpm demo` does before it empties its data directory.
- */
-export async function assertServicePortsFree(ports: MeshPorts): Promise<void> {
-  const wanted: [string, number][] = [
-    ["todo-api", ports.todoApi],
-    ["todo-api metrics", ports.todoApiMetrics],
-    ["auth", ports.auth],
-    ["auth metrics", ports.authMetrics],
-    ["notifier", ports.notifier],
-    ["notifier metrics", ports.notifierMetrics],
-  ];
-  const taken: string[] = [];
-  for (const [what, port] of wanted) {
-    if (await inUse(port)) taken.push(`${port} (${what})`);
-  }
-  if (taken.length > 0) {
-    throw new Error(
-      `${taken.length === 1 ? "port" : "ports"} ${taken.join(", ")} in use: another pnpm demo, docker compose, or a service started by hand still runs; stop it first`,
-    );
-  }
 }
 
 const PROMETHEUS_NAMES = ["prometheus"];
