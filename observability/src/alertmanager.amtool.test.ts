@@ -4,10 +4,17 @@ import { join } from "node:path";
 import { prepareLocalAlertmanagerConfig } from "@tracemesh/mesh";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { ALERTMANAGER_CONFIG, readAlertRules } from "./config-files.ts";
+import { ALERTMANAGER_CONFIG, PROMETHEUS_DIR, readAlertRules } from "./config-files.ts";
 import { runTool } from "./run-tool.ts";
 
 const amtool = (args: string[]) => runTool(["amtool"], args);
+
+/** Seconds of a Prometheus duration such as "15s" or "3m"; NaN for anything else. */
+function seconds(duration: string | undefined): number {
+  const match = /^(\d+)(s|m)$/.exec(duration ?? "");
+  if (!match) return Number.NaN;
+  return Number(match[1]) * (match[2] === "m" ? 60 : 1);
+}
 
 async function localConfig(): Promise<string> {
   return prepareLocalAlertmanagerConfig({
@@ -30,6 +37,7 @@ describe("the Alertmanager config, checked by amtool", () => {
   test.each([
     ["severity=page", "alertname=HttpErrorRatioHigh", "page"],
     ["severity=ticket", "alertname=OutboxRowsParked", "ticket"],
+    ["severity=page", "alertname=DependencyUnavailable", "page"],
     // An alert some rule forgot to give a severity still reaches someone: the pager.
     ["alertname=Unlabelled", "service=todo-api", "page"],
   ])("routes %s %s to the %s receiver", async (first, second, receiver) => {
@@ -75,6 +83,31 @@ describe("the Alertmanager config, checked by amtool", () => {
       ]);
     }
     expect(await readFile(ALERTMANAGER_CONFIG, "utf8")).not.toMatch(/credentials:/);
+  });
+
+  test("DependencyUnavailable's first notification waits until auth's TargetDown, which inhibits it, can fire", async () => {
+    const config = parse(await readFile(ALERTMANAGER_CONFIG, "utf8")) as {
+      route: { routes: { matchers: string[]; group_wait?: string }[] };
+    };
+    const prometheus = parse(await readFile(`${PROMETHEUS_DIR}prometheus.yml`, "utf8")) as {
+      global: { scrape_interval: string; evaluation_interval: string };
+    };
+    const rules = await readAlertRules();
+    const forOf = (name: string) => seconds(rules.find((rule) => rule.alert === name)?.for);
+    const route = config.route.routes.find((r) =>
+      r.matchers.includes('alertname="DependencyUnavailable"'),
+    );
+
+    // auth fails at 0: TargetDown fires at the latest after a scrape interval to see it, its
+    // `for`, and an evaluation interval; DependencyUnavailable at the earliest after its `for`.
+    const targetDownLatest =
+      seconds(prometheus.global.scrape_interval) +
+      forOf("TargetDown") +
+      seconds(prometheus.global.evaluation_interval);
+    const dependencyEarliest = forOf("DependencyUnavailable");
+    expect(dependencyEarliest + seconds(route?.group_wait)).toBeGreaterThanOrEqual(
+      targetDownLatest,
+    );
   });
 
   test("every alert the inhibition rules name exists in the Prometheus rules", async () => {

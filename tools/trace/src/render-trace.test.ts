@@ -24,7 +24,49 @@ const jaegerDocument = {
                 startTimeUnixNano: "1000000000",
                 endTimeUnixNano: "1020000000",
                 status: { code: "STATUS_CODE_ERROR", message: "Division by zero" },
-                attributes: [kv("http.route", "/error"), kv("http.response.status_code", 500)],
+                attributes: [
+                  kv("http.route", "/error"),
+                  kv("http.response.status_code", 500),
+                  kv("chaos.fault", "division_by_zero"),
+                ],
+                events: [
+                  {
+                    name: "chaos.fault",
+                    timeUnixNano: "1001000000",
+                    attributes: [kv("chaos.fault", "division_by_zero")],
+                  },
+                  {
+                    name: "exception",
+                    timeUnixNano: "1019000000",
+                    attributes: [
+                      kv("exception.type", "RangeError"),
+                      kv("exception.message", "Division by zero"),
+                      kv("exception.stacktrace", "RangeError: Division by zero\n    at /error"),
+                    ],
+                  },
+                ],
+              },
+              {
+                traceId,
+                spanId: "2222222222222222",
+                parentSpanId: "00f067aa0ba902b7",
+                name: "POST",
+                kind: "SPAN_KIND_CLIENT",
+                startTimeUnixNano: "1011000000",
+                endTimeUnixNano: "1012000000",
+                status: { code: "STATUS_CODE_ERROR" },
+                attributes: [kv("chaos.latency_ms", 1500)],
+                events: [
+                  {
+                    name: "dependency.breaker.state_change",
+                    timeUnixNano: "1012000000",
+                    attributes: [
+                      kv("dependency.name", "auth"),
+                      kv("breaker.previous_state", "closed"),
+                      kv("breaker.state", "open"),
+                    ],
+                  },
+                ],
               },
             ],
           },
@@ -58,6 +100,7 @@ describe("flattenOtlpTrace", () => {
     const spans = flattenOtlpTrace(jaegerDocument);
     expect(spans.map((s) => [s.serviceName, s.kind, s.statusCode])).toEqual([
       ["todo-api", "SERVER", "ERROR"],
+      ["todo-api", "CLIENT", "ERROR"],
       ["auth", "SERVER", "UNSET"],
     ]);
     expect(spans[0]?.attributes).toMatchObject({ "http.response.status_code": 500 });
@@ -67,15 +110,28 @@ describe("flattenOtlpTrace", () => {
 describe("renderTrace", () => {
   test("draws children under their parent, with the failing span and its route", () => {
     const lines = renderTrace(flattenOtlpTrace(jaegerDocument)).split("\n");
-    expect(lines[0]).toBe(`trace ${traceId} · 2 spans · 2 services · 20.0 ms`);
+    expect(lines[0]).toBe(`trace ${traceId} · 3 spans · 2 services · 20.0 ms`);
     expect(lines[1]).toContain("todo-api: GET /error [server] ERROR (Division by zero)");
     expect(lines[1]).toContain("http.route=/error");
-    expect(lines[2]).toContain("  auth: POST /v1/authorize [server]");
-    expect(lines[2]).toMatch(/\|\s{6}█{6}\s+\|\s+5\.00 ms/);
+    expect(lines[3]).toContain("  auth: POST /v1/authorize [server]");
+    expect(lines[3]).toMatch(/\|\s{6}█{6}\s+\|\s+5\.00 ms/);
+  });
+
+  test("shows what a runbook points at: the exception, the breaker's state change, chaos latency", () => {
+    const lines = renderTrace(flattenOtlpTrace(jaegerDocument)).split("\n");
+    // The exception under its span, its label's column, without the stack trace; the chaos.fault
+    // event only repeats the span's attribute and is left out.
+    expect(lines[2]).toBe(`${" ".repeat(38)}↳ exception RangeError: Division by zero`);
+    expect(lines[1]).toContain("chaos.fault=division_by_zero");
+    expect(lines[4]).toContain("  todo-api: POST [client] ERROR  chaos.latency_ms=1500");
+    expect(lines[5]).toBe(
+      `${" ".repeat(40)}↳ dependency.breaker.state_change  dependency.name=auth breaker.previous_state=closed breaker.state=open`,
+    );
+    expect(lines).toHaveLength(6);
   });
 
   test("an orphan span (its parent not exported yet) is still drawn as a root", () => {
-    const spans = flattenOtlpTrace(jaegerDocument).slice(1);
+    const spans = flattenOtlpTrace(jaegerDocument).slice(2);
     const lines = renderTrace(spans).split("\n");
     expect(lines[0]).toContain(` · 1 span · 1 service · `);
     expect(lines[1]).toContain("auth: POST /v1/authorize");

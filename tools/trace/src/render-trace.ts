@@ -8,8 +8,12 @@ const SHOWN_ATTRIBUTES = [
   "messaging.destination.name",
   "error.type",
   "chaos.fault",
+  "chaos.latency_ms",
   "tracemesh.degraded",
+  "tracemesh.message.delivery_count",
 ];
+// An exception event's stack trace stays out: its type and message say what failed.
+const HIDDEN_EVENT_ATTRIBUTES = new Set(["exception.stacktrace", "exception.escaped"]);
 
 export interface RenderOptions {
   /** @default false */
@@ -41,6 +45,8 @@ export function renderTrace(spans: TraceSpan[], options: RenderOptions = {}): st
   const walk = (parent: string | undefined, depth: number): void => {
     for (const span of children.get(parent) ?? []) {
       lines.push(renderLine(span, depth, Number(span.startNs - start), total, options));
+      const indent = `${" ".repeat(EVENT_INDENT)}${"  ".repeat(depth)}`;
+      for (const event of renderEvents(span)) lines.push(`${indent}${event}`);
       walk(span.spanId, depth + 1);
     }
   };
@@ -71,6 +77,37 @@ function renderLine(
   const duration = formatMs(Number(span.endNs - span.startNs)).padStart(9);
   const line = `|${bar}| ${duration}  ${label}${status}${attributes ? `  ${attributes}` : ""}`;
   return failed && options.color ? `\u001b[31m${line}\u001b[0m` : line;
+}
+
+// Under the span's label: past the bar (2 + BAR_WIDTH), a space, the duration (9) and two spaces.
+const EVENT_INDENT = BAR_WIDTH + 14;
+
+/**
+ * The span's events, one line each: an exception as its type and message, any other by its name
+ * and attributes. An event that only repeats the span's attributes (chaos.fault) is left out.
+ */
+function renderEvents(span: TraceSpan): string[] {
+  const lines: string[] = [];
+  for (const event of span.events) {
+    const attributes = Object.entries(event.attributes).filter(
+      ([key]) => !HIDDEN_EVENT_ATTRIBUTES.has(key),
+    );
+    if (event.name === "exception") {
+      const type = event.attributes["exception.type"];
+      const message = event.attributes["exception.message"];
+      lines.push(`↳ exception ${[type, message].filter((v) => v !== undefined).join(": ")}`);
+      continue;
+    }
+    if (
+      attributes.length > 0 &&
+      attributes.every(([key, value]) => span.attributes[key] === value)
+    ) {
+      continue;
+    }
+    const shown = attributes.map(([key, value]) => `${key}=${String(value)}`).join(" ");
+    lines.push(`↳ ${event.name}${shown ? `  ${shown}` : ""}`);
+  }
+  return lines;
 }
 
 function formatMs(ns: number): string {

@@ -112,6 +112,46 @@ describe("example trace of an alert, from the local sink's Jaeger query API", ()
     );
   });
 
+  test("is a request the service answered with a 5xx, not a later 401 whose call to auth failed", async () => {
+    const served5xx = await exportSpan(sink, {
+      service: "todo-api",
+      at: "2026-12-06T10:07:30Z",
+      status: 2,
+    });
+    // A request without a valid token: todo-api's client span to auth is ERROR (auth answered
+    // 401), its server span is not (todo-api answered 401 AUTH_REQUIRED).
+    const rejected = "c".repeat(32);
+    await exportSpan(sink, {
+      service: "todo-api",
+      at: "2026-12-06T10:07:50Z",
+      status: 0,
+      traceId: rejected,
+    });
+    await exportSpan(sink, {
+      service: "todo-api",
+      at: "2026-12-06T10:07:50Z",
+      status: 2,
+      kind: 3,
+      traceId: rejected,
+    });
+
+    const { find } = finder(sink.url);
+    expect((await find(firingAlert(), createDeadline(5000)))?.traceId).toBe(served5xx);
+  });
+
+  test("none when the service only failed its own calls (4xx answers), and it says why", async () => {
+    await exportSpan(sink, { service: "todo-api", at: "2026-12-06T10:07:50Z", status: 2, kind: 3 });
+    const { find, logs } = finder(sink.url);
+
+    expect(await find(firingAlert(), createDeadline(5000))).toBeUndefined();
+    expect(await logs.lines()).toContainEqual(
+      expect.objectContaining({
+        event: "alert.example_trace_unavailable",
+        reason: "no 5xx answered by the service in the window",
+      }),
+    );
+  });
+
   test("none when the service had no failure in the window, and it says why", async () => {
     await exportSpan(sink, { service: "todo-api", at: "2026-12-06T10:07:00Z", status: 0 });
     const { find, logs } = finder(sink.url);

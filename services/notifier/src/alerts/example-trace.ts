@@ -47,15 +47,18 @@ export function wantsExampleTrace(alert: Alert): boolean {
   );
 }
 
-// A span of the alert's service that failed, its server span first: the request a client saw fail.
-function failedSpanOf(spans: TraceSpan[], service: string): TraceSpan | undefined {
-  const failed = spans.filter((s) => s.serviceName === service && s.statusCode === "ERROR");
-  return failed.find((s) => s.kind === "SERVER") ?? failed[0];
+// Whether the alert's service answered this request with a 5xx: its server span is ERROR, which
+// the services set for 5xx only. A 4xx is no example of these alerts, though the service's client
+// span to auth is ERROR when auth answers 401.
+function answeredServerError(spans: TraceSpan[], service: string): boolean {
+  return spans.some(
+    (s) => s.serviceName === service && s.kind === "SERVER" && s.statusCode === "ERROR",
+  );
 }
 
 /**
- * Asks the trace backend for the most recent trace in which the alert's service failed, in the
- * alert's window. A backend that is down, slow or knows no such trace gives no example: the
+ * Asks the trace backend for the most recent trace in which the alert's service answered a 5xx,
+ * in the alert's window. A backend that is down, slow or knows no such trace gives no example: the
  * notification then goes out without one, as soon as the client's timeout is over.
  */
 export function createExampleTraceFinder(options: ExampleTraceOptions): FindExampleTrace {
@@ -80,10 +83,10 @@ export function createExampleTraceFinder(options: ExampleTraceOptions): FindExam
         meaningfulStatuses: [404],
       });
       // The most recent first; older Jaegers ignore the error filter, so check each trace.
-      const traces = groupByTrace(document).filter((spans) => failedSpanOf(spans, service));
+      const traces = groupByTrace(document).filter((spans) => answeredServerError(spans, service));
       traces.sort((a, b) => Number(latestStart(b) - latestStart(a)));
       const [found] = traces;
-      if (!found?.[0]) return none(alert, "no failing trace of the service in the window");
+      if (!found?.[0]) return none(alert, "no 5xx answered by the service in the window");
       const traceId = found[0].traceId;
       logger.info("alert.example_trace_found", { alertname: alert.labels.alertname, traceId });
       return { traceId, url: `${uiUrl}/trace/${traceId}` };
