@@ -8,7 +8,7 @@ import { eventSubject } from "./topology.ts";
 
 useTestTelemetry();
 // ack_wait is 20 s, so only a nak brings a message back quickly.
-const { names, nats } = useTestStreams({ maxDeliver: 3, backoffMs: [20_000], ackWaitMs: 20_000 });
+const { names, nats } = useTestStreams({ maxDeliver: 3, ackWaitMs: 20_000 });
 const subject = eventSubject("todo.created", names.subjectPrefix);
 
 describe("consumer stop()", () => {

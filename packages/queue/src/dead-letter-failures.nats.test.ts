@@ -37,7 +37,6 @@ async function ownConsumer(name: string, options: OwnConsumerOptions) {
     consumer,
     filterSubject: subject,
     maxDeliver: options.maxDeliver,
-    backoffMs,
     ...(options.deadLetterRetries === undefined
       ? {}
       : { deadLetterRetries: options.deadLetterRetries }),

@@ -32,7 +32,7 @@ function header(hdrs: MsgHdrs, key: string): string {
 
 describe("dead-lettering", () => {
   it("moves a poison event to the DLQ after maxDeliver attempts, with its trace and the reason, while others flow", async () => {
-    await ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 3, backoffMs: [50, 100] });
+    await ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 3 });
     const subject = eventSubject("todo.created", names.subjectPrefix);
     const event = (poison: boolean): CloudEvent =>
       createCloudEvent({ type: "todo.created", source: "/todo-api", data: { poison } });
@@ -160,7 +160,6 @@ describe("dead-lettering", () => {
       consumer: consumerName,
       filterSubject: subject,
       maxDeliver: 2,
-      backoffMs: [100],
       // What never acknowledges comes back after ack_wait: short here, for the "dead" consumer.
       ackWaitMs: 100,
     });

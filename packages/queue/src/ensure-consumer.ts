@@ -20,8 +20,6 @@ export interface EventConsumerOptions {
   filterSubject?: string;
   /** Deliveries a handler gets before its message is dead-lettered. @default 5 */
   maxDeliver?: number;
-  /** Redelivery delays, one per failed delivery (the last repeats). @default [1 s, 5 s, 30 s, 60 s] */
-  backoffMs?: readonly number[];
   /**
    * How long a delivery may go unacknowledged (the handler keeps it with a heartbeat every
    * half of it) before the server delivers it again: longer than a message may take to handle.
@@ -39,8 +37,9 @@ export interface EventConsumerOptions {
 }
 
 /**
- * The durable pull consumer of the event stream: explicit ack, bounded redelivery with
- * backoff. Created or updated to this configuration, so it is safe at every start.
+ * The durable pull consumer of the event stream: explicit ack, bounded redelivery (the
+ * consumer's naks space the retries). Created or updated to this configuration, so it is safe
+ * at every start.
  */
 export async function ensureEventConsumer(
   jsm: JetStreamManager,
@@ -49,27 +48,23 @@ export async function ensureEventConsumer(
   const stream = options.stream ?? QUEUE_DEFAULTS.stream;
   const name = options.consumer ?? QUEUE_DEFAULTS.consumer;
   const maxDeliver = options.maxDeliver ?? QUEUE_DEFAULTS.maxDeliver;
-  const backoffMs = options.backoffMs ?? QUEUE_DEFAULTS.backoffMs;
   const deadLetterRetries = options.deadLetterRetries ?? QUEUE_DEFAULTS.deadLetterRetries;
   const ackWaitMs = options.ackWaitMs ?? QUEUE_DEFAULTS.ackWaitMs;
-  if (maxDeliver < 1 || deadLetterRetries < 1 || backoffMs.length === 0 || ackWaitMs < 1) {
-    throw new RangeError(
-      "maxDeliver, deadLetterRetries and ackWaitMs must be at least 1 and backoffMs must not be empty",
-    );
+  if (maxDeliver < 1 || deadLetterRetries < 1 || ackWaitMs < 1) {
+    throw new RangeError("maxDeliver, deadLetterRetries and ackWaitMs must be at least 1");
   }
   const updatable: Partial<ConsumerUpdateConfig> = {
     // More deliveries than the handler gets: a message whose consumer died during its last
     // attempt comes back to be dead-lettered, and one whose dead-letter publish failed comes
-    // back to try again, instead of silently running out of deliveries. (An unlimited -1 is
-    // refused alongside backoff by NATS 2.9.)
+    // back to try again, instead of silently running out of deliveries.
     max_deliver: maxDeliver + deadLetterRetries,
-    // The server applies these when an ack never comes (a consumer that died); failures the
-    // consumer sees are naked with backoffMs itself. A server with a backoff takes its first
-    // value for ack_wait: were that 1 s (the default backoff), a handler slower than it, or an
-    // event loop stalled as long, would have its message delivered again elsewhere meanwhile.
-    // Hence none shorter than ack_wait. The server wants max_deliver > backoff.length.
+    // A message whose ack never comes (a consumer that died) is delivered again after ack_wait.
+    // Failures the consumer sees are naked with its backoffMs (consumeEvents), and the server must not have
+    // a backoff of its own: NATS then adds each value's excess over ack_wait to the nak's delay
+    // (a retry asked for in 60 s came after 95 s), and takes the first value for ack_wait. An
+    // empty list clears one that an earlier version set.
     ack_wait: nanos(ackWaitMs),
-    backoff: backoffMs.slice(0, maxDeliver).map((ms) => nanos(Math.max(ms, ackWaitMs))),
+    backoff: [],
     max_ack_pending: options.maxAckPending ?? 1000,
     ...(options.filterSubject === undefined ? {} : { filter_subject: options.filterSubject }),
   };

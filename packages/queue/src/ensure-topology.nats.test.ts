@@ -37,32 +37,32 @@ describe("stream and consumer setup", () => {
 
   it("creates the durable pull consumer with bounded redelivery and room to dead-letter, then updates it in place", async () => {
     await ensureEventStreams(nats.jsm, names);
-    const created = await ensureEventConsumer(nats.jsm, {
-      ...names,
-      maxDeliver: 4,
-      backoffMs: [100, 500],
-    });
+    const created = await ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 4 });
     expect(created.config).toMatchObject({
       durable_name: names.consumer,
       ack_policy: AckPolicy.Explicit,
       // The handler's 4 attempts, then 10 more deliveries for dead-lettering (QUEUE_DEFAULTS).
       max_deliver: 14,
-      // Never shorter than ack_wait, which the server would otherwise take from backoff[0].
       ack_wait: nanos(QUEUE_DEFAULTS.ackWaitMs),
-      backoff: [nanos(QUEUE_DEFAULTS.ackWaitMs), nanos(QUEUE_DEFAULTS.ackWaitMs)],
     });
+    // No server-side backoff: the consumer's naks space the retries (retry-delay.nats.test.ts).
+    expect(created.config.backoff ?? []).toEqual([]);
     expect(created.config.deliver_subject).toBeUndefined();
+
+    // A consumer an earlier version gave a backoff loses it.
+    await nats.jsm.consumers.update(names.stream, names.consumer, {
+      backoff: [nanos(QUEUE_DEFAULTS.ackWaitMs), nanos(60_000)],
+    });
 
     const updated = await ensureEventConsumer(nats.jsm, {
       ...names,
       maxDeliver: 2,
-      backoffMs: [100, 400, 300],
       deadLetterRetries: 3,
       ackWaitMs: 200,
     });
     expect(updated.config.max_deliver).toBe(5);
     expect(updated.config.ack_wait).toBe(nanos(200));
-    expect(updated.config.backoff).toEqual([nanos(200), nanos(400)]);
+    expect(updated.config.backoff ?? []).toEqual([]);
     await expect(ensureEventConsumer(nats.jsm, { ...names, maxDeliver: 0 })).rejects.toThrow(
       RangeError,
     );

@@ -33,7 +33,6 @@ beforeAll(async () => {
     ...names,
     filterSubject: subject,
     maxDeliver: 3,
-    backoffMs: [1_000],
   });
 });
 
@@ -81,7 +80,6 @@ async function ownConsumer(name: string) {
     ...own,
     filterSubject: ownSubject,
     maxDeliver: 3,
-    backoffMs: [100],
   });
   return { ...own, subject: ownSubject };
 }

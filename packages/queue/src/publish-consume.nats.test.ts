@@ -13,7 +13,7 @@ import { metricValue, spansNamed, useTestStreams, useTestTelemetry } from "./tes
 import { eventSubject } from "./topology.ts";
 
 const telemetry = useTestTelemetry();
-const { names, nats } = useTestStreams({ maxDeliver: 3, backoffMs: [100, 200] });
+const { names, nats } = useTestStreams({ maxDeliver: 3 });
 const tracer = trace.getTracer("test");
 
 beforeEach(() => telemetry.spans.reset());
@@ -189,7 +189,6 @@ describe("publish → consume over JetStream", () => {
       consumer: consumerName,
       filterSubject: subject,
       maxDeliver: 3,
-      backoffMs: [100],
     });
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {

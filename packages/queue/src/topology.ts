@@ -31,13 +31,14 @@ export const QUEUE_DEFAULTS = {
   processedEventsBucket: "notifier_processed_events",
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 30_000, 60_000],
-  // How long a delivery may go unacknowledged before the server hands it to another puller:
-  // far above the first backoff, so that a handler slower than it (or a stalled event loop,
-  // which holds back the heartbeat) is not delivered twice. A consumer that dies mid-message
-  // gets it back after this long.
+  // How long a delivery may go unacknowledged before the server hands it to another puller: a
+  // handler's heartbeat (every half of it) keeps a slow one, so only an event loop stalled this
+  // long gets its message delivered twice. A consumer that dies mid-message gets it back after
+  // this long.
   ackWaitMs: 30_000,
   // Deliveries the server makes beyond the handler's attempts, so that a failing publish to the
-  // dead-letter stream is retried (at the last backoff) instead of leaving the message stuck.
+  // dead-letter stream is retried (after the backoff, as a failed handler is) instead of
+  // leaving the message stuck.
   deadLetterRetries: 10,
   // Longer than the relay's longest retry backoff and a database blip, so an outbox record
   // published twice (published, then not marked) is still recognised as a duplicate.

@@ -54,14 +54,13 @@ async function ensureTodoTopology(
   nc: NatsConnection,
   options: TodoConsumerOptions,
 ): Promise<ProcessedEventStore> {
-  const { topology, maxDeliver, backoffMs, claimTtlMs, ackWaitMs } = options;
+  const { topology, maxDeliver, claimTtlMs, ackWaitMs } = options;
   const jsm = await jetstreamManager(nc);
   await ensureEventStreams(jsm, topology);
   await ensureEventConsumer(jsm, {
     stream: topology.stream,
     consumer: topology.consumer,
     maxDeliver,
-    backoffMs,
     ackWaitMs,
   });
   return createProcessedEventStore(jetstream(nc), topology.processedEventsBucket, { claimTtlMs });

@@ -1,0 +1,50 @@
+import { DependencyError } from "@tracemesh/errors";
+import { captureLogger } from "@tracemesh/logger/testing";
+import { waitFor } from "@tracemesh/testing";
+import { describe, expect, it } from "vitest";
+import { createCloudEvent } from "./cloud-event.ts";
+import { consumeEvents } from "./consume-events.ts";
+import { publishEvent } from "./publish-event.ts";
+import { useTestStreams } from "./test-utils.ts";
+import { eventSubject } from "./topology.ts";
+
+// A backoff value longer than ack_wait: NATS adds the difference to a nak's delay when the
+// consumer has a server-side backoff too (2 s + 1 s here, instead of 2 s).
+const backoffMs = [300, 2_000];
+const { names, nats } = useTestStreams({ maxDeliver: 3, ackWaitMs: 1_000 });
+
+describe("a failed delivery", () => {
+  it("comes back after its backoff (BACKOFF_MS, the retry line's retryInMs), not later", async () => {
+    const logs = captureLogger({ service: "queue-test" });
+    const deliveredAt: number[] = [];
+    const consumer = await consumeEvents({
+      js: nats.js,
+      stream: names.stream,
+      consumer: names.consumer,
+      logger: logs.logger,
+      maxDeliver: 3,
+      backoffMs,
+      async handler() {
+        deliveredAt.push(performance.now());
+        throw new DependencyError({ dependency: "webhook" });
+      },
+    });
+    try {
+      const event = createCloudEvent({ type: "todo.created", source: "/test", data: { n: 1 } });
+      await publishEvent(nats.js, event, {
+        subject: eventSubject(event.type, names.subjectPrefix),
+      });
+      await waitFor(() => deliveredAt.length === 3, "three deliveries", 15_000, 20);
+    } finally {
+      await consumer.stop();
+    }
+    const [first = 0, second = 0, third = 0] = deliveredAt;
+    expect(second - first).toBeGreaterThanOrEqual(290);
+    expect(second - first).toBeLessThan(900);
+    // 2 s as asked; 3 s is NATS adding the backoff's excess over ack_wait.
+    expect(third - second).toBeGreaterThanOrEqual(1_990);
+    expect(third - second).toBeLessThan(2_600);
+    const retries = (await logs.lines()).filter((line) => line.event === "queue.message.retry");
+    expect(retries.map((line) => line.retryInMs)).toEqual([300, 2_000]);
+  });
+});
