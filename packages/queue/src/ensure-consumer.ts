@@ -59,10 +59,10 @@ export async function ensureEventConsumer(
     // back to try again, instead of silently running out of deliveries.
     max_deliver: maxDeliver + deadLetterRetries,
     // A message whose ack never comes (a consumer that died) is delivered again after ack_wait.
-    // Failures the consumer sees are naked with its backoffMs (consumeEvents), and the server must not have
-    // a backoff of its own: NATS then adds each value's excess over ack_wait to the nak's delay
-    // (a retry asked for in 60 s came after 95 s), and takes the first value for ack_wait. An
-    // empty list clears one that an earlier version set.
+    // Failures the consumer sees are naked with consumeEvents' backoffMs, and the server must
+    // have no backoff of its own: NATS then adds each value's excess over ack_wait to the nak's
+    // delay (a retry asked for in 60 s came after 95 s), and takes the first value for
+    // ack_wait. An empty list clears one that an earlier version set.
     ack_wait: nanos(ackWaitMs),
     backoff: [],
     max_ack_pending: options.maxAckPending ?? 1000,

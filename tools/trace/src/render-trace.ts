@@ -12,8 +12,6 @@ const SHOWN_ATTRIBUTES = [
   "tracemesh.degraded",
   "tracemesh.message.delivery_count",
 ];
-// An exception event's stack trace stays out: its type and message say what failed.
-const HIDDEN_EVENT_ATTRIBUTES = new Set(["exception.stacktrace", "exception.escaped"]);
 
 export interface RenderOptions {
   /** @default false */
@@ -89,15 +87,14 @@ const EVENT_INDENT = BAR_WIDTH + 14;
 function renderEvents(span: TraceSpan): string[] {
   const lines: string[] = [];
   for (const event of span.events) {
-    const attributes = Object.entries(event.attributes).filter(
-      ([key]) => !HIDDEN_EVENT_ATTRIBUTES.has(key),
-    );
     if (event.name === "exception") {
+      // Its stack trace stays out: the type and message say what failed.
       const type = event.attributes["exception.type"];
       const message = event.attributes["exception.message"];
       lines.push(`↳ exception ${[type, message].filter((v) => v !== undefined).join(": ")}`);
       continue;
     }
+    const attributes = Object.entries(event.attributes);
     if (
       attributes.length > 0 &&
       attributes.every(([key, value]) => span.attributes[key] === value)

@@ -58,8 +58,8 @@ function answeredServerError(spans: TraceSpan[], service: string): boolean {
 
 /**
  * Asks the trace backend for the most recent trace in which the alert's service answered a 5xx,
- * in the alert's window. A backend that is down, slow or knows no such trace gives no example: the
- * notification then goes out without one, as soon as the client's timeout is over.
+ * in the alert's window. A backend that is down, slow or knows no such trace gives no example:
+ * the notification then goes out without one, as soon as the client's timeout is over.
  */
 export function createExampleTraceFinder(options: ExampleTraceOptions): FindExampleTrace {
   const { client, logger, now = Date.now } = options;
