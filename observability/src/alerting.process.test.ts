@@ -164,5 +164,5 @@ describe("alerting end to end, Prometheus → Alertmanager → notifier", () => 
       await traffic;
       await setAuthChaos(mesh);
     }
-  }, 330_000);
+  }, 360_000);
 });

@@ -7,7 +7,9 @@ import { consumerSettled, metricValue, useTestStreams, useTestTelemetry } from "
 import { eventSubject, QUEUE_DEFAULTS } from "./topology.ts";
 
 const telemetry = useTestTelemetry();
-// The default redelivery schedule: its first backoff (1 s) is what a stall must outlast.
+// The default consumer: a handler may stall well past the first retry delay (BACKOFF_MS, 1 s),
+// as only ack_wait (30 s) decides when the server delivers a message again. A server-side
+// backoff would make its first value the ack wait.
 const { names, nats } = useTestStreams({ maxDeliver: 3 });
 const subject = eventSubject("todo.created", names.subjectPrefix);
 
@@ -19,7 +21,7 @@ function stallEventLoop(ms: number): void {
   }
 }
 
-describe("a handler slower than the first backoff", () => {
+describe("a handler slower than the first retry delay", () => {
   it("is delivered once, not redelivered to another puller while it runs", async () => {
     const stallMs = 2.5 * (QUEUE_DEFAULTS.backoffMs[0] ?? 1_000);
     const event = createCloudEvent({ type: "todo.created", source: "/todo-api", data: {} });

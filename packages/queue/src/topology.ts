@@ -32,9 +32,9 @@ export const QUEUE_DEFAULTS = {
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 30_000, 60_000],
   // How long a delivery may go unacknowledged before the server hands it to another puller: a
-  // handler's heartbeat (every half of it) keeps a slow one, so only an event loop stalled this
-  // long gets its message delivered twice. A consumer that dies mid-message gets it back after
-  // this long.
+  // handler's heartbeat (every half of it) keeps a slow one, so only an event loop stalled for
+  // more than half of it risks its message delivered twice. A consumer that dies mid-message
+  // gets it back after this long.
   ackWaitMs: 30_000,
   // Deliveries the server makes beyond the handler's attempts, so that a failing publish to the
   // dead-letter stream is retried (after the backoff, as a failed handler is) instead of

@@ -36,7 +36,9 @@ export interface ExampleTraceOptions {
 
 // An alert fires some time after the failures that raised it: look that far back before it.
 const LOOKBACK_MS = 5 * 60_000;
-const TRACES_ASKED = 20;
+// The backend's error filter also matches a 4xx request whose call to auth failed, which is
+// passed over: ask for enough that a run of those leaves a 5xx in.
+const TRACES_ASKED = 50;
 
 /** Which alerts want one: rules mark them with the annotation `example_trace: error`. */
 export function wantsExampleTrace(alert: Alert): boolean {
