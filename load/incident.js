@@ -62,6 +62,14 @@ export function setup() {
   requireAnswer("BASE_URL", `${config.baseUrl}/health/ready`);
   requireAnswer("PROMETHEUS_URL", `${config.prometheusUrl}/-/ready`);
   requireAnswer("ALERTMANAGER_URL", `${config.alertmanagerUrl}/-/ready`);
+  // An outage run's DependencyUnavailable keeps firing minutes after it (keep_firing_for), and
+  // Alertmanager holds back the service's HttpErrorRatioHigh while it does. Asked first: it
+  // outlasts the outage's HttpErrorRatioHigh, so its wait covers both.
+  requireInactiveAlert(
+    config.prometheusUrl,
+    { alertname: "DependencyUnavailable", service: alert.service },
+    `it would hold back the ${alert.alertname} page`,
+  );
   requireInactiveAlert(config.prometheusUrl, alert);
   return { sessions: loginDemoUsers(config.authUrl) };
 }

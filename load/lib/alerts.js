@@ -63,16 +63,19 @@ function firingInPrometheus(prometheusUrl, labels, sinceMs) {
 
 /**
  * Ends the run at once when the alert is active already (an earlier run's, not yet resolved):
- * this run could not tell its own firing from that one.
+ * this run could not tell its own firing from that one. `because` says why it matters when the
+ * alert is another one (one that would hold back this run's page).
  * @param {string} prometheusUrl
  * @param {Record<string, string>} labels
+ * @param {string} [because]
  */
-export function requireInactiveAlert(prometheusUrl, labels) {
+export function requireInactiveAlert(prometheusUrl, labels, because) {
   const res = http.get(`${prometheusUrl}/api/v1/alerts`, observe);
   const active = prometheusAlertsOf(res);
   if (active.some((a) => matches(a.labels, labels))) {
+    const why = because ? `, and ${because}` : "";
     exec.test.abort(
-      `${labels.alertname} is active already (an earlier run's?): wait until it resolves (about 2 minutes, see ${alertsPage(prometheusUrl)}) and run again`,
+      `${labels.alertname} is active already (an earlier run's?)${why}: wait until it resolves (about 3 minutes, see ${alertsPage(prometheusUrl)}) and run again`,
     );
   }
 }

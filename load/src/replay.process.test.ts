@@ -79,6 +79,16 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
     expect(run.output).toMatch(/writes back after the fault: \d+\.\d s/);
   }, 120_000);
 
+  test("incident.js right after outage.js: NOT RUN while DependencyUnavailable would hold back its page", async () => {
+    // The outage's DependencyUnavailable keeps firing 90 s after its 503s (keep_firing_for).
+    const run = await runK6(binary, "incident.js", env);
+    expect(run.code).toBe(108);
+    expect(run.output).toContain(
+      "test aborted: DependencyUnavailable is active already (an earlier run's?), and it would hold back the HttpErrorRatioHigh page",
+    );
+    expect(run.output).toContain(": NOT RUN");
+  }, 60_000);
+
   describe("the verdict can fail", () => {
     let withoutIncidentRule: PrometheusServer | undefined;
     afterAll(() => withoutIncidentRule?.stop());
