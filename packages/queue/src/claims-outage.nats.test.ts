@@ -31,13 +31,12 @@ async function consumerWithoutClaims(name: string, deadLetterPrefix: string) {
   const consumer = `${names.consumer}_${name}`;
   const subject = `${names.subjectPrefix}.${name}`;
   // Two server deliveries in all: one for the handler, one more to dead-letter.
-  const limits = { maxDeliver: 1, backoffMs: [50] };
   await ensureEventConsumer(nats.jsm, {
     stream: names.stream,
     consumer,
     filterSubject: subject,
+    maxDeliver: 1,
     deadLetterRetries: 1,
-    ...limits,
   });
   const bucket = `${names.processedEventsBucket}_${name}`;
   const js = jetstream(nats.nc, { timeout: CLAIM_TIMEOUT_MS });
@@ -54,7 +53,8 @@ async function consumerWithoutClaims(name: string, deadLetterPrefix: string) {
     deadLetterSubjectPrefix: deadLetterPrefix,
     processedEvents,
     logger: logs.logger,
-    ...limits,
+    maxDeliver: 1,
+    backoffMs: [50],
     async handler(received) {
       handled.push(received.id);
     },

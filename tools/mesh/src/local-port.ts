@@ -32,11 +32,11 @@ export async function reservePort(port: number): Promise<number> {
  * connections there (macOS lets that bind succeed beside a listener on every address).
  */
 export async function inUse(port: number): Promise<boolean> {
-  const bound = await reservePort(port).then(
+  const bindRefused = await reservePort(port).then(
     () => false,
     () => true,
   );
-  return bound || answers("127.0.0.1", port);
+  return bindRefused || answers("127.0.0.1", port);
 }
 
 /** `port` when it is free, any free port otherwise. */

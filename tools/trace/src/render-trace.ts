@@ -1,6 +1,7 @@
 import type { TraceSpan } from "@tracemesh/trace-query";
 
 const BAR_WIDTH = 24;
+const DURATION_WIDTH = 9;
 const SHOWN_ATTRIBUTES = [
   "http.route",
   "http.response.status_code",
@@ -72,13 +73,13 @@ function renderLine(
   const failed = span.statusCode === "ERROR";
   const label = `${"  ".repeat(depth)}${span.serviceName}: ${span.name} [${span.kind.toLowerCase()}]`;
   const status = failed ? ` ERROR${span.statusMessage ? ` (${span.statusMessage})` : ""}` : "";
-  const duration = formatMs(Number(span.endNs - span.startNs)).padStart(9);
+  const duration = formatMs(Number(span.endNs - span.startNs)).padStart(DURATION_WIDTH);
   const line = `|${bar}| ${duration}  ${label}${status}${attributes ? `  ${attributes}` : ""}`;
   return failed && options.color ? `\u001b[31m${line}\u001b[0m` : line;
 }
 
-// Under the span's label: past the bar (2 + BAR_WIDTH), a space, the duration (9) and two spaces.
-const EVENT_INDENT = BAR_WIDTH + 14;
+// Under the span's label: past `|bar|`, a space, the duration and two spaces (renderLine).
+const EVENT_INDENT = BAR_WIDTH + 2 + 1 + DURATION_WIDTH + 2;
 
 /**
  * The span's events, one line each: an exception as its type and message, any other by its name
