@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { publishEvent } from "./publish-event.ts";
-import { useTestStreams } from "./test-utils.ts";
+import { storedMessages, useTestStreams } from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
 // A backoff value longer than ack_wait: NATS adds the difference to a nak's delay when the
@@ -21,6 +21,7 @@ describe("a failed delivery", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       logger: logs.logger,
       maxDeliver: 3,
       backoffMs,
@@ -34,10 +35,17 @@ describe("a failed delivery", () => {
       await publishEvent(nats.js, event, {
         subject: eventSubject(event.type, names.subjectPrefix),
       });
-      await waitFor(() => deliveredAt.length === 3, "three deliveries", 15_000, 20);
+      // The third delivery is the last: dead-lettered to this file's own stream, not retried.
+      await waitFor(
+        async () => (await storedMessages(nats.jsm, names.deadLetterStream)).length === 1,
+        "the dead letter",
+        15_000,
+        20,
+      );
     } finally {
       await consumer.stop();
     }
+    expect(deliveredAt).toHaveLength(3);
     const [first = 0, second = 0, third = 0] = deliveredAt;
     expect(second - first).toBeGreaterThanOrEqual(290);
     expect(second - first).toBeLessThan(900);
