@@ -45,8 +45,10 @@ const CATALOG = {
       en: "Authentication is required.",
       fr: "Une authentification est requise.",
     },
-    meaning: "The request carries no credentials. The response has `WWW-Authenticate: Bearer`.",
-    clientAction: "Obtain a token and send it as `Authorization: Bearer <token>`.",
+    meaning:
+      "The request has no bearer token, or one that does not verify: malformed, expired, signed with another key, or for a user auth no longer knows. tracemesh's services give every such token this same neutral answer on purpose, and log the reason rather than return it. The response has `WWW-Authenticate: Bearer`.",
+    clientAction:
+      "Without a token, obtain one and send it as `Authorization: Bearer <token>`. With one, that token will not be accepted again: obtain a new one (log in again), then retry with it.",
   },
   AUTH_TOKEN_INVALID: {
     status: 401,
@@ -56,7 +58,7 @@ const CATALOG = {
       fr: "Le jeton d'accès est invalide ou a expiré.",
     },
     meaning:
-      "A bearer token was sent but is malformed, expired or revoked. The response has `WWW-Authenticate: Bearer`.",
+      "Not sent by tracemesh's services, which answer a token that does not verify with AUTH_REQUIRED. It can appear only where a 401 says the token itself is invalid: a Hono `HTTPException` 401 whose `WWW-Authenticate` has `error=\"invalid_token\"`, or a dependency's 401 with this code, which a service relays as it is. The response has `WWW-Authenticate: Bearer`.",
     clientAction: "Obtain a new token (log in again), then retry with it.",
   },
   AUTH_INVALID_CREDENTIALS: {
@@ -89,7 +91,7 @@ const CATALOG = {
       fr: "La ressource demandée est introuvable.",
     },
     meaning:
-      "Nothing the caller may see exists at this path: an unknown route, an unknown id, or a resource owned by someone else.",
+      "Nothing the caller may see exists at this path: an unknown route, an unknown id, or a resource owned by someone else. On todo-api every `/v1` request is authenticated before routing and before its body is checked: without a token an unknown `/v1` path or a wrong method gets 401 AUTH_REQUIRED, and while auth is unavailable a write with a bad body gets 503 SERVICE_UNAVAILABLE.",
     clientAction: "Check the path and the identifier; do not retry unchanged.",
   },
   USER_NOT_FOUND: {
@@ -146,7 +148,7 @@ const CATALOG = {
       fr: "La ressource ne correspond pas à la version dont dépend la requête.",
     },
     meaning:
-      "A conditional request's precondition is false (RFC 9110 §13.1.1): its `If-Match` is not the resource's current entity tag, so nothing was changed. If-Match compares strongly: a weak tag (`W/\"3\"`) never matches. `details[]` names the header (`field`) and why (`reason`, e.g. `etag_mismatch`, or `weak_etag` for a weak tag); when the caller may see the resource, `currentEtag` and `currentVersion` say where it is now.",
+      'A conditional request\'s precondition is false (RFC 9110 §13.1.1): its `If-Match` is one entity tag the API could have issued but not the resource\'s current one, so nothing was changed. If-Match compares strongly: a weak tag (`W/"3"`) never matches. Only such a tag gets 412: on todo-api that is `"n"` or `W/"n"` with n a version from 1 to 2147483647; any other `If-Match`, such as `*`, a list of tags or `"abc"`, gets 400 REQUEST_PARAMETER_INVALID with `{ field: "If-Match", issue: "invalid_format", format: "entity_tag" }`. `details[]` names the header (`field`) and why (`reason`: `etag_mismatch`, or `weak_etag` for a weak tag); when the caller may see the resource, `currentEtag` and `currentVersion` say where it is now.',
     clientAction:
       "Fetch the resource again, reapply the change to what it is now, and send it with the new ETag in `If-Match`; repeating it unchanged fails the same way.",
   },
@@ -211,9 +213,9 @@ const CATALOG = {
       fr: "Le service est temporairement indisponible. Veuillez réessayer plus tard.",
     },
     meaning:
-      "A dependency, named in `details[].name` (`type: dependency`), is unreachable, too slow or shedding load; or, from `/health/ready` only, the service is shutting down (`type: shutdown`). The response has `Retry-After`.",
+      "The service cannot answer now. Every such response has `Retry-After`; `details` is there only when the cause has a name. A dependency that is unreachable, too slow or shedding load is named in `details[].name` (`type: dependency`), e.g. `auth` or `database`; from `/health/ready`, a failing readiness check is named the same way (the notifier's may be `nats` or `consumer`), and a service shutting down has `type: shutdown`. A 503 injected by chaos, or a Hono `HTTPException` 502, 503 or 504 that a service turns into this code, has no `details`.",
     clientAction:
-      "Retry after `Retry-After` seconds with backoff. Retry a write only if repeating it is harmless: it may have been applied.",
+      "Rely on the code, `retryable` and `Retry-After`, not on `details`. Retry after `Retry-After` seconds with backoff. Retry a write only if repeating it is harmless: it may have been applied.",
   },
   INTERNAL_ERROR: {
     status: 500,

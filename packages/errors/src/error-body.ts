@@ -27,7 +27,7 @@ export interface ProblemDetails extends ErrorBody {
 export const PROBLEM_TYPE_PREFIX = "urn:tracemesh:error:";
 
 /** Bounds a response whatever the input: a 1 MB array of bad items must not echo 100k details. */
-const MAX_DETAILS = 50;
+export const MAX_DETAILS = 50;
 
 /** Where and when an error was answered: what its body says besides the error itself. */
 export interface ErrorOccurrence {

@@ -1,5 +1,5 @@
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode, LANGUAGES } from "./catalog.ts";
-import { PROBLEM_TYPE_PREFIX } from "./error-body.ts";
+import { MAX_DETAILS, PROBLEM_TYPE_PREFIX } from "./error-body.ts";
 import { VALIDATION_ISSUES } from "./validation-issues.ts";
 
 /** The command that rewrites docs/errors.md, named in the file and in the drift test. */
@@ -29,12 +29,12 @@ ${EXAMPLE_BODY}
 |---|---|---|
 | \`errorCode\` | yes | One of the codes below: stable, UPPER_SNAKE, never localized. Switch on this. |
 | \`message\` | yes | A neutral message in the negotiated language; for people, not for code. |
-| \`details\` | no | Structured entries, e.g. one per invalid field or the unavailable dependency. |
+| \`details\` | no | Structured entries, e.g. one per invalid field or the unavailable dependency; at most ${MAX_DETAILS}, the rest left out. |
 | \`traceId\` | yes | The W3C trace id (32 hex) of the request: quote it when reporting a problem. |
 | \`timestamp\` | yes | When the error was answered (ISO 8601, UTC). |
 | \`path\`, \`method\` | yes | The request's path (as sent) and method. |
 | \`retryable\` | yes | Whether the same request may succeed later. |
-| \`hint\` | no | A short suggestion for the client. |
+| \`hint\` | no | A short suggestion for the client, in English whatever the negotiated language. |
 
 Never in a response: stack traces, messages of unexpected exceptions, SQL, host names,
 addresses or URLs of dependencies, secrets.
@@ -44,12 +44,32 @@ addresses or URLs of dependencies, secrets.
 has \`traceresponse\` (W3C Trace Context level 2) and \`X-Request-Id\`.
 
 **Languages.** \`message\` follows \`Accept-Language\` with q-values: ${LANGUAGES.map((l) => `\`${l}\``).join(", ")}
-(\`${LANGUAGES[0]}\` by default; \`fr-CA\` gets \`fr\`).
+(\`${LANGUAGES[0]}\` by default; \`fr-CA\` gets \`fr\`). \`hint\` is not translated.
 
 **Problem details.** A request with \`Accept: application/problem+json\` gets the RFC 9457 form
 of the same error (\`Content-Type: application/problem+json\`): \`type\`
 (\`${PROBLEM_TYPE_PREFIX}<errorCode>\`), \`title\`, \`status\`, \`detail\`, \`instance\` (the path),
 plus every field above.`;
+
+const ISSUES_INTRO = `The \`details[].issue\` values request validation gives REQUEST_PARAMETER_INVALID, one entry
+per failing field (\`field\` is the dotted path, e.g. \`items.0.title\`; absent when the whole
+value is wrong).`;
+
+const ROUTE_DETAILS = `Routes use the same issues for the checks of their own, with a \`reason\` where the issue
+alone would not say enough:
+
+- A \`cursor\` the API did not issue: \`{ "field": "cursor", "issue": "invalid_value" }\`.
+- An \`If-Match\` that is not one entity tag the API could have issued:
+  \`{ "field": "If-Match", "issue": "invalid_format", "format": "entity_tag" }\`.
+- A body \`version\` that differs from the \`If-Match\` sent with it:
+  \`{ "field": "version", "issue": "invalid_value", "reason": "differs_from_if_match" }\`.
+- A todo \`PATCH\` that changes nothing: \`{ "issue": "invalid_value", "reason": "no_changes",
+  "fields": ["title", "completed"] }\`, with a \`fields\` list of what it may change and no \`field\`.
+
+A request the HTTP server refuses before any route has \`type\` instead of \`field\`:
+\`{ "type": "path", "issue": "invalid_value" }\`, \`{ "type": "header", "issue": "invalid_value" }\`
+(with the header's \`name\` when known), or \`{ "type": "request", "issue": "malformed_http" }\`
+for a request it cannot parse as HTTP.`;
 
 function cell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -103,11 +123,11 @@ export function renderErrorsDoc(): string {
     ...ERROR_CODES.flatMap((code) => [codeSection(code), ""]),
     "## Validation issues",
     "",
-    "The `details[].issue` values request validation gives REQUEST_PARAMETER_INVALID, one entry",
-    "per failing field (`field` is the dotted path, e.g. `items.0.title`; absent when the whole",
-    "value is wrong). A route may add its own, such as `invalid_cursor`.",
+    ISSUES_INTRO,
     "",
     issuesTable(),
+    "",
+    ROUTE_DETAILS,
     "",
   ].join("\n");
 }

@@ -6,7 +6,7 @@ export const VALIDATION_ISSUES = {
   required: "The field is missing.",
   invalid_type:
     "The value has the wrong JSON type; `expected` names the right one (`string`, `number`, `object`, ...).",
-  not_allowed: "The field is not part of the schema.",
+  not_allowed: "The field is not part of the schema. An object reports only its first unknown key.",
   must_be_one_of: "The value is not one of `allowed`.",
   invalid_value: "The value does not satisfy the field's rule.",
   invalid_format:

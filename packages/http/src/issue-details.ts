@@ -60,10 +60,22 @@ function describeRange(issue: Issue, schema: FieldSchema): Description {
   return { issue: "must_be_at_most", max };
 }
 
+// The JSON type a strict object or tuple expects, named as `invalid_type` names it.
+const STRICT_CONTAINERS: Readonly<Record<string, string>> = {
+  strict_object: "object",
+  strict_tuple: "array",
+};
+
 function describeSchemaIssue(issue: Issue, schema: FieldSchema): Description {
   if (issue.input === undefined) return { issue: "required" };
-  if (issue.type === "strict_object" || issue.type === "strict_tuple")
-    return { issue: "not_allowed" };
+  const container = STRICT_CONTAINERS[issue.type];
+  if (container !== undefined) {
+    // Valibot gives an unknown key (or extra item) the container's own issue type with
+    // `expected: "never"`; without it, the value itself is not an object (or array).
+    return issue.expected === "never"
+      ? { issue: "not_allowed" }
+      : { issue: "invalid_type", expected: container };
+  }
   if (issue.type === "picklist" || issue.type === "enum") {
     const allowed = allowedValues(schema);
     return allowed === undefined

@@ -20,6 +20,8 @@ const Body = v.strictObject({
   owner: v.optional(v.object({ name: v.string(), age: v.pipe(v.number(), v.maxValue(150)) })),
   items: v.optional(v.array(v.object({ qty: v.pipe(v.number(), v.integer()) }))),
   done: v.optional(v.boolean()),
+  meta: v.optional(v.strictObject({ tag: v.string() })),
+  pair: v.optional(v.strictTuple([v.number(), v.number()])),
 });
 const Params = v.object({ id: v.pipe(v.string(), v.uuid()) });
 
@@ -104,6 +106,18 @@ describe("validate(target, schema)", () => {
     ],
   ])("body %j → %o", async (input, detail) => {
     expect(await detailsOf(await post(input))).toEqual([detail]);
+  });
+
+  // Valibot gives a strict object's (or tuple's) wrong type and its extra key (or item) the same
+  // issue type: only the extra one is `not_allowed`, and only the first extra key is reported.
+  test.each([
+    [{ meta: "tag" }, { field: "meta", issue: "invalid_type", expected: "object" }],
+    [{ meta: null }, { field: "meta", issue: "invalid_type", expected: "object" }],
+    [{ meta: { tag: "a", x: 1, y: 2 } }, { field: "meta.x", issue: "not_allowed" }],
+    [{ pair: "1,2" }, { field: "pair", issue: "invalid_type", expected: "array" }],
+    [{ pair: [1, 2, 3] }, { field: "pair.2", issue: "not_allowed" }],
+  ])("nested strict body %j → %o", async (input, detail) => {
+    expect(await detailsOf(await post({ title: "a", ...input }))).toEqual([detail]);
   });
 
   test("one entry per failing field, the input never echoed", async () => {
