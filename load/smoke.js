@@ -1,5 +1,5 @@
-// One user, every route once, the error contract checked on each answer: the first thing to run
-// against a new deployment. Fails on the first thing that is wrong, and says what.
+// The demo users, every route once, the error contract checked on each answer: the first thing
+// to run against a new deployment. Fails if anything is wrong, and says what.
 //
 //   k6 run load/smoke.js
 //   k6 run -e BASE_URL=https://todo.example.com -e AUTH_URL=https://auth.example.com load/smoke.js
@@ -7,6 +7,7 @@
 import { check } from "k6";
 import http from "k6/http";
 import { loadConfig } from "./lib/config.js";
+import { traceIdOf } from "./lib/contract.js";
 import { observeResponse } from "./lib/responses.js";
 import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
@@ -30,8 +31,19 @@ export function setup() {
   return { sessions: loginDemoUsers(config.authUrl) };
 }
 
+/** The contract's errorCode of an error response and a space, or "" for any other body. */
+function errorCodeOf(res) {
+  try {
+    const code = JSON.parse(String(res.body)).errorCode;
+    return code ? `${code} ` : "";
+  } catch (_) {
+    return "";
+  }
+}
+
 /**
- * One request, its response checked against the contract and against the status it must get.
+ * One request, its response checked against the contract and against the status it must get;
+ * a wrong status is logged with what came instead and its traceId.
  * @param {string} name
  * @param {string} method
  * @param {string} path
@@ -54,7 +66,11 @@ function step(name, method, path, request) {
     },
   );
   observeResponse(res, PHASE);
-  check(res, { [`${name} → ${status}`]: (r) => r.status === status });
+  if (!check(res, { [`${name} → ${status}`]: (r) => r.status === status })) {
+    console.error(
+      `${name}: expected ${status}, got ${res.status} ${errorCodeOf(res)}(traceId ${traceIdOf(res) || "none"})`,
+    );
+  }
   return res;
 }
 

@@ -90,18 +90,20 @@ export function alertmanagerAlerts(alertmanagerUrl, labels) {
 
 /**
  * The k6 scenario that waits for the alert, run by the script's `verifyAlert` function: one
- * iteration from the trigger on, with time for the budget and for Alertmanager's delivery.
+ * iteration from the trigger on, with time for the budget and for Alertmanager's delivery, and
+ * for watching the alerts `watchSeconds` from the trigger.
  * @param {number} startSeconds when the burst or the fault starts
  * @param {number} firesWithinSeconds the alert's budget
+ * @param {number} [watchSeconds]
  */
-export function verifyAlertScenario(startSeconds, firesWithinSeconds) {
+export function verifyAlertScenario(startSeconds, firesWithinSeconds, watchSeconds = 0) {
   return {
     executor: "per-vu-iterations",
     exec: "verifyAlert",
     vus: 1,
     iterations: 1,
     startTime: `${startSeconds}s`,
-    maxDuration: `${firesWithinSeconds + 30}s`,
+    maxDuration: `${Math.ceil(Math.max(firesWithinSeconds + 30, watchSeconds + 10))}s`,
   };
 }
 
@@ -130,6 +132,11 @@ export function awaitAlert(urls, labels, sinceMs, budgetSeconds) {
       const seconds = (Date.now() - sinceMs) / 1000;
       timeToAlert.add(seconds * 1000, labels);
       alertFired.add(seconds <= budgetSeconds, labels);
+      if (seconds > budgetSeconds) {
+        console.error(
+          `${labels.alertname} fired after ${seconds.toFixed(1)} s, over its ${budgetSeconds} s: see ${alertsPage(urls.prometheusUrl)}`,
+        );
+      }
       return seconds;
     }
     sleep(1);

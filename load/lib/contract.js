@@ -1,8 +1,8 @@
 import { Counter } from "k6/metrics";
 
 // The error contract (README "The error contract"), checked on every response under load.
-// A violation counts in contract_violations, whose threshold is count==0, and is logged once
-// per trace so a person can follow it: `pnpm trace <traceId>`.
+// A violation counts in contract_violations, whose threshold is count==0, and the first ones are
+// logged with their traceId so a person can follow them: `pnpm trace <traceId>`.
 
 export const contractViolations = new Counter("contract_violations");
 
@@ -19,10 +19,17 @@ const LEAKS = [
   [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/, "a socket error"],
   [/\b(?:127\.0\.0\.1|localhost|0\.0\.0\.0)\b|:\/\/[a-z0-9.-]+:\d{2,5}\b/i, "an address"],
 ];
-const logged = {};
+// A broken deployment breaks the contract on every response: the first few say what and where,
+// the counter says how many.
+const LOGGED_AT_MOST = 10;
+let logged = 0;
 
-/** The trace id of a response's W3C `traceresponse` header, if it has a well-formed one. */
-function traceIdOf(res) {
+/**
+ * The trace id of a response's W3C `traceresponse` header, if it has a well-formed one.
+ * @param {import("k6/http").RefinedResponse<"text">} res
+ * @returns {string | undefined}
+ */
+export function traceIdOf(res) {
   const match = TRACERESPONSE.exec(res.headers.Traceresponse || "");
   return match ? match[1] : undefined;
 }
@@ -77,7 +84,8 @@ export function contractBreaches(res) {
 
 /**
  * Checks `res` against the contract; each broken rule counts once in contract_violations
- * (tagged with the phase), and the response is logged once with its traceId.
+ * (tagged with the phase and the rule), and the first responses that break it are logged, each
+ * with its traceId (this VU's first ten, then a line saying the rest are only counted).
  * @param {import("k6/http").RefinedResponse<"text">} res
  * @param {string} phase
  * @returns {boolean} whether the response held the contract
@@ -86,12 +94,14 @@ export function checkContract(res, phase) {
   const breaches = contractBreaches(res);
   if (breaches.length === 0) return true;
   for (const rule of breaches) contractViolations.add(1, { phase, rule });
-  const traceId = traceIdOf(res) || "(none)";
-  const key = `${traceId} ${res.request.method} ${res.request.url}`;
-  if (!logged[key]) {
-    logged[key] = true;
+  logged += 1;
+  if (logged <= LOGGED_AT_MOST) {
     console.warn(
-      `contract violation: ${res.request.method} ${res.request.url} → ${res.status}: ${breaches.join("; ")} (traceId ${traceId})`,
+      `contract violation: ${res.request.method} ${res.request.url} → ${res.status}: ${breaches.join("; ")} (traceId ${traceIdOf(res) || "(none)"})`,
+    );
+  } else if (logged === LOGGED_AT_MOST + 1) {
+    console.warn(
+      `contract violation: more than ${LOGGED_AT_MOST} on this VU; the rest are counted in contract_violations by rule, not logged`,
     );
   }
   return false;

@@ -81,6 +81,7 @@ export function phaseWithOnsetAt(phases, elapsedMs, onsetSeconds) {
  */
 export function phaseNamed(phases, name) {
   const found = phases.find((p) => p.name === name);
-  if (!found) throw new Error(`load/replay.json has no phase "${name}"`);
+  if (!found)
+    throw new Error(`the replay (REPLAY_FILE, load/replay.json by default) has no phase "${name}"`);
   return found;
 }
