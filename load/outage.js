@@ -194,7 +194,8 @@ export function teardown() {
 export function handleSummary(data) {
   const metric = (name) => (data.metrics[name] ? data.metrics[name].values : {});
   const degraded = metric("degraded_reads").count || 0;
-  const recoveredIn = metric("recovery_time").max;
+  const writesBack = metric("recovery_time");
+  const recoveredIn = writesBack.count > 0 ? writesBack.max : undefined;
   let ratioPage =
     "not in Alertmanager before auth came back: its inhibition was not put to the test";
   if (metric("ratio_alert_paged").count)

@@ -1,8 +1,11 @@
 // handleSummary for every script: a text report per phase that a person can read, and the
 // whole summary as JSON under RESULTS_DIR (load/results by default) for tools and CI.
 
-/** The trend statistics the summary keeps: p(99) is not among k6's defaults. */
-export const SUMMARY_TREND_STATS = ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"];
+/**
+ * The trend statistics the summary keeps: p(99) is not among k6's defaults, and a trend with no
+ * sample says max 0 where only its count tells it had none.
+ */
+export const SUMMARY_TREND_STATS = ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "count"];
 
 const ms = (value) => (value === undefined ? "-" : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
 const pct = (value) => (value === undefined ? "-" : `${(value * 100).toFixed(1)} %`);
@@ -88,10 +91,8 @@ export function textSummary(data, report) {
       `contract violations: ${values(data, "contract_violations").count || 0} (every response was checked)`,
     ]);
   // Late or in time: a late alert's time is what its reader needs most.
-  const alertedAfter = values(data, "time_to_alert").max;
-  if (alertedAfter !== undefined) {
-    lines.push(`time to alert: ${(alertedAfter / 1000).toFixed(1)} s`);
-  }
+  const alerted = values(data, "time_to_alert");
+  if (alerted.count > 0) lines.push(`time to alert: ${(alerted.max / 1000).toFixed(1)} s`);
   const all = lines.concat(report.notes || []);
   if (failed.length > 0) {
     all.push("", "failed thresholds:");
