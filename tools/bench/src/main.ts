@@ -58,6 +58,12 @@ async function run(): Promise<BenchResults> {
     return bench;
   };
   const on = await meshOf("on", true);
+  // The queue hop and the drain come after minutes of throughput: say now what they will miss.
+  if (!on.mesh.services.notifier) {
+    throw new Error(
+      "no NATS for the notifier: the bench starts a nats-server of its own, so install one (Debian: apt-get install nats-server) or put it on PATH",
+    );
+  }
   const off = await meshOf("off", false);
   const twin = await startBareTwin({
     jwksUrl: `${on.mesh.urls.auth}/.well-known/jwks.json`,
