@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       serviceToken: undefined,
       alertsToken: undefined,
       webhookUrl: undefined,
+      webhookTimeouts: { attemptMs: 2000, totalMs: 5000 },
       traces: undefined,
       topology: {
         stream: "TODO_EVENTS",
@@ -42,6 +43,8 @@ describe("loadConfig", () => {
       SERVICE_TOKEN: "service-token-0123456789",
       ALERTS_TOKEN: "alerts-token-0123456789",
       NOTIFY_WEBHOOK_URL: "https://hooks.example.com/tracemesh?team=a",
+      NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS: "8000",
+      NOTIFY_WEBHOOK_TOTAL_TIMEOUT_MS: "20000",
       TRACE_QUERY_URL: "http://jaeger:16686",
       TRACE_UI_URL: "https://jaeger.example.com",
       TRACE_LOOKUP_TIMEOUT_MS: "750",
@@ -68,6 +71,7 @@ describe("loadConfig", () => {
       serviceToken: "service-token-0123456789",
       alertsToken: "alerts-token-0123456789",
       webhookUrl: "https://hooks.example.com/tracemesh?team=a",
+      webhookTimeouts: { attemptMs: 8000, totalMs: 20_000 },
       traces: {
         queryUrl: "http://jaeger:16686",
         uiUrl: "https://jaeger.example.com",
@@ -129,6 +133,10 @@ describe("loadConfig", () => {
     [{ CONSUMER_CONCURRENCY: "0" }, "CONSUMER_CONCURRENCY"],
     [{ TRACE_QUERY_URL: "jaeger:16686" }, "TRACE_QUERY_URL"],
     [{ TRACE_LOOKUP_TIMEOUT_MS: "60000" }, "TRACE_LOOKUP_TIMEOUT_MS"],
+    [{ TRACE_LOOKUP_TIMEOUT_MS: "5000" }, "TRACE_LOOKUP_TIMEOUT_MS"],
+    [{ TRACE_LOOKUP_TIMEOUT_MS: "2000", REQUEST_BUDGET_MS: "1500" }, "TRACE_LOOKUP_TIMEOUT_MS"],
+    [{ NOTIFY_WEBHOOK_URL: "https://bot:s3cret@hooks.example.com/x" }, "NOTIFY_WEBHOOK_URL"],
+    [{ NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS: "0" }, "NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS"],
   ])("%j names %s and not its value", (env, variable) => {
     let thrown: unknown;
     try {

@@ -33,7 +33,17 @@ const EnvSchema = v.object({
   AUTH_URL: envUrl("http://127.0.0.1:8081"),
   SERVICE_TOKEN: envSecret,
   ALERTS_TOKEN: envSecret,
-  NOTIFY_WEBHOOK_URL: envUrl(),
+  // fetch refuses a URL with credentials: a webhook's secret goes in its path or query.
+  NOTIFY_WEBHOOK_URL: v.pipe(
+    envUrl(),
+    v.check(
+      (url) => url === undefined || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url),
+      "must carry no user:password@ (put a secret in the path or query instead)",
+    ),
+  ),
+  // One POST, and all of its retries: a receiver slower than the attempt fails every time.
+  NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS: envInteger(2_000, 1, 120_000),
+  NOTIFY_WEBHOOK_TOTAL_TIMEOUT_MS: envInteger(5_000, 1, 300_000),
   // Jaeger's query API v3 (or the local OTLP sink), where error alerts find an example trace.
   TRACE_QUERY_URL: envUrl(),
   TRACE_UI_URL: envUrl(),
@@ -52,6 +62,14 @@ const EnvSchema = v.object({
 
 export const ConfigSchema = v.pipe(
   EnvSchema,
+  // An alert's example trace is looked up within the request's budget, before its delivery.
+  v.forward(
+    v.check(
+      (env) => env.TRACE_LOOKUP_TIMEOUT_MS < env.REQUEST_BUDGET_MS,
+      "must be shorter than REQUEST_BUDGET_MS, which the alert's delivery needs too",
+    ),
+    ["TRACE_LOOKUP_TIMEOUT_MS"],
+  ),
   v.transform((env) => ({
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
@@ -68,6 +86,10 @@ export const ConfigSchema = v.pipe(
     alertsToken: env.ALERTS_TOKEN,
     /** undefined: notifications are delivered as `notification.delivered` log lines. */
     webhookUrl: env.NOTIFY_WEBHOOK_URL,
+    webhookTimeouts: {
+      attemptMs: env.NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS,
+      totalMs: env.NOTIFY_WEBHOOK_TOTAL_TIMEOUT_MS,
+    },
     /** undefined: alerts go out without an example trace. */
     traces:
       env.TRACE_QUERY_URL === undefined

@@ -48,7 +48,11 @@ async function start(config: Config): Promise<void> {
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
   warnAboutMissingSecrets(config, logger);
   const sink = withDeliveryMetrics(
-    createNotificationSink({ webhookUrl: config.webhookUrl, logger }),
+    createNotificationSink({
+      webhookUrl: config.webhookUrl,
+      logger,
+      client: { timeouts: config.webhookTimeouts },
+    }),
   );
   const auth = createDependencyClient({ name: "auth", baseUrl: config.authUrl, logger });
   const claimTtlMs = config.messageBudgetMs + CLAIM_TTL_MARGIN_MS;
