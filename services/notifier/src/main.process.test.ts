@@ -154,6 +154,26 @@ describe("notifier main", () => {
     expect(notifier.lines.filter((line) => line.event === "(not json)")).toEqual([]);
   });
 
+  test("NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS bounds each POST: a slower receiver's delivery is retried", async () => {
+    const { topology, created } = await setup();
+    const event = ownedTodoEvent(3);
+    // Slower than the 300 ms allowed, well within the default 2 s: then fast.
+    let slow = true;
+    receiver.answer(() => (slow ? { status: 204, afterMs: 800 } : 204));
+    const notifier = await startNotifier(topology, { NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS: "300" });
+    await publishTraced(nats.js, created, event, newTraceparent());
+
+    const retry = await notifier.waitForLine("queue.message.retry");
+    expect(retry).toMatchObject({
+      eventId: event.id,
+      error: { message: expect.stringContaining("webhook") },
+    });
+    expect(receiver.accepted).toHaveLength(0);
+    slow = false;
+    await receiver.waitForAccepted(1);
+    expect(receiver.accepted.map((request) => request.key)).toEqual([event.id]);
+  });
+
   test("each attempt of a poison event is in its trace; the last one dead-letters it", async () => {
     const { topology, created } = await setup();
     const poison = ownedTodoEvent(2);
