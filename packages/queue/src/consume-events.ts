@@ -32,8 +32,12 @@ export interface ConsumeEventsOptions {
    * header) still run one after the other, in the stream's order. @default 1
    */
   concurrency?: number;
-  /** @default "todo.dlq" */
-  deadLetterSubjectPrefix?: string;
+  /**
+   * Where the last failed delivery goes, e.g. "todo.dlq": the topology's dead-letter subjects.
+   * No default: one would send another topology's dead letters (a test's) to the production
+   * dead-letter stream, or to none.
+   */
+  deadLetterSubjectPrefix: string;
   /**
    * When given, each event id is claimed before its handler runs: a copy of an event already
    * delivered is acked without running the handler, one being handled elsewhere waits.
@@ -86,8 +90,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
     maxDeliver: options.maxDeliver ?? QUEUE_DEFAULTS.maxDeliver,
     serverMaxDeliver: info.config.max_deliver ?? -1,
     backoffMs: options.backoffMs ?? QUEUE_DEFAULTS.backoffMs,
-    deadLetterSubjectPrefix:
-      options.deadLetterSubjectPrefix ?? QUEUE_DEFAULTS.deadLetterSubjectPrefix,
+    deadLetterSubjectPrefix: options.deadLetterSubjectPrefix,
     heartbeatMs: Math.max(10, Math.floor(millis(info.config.ack_wait ?? 0) / 2)),
     metrics,
     logger,

@@ -27,6 +27,7 @@ describe("consumer stop()", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       concurrency: 3,
       pullExpiresMs: 5_000,
       backoffMs: [20_000],
@@ -56,6 +57,7 @@ describe("consumer stop()", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       handler: async (received, delivery) => {
         later.push({ id: received.id, deliveryCount: delivery.deliveryCount });
       },
@@ -79,6 +81,7 @@ describe("consumer and its connection", () => {
       js: own.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       restartDelayMs: 50,
       handler: async () => {
         finished += 1;

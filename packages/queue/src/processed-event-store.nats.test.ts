@@ -59,6 +59,7 @@ async function startNotifier(
     js: nats.js,
     stream: names.stream,
     consumer: options.consumer ?? names.consumer,
+    deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
     concurrency: options.concurrency ?? 1,
     backoffMs: [100],
     processedEvents,

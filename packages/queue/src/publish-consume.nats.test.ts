@@ -36,6 +36,7 @@ describe("publish → consume over JetStream", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       logger,
       async handler(event, delivery) {
         received.push({
@@ -134,6 +135,7 @@ describe("publish → consume over JetStream", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       handler: async (received) => {
         handled.push(received.id);
       },
@@ -156,6 +158,7 @@ describe("publish → consume over JetStream", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       handler: async (event) => {
         await gate;
         handled.push(event.id);
@@ -200,6 +203,7 @@ describe("publish → consume over JetStream", () => {
       js: nats.js,
       stream: names.stream,
       consumer: consumerName,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       lagRefreshMs: 100,
       handler: async () => {
         started += 1;
@@ -258,6 +262,7 @@ describe("publish → consume over JetStream", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       concurrency: 4,
       async handler(event) {
         // Earlier tests' events may still be in the stream: only this test's count.

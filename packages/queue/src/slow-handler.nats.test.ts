@@ -31,6 +31,7 @@ describe("a handler slower than the first retry delay", () => {
       js: nats.js,
       stream: names.stream,
       consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
       maxDeliver: 3,
       // A second slot whose pull stays open through the stall, as another replica's would.
       concurrency: 2,

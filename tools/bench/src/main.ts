@@ -161,6 +161,7 @@ async function run(): Promise<BenchResults> {
       requests: config.BENCH_REQUESTS,
       outboxEvents: config.BENCH_OUTBOX_EVENTS,
       queueRate: config.BENCH_QUEUE_RATE,
+      queueSeconds: config.BENCH_QUEUE_SECONDS,
       breakerRate: config.BENCH_BREAKER_RATE,
     },
     throughput,
