@@ -22,7 +22,7 @@ const LEAKS = [
 // A broken deployment breaks the contract on every response: the first few say what and where,
 // the counter says how many.
 const LOGGED_AT_MOST = 10;
-let logged = 0;
+let violatingResponses = 0;
 
 /**
  * The trace id of a response's W3C `traceresponse` header, if it has a well-formed one.
@@ -94,12 +94,12 @@ export function checkContract(res, phase) {
   const breaches = contractBreaches(res);
   if (breaches.length === 0) return true;
   for (const rule of breaches) contractViolations.add(1, { phase, rule });
-  logged += 1;
-  if (logged <= LOGGED_AT_MOST) {
+  violatingResponses += 1;
+  if (violatingResponses <= LOGGED_AT_MOST) {
     console.warn(
       `contract violation: ${res.request.method} ${res.request.url} → ${res.status}: ${breaches.join("; ")} (traceId ${traceIdOf(res) || "(none)"})`,
     );
-  } else if (logged === LOGGED_AT_MOST + 1) {
+  } else if (violatingResponses === LOGGED_AT_MOST + 1) {
     console.warn(
       `contract violation: more than ${LOGGED_AT_MOST} on this VU; the rest are counted in contract_violations by rule, not logged`,
     );

@@ -58,7 +58,7 @@ value is wrong).`;
 const ROUTE_DETAILS = `Routes use the same issues for the checks of their own, with a \`reason\` where the issue
 alone would not say enough:
 
-- A \`cursor\` the API did not issue: \`{ "field": "cursor", "issue": "invalid_value" }\`.
+- A \`cursor\` the API could not have issued: \`{ "field": "cursor", "issue": "invalid_value" }\`.
 - An \`If-Match\` that is not one entity tag the API could have issued:
   \`{ "field": "If-Match", "issue": "invalid_format", "format": "entity_tag" }\`.
 - A body \`version\` that differs from the \`If-Match\` sent with it:

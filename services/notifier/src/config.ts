@@ -33,7 +33,8 @@ const EnvSchema = v.object({
   AUTH_URL: envUrl("http://127.0.0.1:8081"),
   SERVICE_TOKEN: envSecret,
   ALERTS_TOKEN: envSecret,
-  // fetch refuses a URL with credentials: a webhook's secret goes in its path or query.
+  // Credentials in the URL would be dropped (the calls go to its origin and path, and fetch
+  // refuses a URL that has them): a webhook's secret goes in its path or query.
   NOTIFY_WEBHOOK_URL: v.pipe(
     envUrl(),
     v.check(

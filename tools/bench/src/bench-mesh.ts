@@ -64,8 +64,8 @@ export async function startBenchMesh(options: {
       NODE_OPTIONS: "--inspect-port=0",
       // The access log at info writes a line a request in production too: kept, as measured.
       ...(options.telemetry ? {} : { OTEL_SDK_DISABLED: "true" }),
-      // alice logs in once per mesh: her token must outlast the longest run BENCH_* allow, not
-      // expire after auth's default 15 minutes in the middle of a cell.
+      // alice logs in once per mesh: her token lasts auth's longest (a day), not its default 15
+      // minutes, which a run with more rounds or longer cells outlasted in the middle of a cell.
       TOKEN_TTL_SECONDS: "86400",
       ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
     },
