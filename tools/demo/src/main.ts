@@ -1,5 +1,6 @@
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { configOrExit } from "@tracemesh/config";
 import {
   assertServicePortsFree,
@@ -181,6 +182,14 @@ stopOnSignals(() => {
   if (mesh) void stopAndExit(mesh, replayed ? 0 : INTERRUPTED);
 });
 
+// A closed terminal's SIGHUP reaches the services as well, and a socket of theirs can close
+// before this process has run its own handler: a failure is news only if no signal follows.
+const SIGNAL_GRACE_MS = 250;
+async function signalled(): Promise<boolean> {
+  if (!interrupted) await sleep(SIGNAL_GRACE_MS);
+  return interrupted;
+}
+
 try {
   mesh = await startMesh({
     ports: config.ports,
@@ -196,7 +205,7 @@ try {
   });
 } catch (error) {
   // Interrupted, the services fail to start because the signal reached them too: no news.
-  if (!interrupted) {
+  if (!(await signalled())) {
     write(`\ndemo failed to start: ${messageOf(error)}`);
   }
   process.exit(interrupted ? INTERRUPTED : 1);
@@ -208,10 +217,10 @@ try {
   replayed = true;
 } catch (error) {
   // With a signal's stop under way, the replay failing is its doing, not news.
-  if (stopping === undefined) {
+  if (!(await signalled())) {
     write(`\ndemo failed: ${messageOf(error)}`);
   }
-  await stopAndExit(mesh, stopping === undefined ? 1 : INTERRUPTED);
+  await stopAndExit(mesh, interrupted ? INTERRUPTED : 1);
 }
 
 if (config.once) {
