@@ -37,10 +37,11 @@ const EnvSchema = v.object({
   // refuses a URL that has them): a webhook's secret goes in its path or query.
   NOTIFY_WEBHOOK_URL: v.pipe(
     envUrl(),
-    v.check(
-      (url) => url === undefined || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url),
-      "must carry no user:password@ (put a secret in the path or query instead)",
-    ),
+    v.check((url) => {
+      if (url === undefined) return true;
+      const { username, password } = new URL(url);
+      return username === "" && password === "";
+    }, "must carry no user:password@ (put a secret in the path or query instead)"),
   ),
   // One POST, and all of its retries: a receiver slower than the attempt fails every time.
   NOTIFY_WEBHOOK_ATTEMPT_TIMEOUT_MS: envInteger(2_000, 1, 120_000),

@@ -67,9 +67,12 @@ function renderLine(
   const bar = `${" ".repeat(from)}${"█".repeat(Math.min(width, BAR_WIDTH - from))}`.padEnd(
     BAR_WIDTH,
   );
-  const attributes = SHOWN_ATTRIBUTES.filter((key) => span.attributes[key] !== undefined)
-    .map((key) => `${key}=${String(span.attributes[key])}`)
-    .join(" ");
+  const attributes = formatAttributes(
+    SHOWN_ATTRIBUTES.filter((key) => span.attributes[key] !== undefined).map((key) => [
+      key,
+      span.attributes[key],
+    ]),
+  );
   const failed = span.statusCode === "ERROR";
   const label = `${"  ".repeat(depth)}${span.serviceName}: ${span.name} [${span.kind.toLowerCase()}]`;
   const status = failed ? ` ERROR${span.statusMessage ? ` (${span.statusMessage})` : ""}` : "";
@@ -102,10 +105,15 @@ function renderEvents(span: TraceSpan): string[] {
     ) {
       continue;
     }
-    const shown = attributes.map(([key, value]) => `${key}=${String(value)}`).join(" ");
+    const shown = formatAttributes(attributes);
     lines.push(`↳ ${event.name}${shown ? `  ${shown}` : ""}`);
   }
   return lines;
+}
+
+/** `key=value` pairs, space-separated, as a span's line and an event's show them. */
+function formatAttributes(entries: [string, unknown][]): string {
+  return entries.map(([key, value]) => `${key}=${String(value)}`).join(" ");
 }
 
 function formatMs(ns: number): string {
