@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { configOrExit } from "@tracemesh/config";
-import { REPO_ROOT } from "@tracemesh/mesh";
+import { REPO_ROOT, stopOnSignals } from "@tracemesh/mesh";
 import { startBareTwin } from "./bare-twin/start-bare-twin.ts";
 import { startBenchMesh, startTraceSink } from "./bench-mesh.ts";
 import type { BenchResults, QueueHopRound, ThroughputResult } from "./bench-results.ts";
@@ -30,7 +30,31 @@ const runDir = join(REPO_ROOT, ".data/bench");
 await mkdir(runDir, { recursive: true });
 const dataDir = await mkdtemp(join(runDir, "run-"));
 const load = { connections: config.BENCH_CONNECTIONS, seconds: config.BENCH_SECONDS };
+/** What the run started or created, stopped or dropped the last first: see cleanUp. */
 const cleanups: (() => Promise<unknown>)[] = [];
+let cleaningUp: Promise<void> | undefined;
+/** Runs every cleanup once, whichever asks first: the run's end, or a signal in the middle of it. */
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+      await cleanup().catch(() => {});
+    }
+  })();
+  return cleaningUp;
+}
+// Ctrl-C, a stop or a closed terminal in the middle of a run stops its meshes and drops its
+// scratch databases, which would otherwise stay on the machine's PostgreSQL. An interrupted run
+// exits with 130, as a shell reports a Ctrl-C.
+const INTERRUPTED = 130;
+let interrupted = false;
+stopOnSignals(() => {
+  interrupted = true;
+  // Under `pnpm bench | tee`, Ctrl-C ends the reader too: a write to its closed pipe must not
+  // end this process before it has cleaned up.
+  for (const output of [process.stdout, process.stderr]) output.on("error", () => {});
+  say("\ninterrupted: stopping the meshes and dropping the scratch databases");
+  void cleanUp().then(() => process.exit(INTERRUPTED));
+});
 
 async function variantOf(name: string, baseUrl: string, token: string): Promise<Variant> {
   return { name, baseUrl, token, todoId: await createTodo(baseUrl, token) };
@@ -180,6 +204,10 @@ try {
   const file = join(runDir, `${results.startedAt.replaceAll(":", "-")}.json`);
   await writeFile(file, `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
   say(`\nwritten to ${file}`);
+} catch (error) {
+  // A signal stops the services too, so the run fails: that is the signal's news, not this.
+  await cleanUp();
+  if (!interrupted) throw error;
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await cleanUp();
 }

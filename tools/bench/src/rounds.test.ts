@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { BenchResults, ThroughputResult } from "./bench-results.ts";
-import { cellMedians, inRoundOrder, pairedRatio, roundRatios } from "./rounds.ts";
+import { cellMedians, inRoundOrder, median, pairedRatio, roundRatios } from "./rounds.ts";
 
 function cell(variant: string, round: number, requestsPerSecond: number): ThroughputResult {
   const p99 = 100_000 / requestsPerSecond;
@@ -35,6 +35,13 @@ const on = { variant: "telemetry on", path: "GET /v1/todos" };
 const off = { variant: "telemetry off", path: "GET /v1/todos" };
 
 describe("numbers over rounds", () => {
+  test("the median: the middle one, the mean of the two middle ones, or none", () => {
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([9, 1, 5, 3])).toBe(4);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNaN();
+  });
+
   test("a cell's medians over its rounds, each number on its own", () => {
     const results = run([
       cell("telemetry on", 2, 400),
@@ -54,8 +61,8 @@ describe("numbers over rounds", () => {
       cell("telemetry off", 0, 1000),
     ]);
     expect(roundRatios(results, on, off)).toEqual([0.9, 0.7]);
-    // The lower middle of an even count.
-    expect(pairedRatio(results, on, off)).toBe(0.7);
+    // Of an even count, the mean of the two middle ones: neither round decides alone.
+    expect(pairedRatio(results, on, off)).toBeCloseTo(0.8, 10);
     expect(
       pairedRatio(results, on, { variant: "bare twin", path: "GET /v1/todos" }),
     ).toBeUndefined();

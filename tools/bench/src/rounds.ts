@@ -1,8 +1,17 @@
 import type { BenchResults, ThroughputResult } from "./bench-results.ts";
-import { percentile } from "./percentile.ts";
 
-/** The middle value by nearest rank (the lower middle of an even count); NaN for none. */
-export const median = (values: readonly number[]): number => percentile(values, 50);
+/**
+ * The middle value, or the mean of the two middle ones of an even count (with BENCH_ROUNDS=4, the
+ * lower middle alone would report the better of two p99s and the worse of two ratios); NaN for none.
+ */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
+  const lower = sorted[middle - 1];
+  const upper = sorted[middle];
+  return lower === undefined || upper === undefined ? Number.NaN : (lower + upper) / 2;
+}
 
 /**
  * The order to measure `items` in round `round`: as given, and reversed every other round, so

@@ -8,6 +8,7 @@ import {
   REPO_ROOT,
   readDemoSecrets,
   startMesh,
+  stopOnSignals,
 } from "@tracemesh/mesh";
 import { fetchTrace, type TraceSpan } from "@tracemesh/trace-query";
 import { loadConfig } from "./config.ts";
@@ -22,7 +23,6 @@ import { printReport } from "./print-report.ts";
 import { type IncidentResult, replayIncident } from "./replay-incident.ts";
 import { readReplayPlan } from "./replay-plan.ts";
 import { scrapeMetrics } from "./scrape-metrics.ts";
-import { stopOnSignals } from "./stop-on-signals.ts";
 import { followTodo } from "./todo-journey.ts";
 import { traceCommand } from "./trace-command.ts";
 import { type AlertWatch, watchAlert } from "./watch-alert.ts";

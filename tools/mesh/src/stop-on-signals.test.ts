@@ -5,7 +5,7 @@ let removeHandlers: (() => void) | undefined;
 afterEach(() => removeHandlers?.());
 
 describe.each(STOP_SIGNALS)("%s", (signal) => {
-  test("stops the demo, once, whatever comes after it", () => {
+  test("stops, once, whatever comes after it", () => {
     const stop = vi.fn();
     removeHandlers = stopOnSignals(stop);
 

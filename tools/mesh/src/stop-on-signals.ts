@@ -1,7 +1,7 @@
 /**
- * What ends a running demo: Ctrl-C, a stop from a service manager, and the terminal closing.
- * Closing it sends SIGHUP, which Prometheus and Alertmanager take for "reload your config": left
- * to them, they outlive the demo and hold its ports for the next one.
+ * What ends a running demo or bench: Ctrl-C, a stop from a service manager, and the terminal
+ * closing. Closing it sends SIGHUP, which Prometheus and Alertmanager take for "reload your
+ * config": left to them, they outlive the demo and hold its ports for the next one.
  */
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
