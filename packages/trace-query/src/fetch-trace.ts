@@ -7,7 +7,28 @@ export interface FetchTraceOptions {
   timeoutMs?: number;
 }
 
-/** Fetches one trace from a Jaeger-compatible query API v3; undefined when it is unknown. */
+/** A query API that answered, but neither the trace nor Jaeger's "trace not found". */
+export class TraceQueryError extends Error {
+  override name = "TraceQueryError";
+}
+
+/** The message of Jaeger's error body (`{"error":{"httpCode":…,"message":…}}`), if it is one. */
+function jaegerErrorMessage(body: string): string | undefined {
+  try {
+    const { error } = JSON.parse(body) as { error?: { message?: unknown } };
+    if (typeof error !== "object" || error === null) return undefined;
+    return typeof error.message === "string" ? error.message : "";
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Fetches one trace from a Jaeger-compatible query API v3; undefined when it answers that it does
+ * not have the trace. Rejects with TraceQueryError when something else answered (an error, or a
+ * server that is no query API: a 404 without Jaeger's error body), and as fetch does when
+ * nothing answers (a TypeError, or a TimeoutError after `timeoutMs`).
+ */
 export async function fetchTrace(
   traceId: string,
   options: FetchTraceOptions,
@@ -15,7 +36,18 @@ export async function fetchTrace(
   const { baseUrl, timeoutMs = 5000 } = options;
   const url = new URL(`/api/v3/traces/${encodeURIComponent(traceId)}`, baseUrl);
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`query API answered ${response.status} for trace ${traceId}`);
-  return flattenOtlpTrace(await response.json());
+  const body = await response.text();
+  const errorMessage = jaegerErrorMessage(body);
+  if (response.status === 404 && errorMessage !== undefined) return undefined;
+  if (!response.ok) {
+    const why = errorMessage ? `: ${errorMessage}` : " (not a Jaeger query API v3?)";
+    throw new TraceQueryError(`${url.pathname} answered ${response.status}${why}`);
+  }
+  try {
+    return flattenOtlpTrace(JSON.parse(body));
+  } catch {
+    throw new TraceQueryError(
+      `${url.pathname} answered a body that is not JSON (not a Jaeger query API v3?)`,
+    );
+  }
 }

@@ -7,7 +7,7 @@ export interface TraceSearch {
   startTimeMax: Date;
   /**
    * Span attributes to match. `{ error: "true" }` asks for spans with status ERROR. Jaeger
-   * reads them from 2.19 on; older ones and the local sink's elders ignore them, so check
+   * reads them from 2.19 on, as the local sink does; an older Jaeger ignores them, so check
    * what comes back.
    */
   attributes?: Record<string, string>;

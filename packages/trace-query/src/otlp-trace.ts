@@ -57,7 +57,7 @@ export function flattenOtlpTrace(document: unknown): TraceSpan[] {
   }[];
   return resourceSpans.flatMap((resourceSpan) => {
     const serviceName = String(
-      toAttributes(resourceSpan.resource?.attributes)["service.name"] ?? "unknown",
+      toAttributes(resourceSpan.resource?.attributes)["service.name"] ?? "unknown_service",
     );
     return (resourceSpan.scopeSpans ?? []).flatMap((scope) =>
       (scope.spans ?? []).map((span) => toTraceSpan(span, serviceName)),

@@ -2,11 +2,12 @@ import { gzipSync } from "node:zlib";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { describe, expect, it } from "vitest";
 import { createSinkApp } from "./app.ts";
+import { ExportTraceServiceResponse } from "./otlp-trace-proto.ts";
 import { createSpanStore } from "./span-store.ts";
 import { CHILD_SPAN_ID, otlpJsonRequest, ROOT_SPAN_ID, sdkSpans, TRACE_ID } from "./test-utils.ts";
 
-function setup(options: { maxBodyBytes?: number } = {}) {
-  const store = createSpanStore();
+function setup(options: { maxBodyBytes?: number; maxSpansPerTrace?: number } = {}) {
+  const store = createSpanStore({ maxSpansPerTrace: options.maxSpansPerTrace });
   const app = createSinkApp(store, options);
   const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
     app.request("/v1/traces", { method: "POST", body, headers });
@@ -51,6 +52,40 @@ describe("POST /v1/traces", () => {
       [ROOT_SPAN_ID, undefined, "SERVER"],
       [CHILD_SPAN_ID, ROOT_SPAN_ID, "CLIENT"],
     ]);
+  });
+
+  it("tells the exporter of spans it did not keep, a trace being full, as a partial success", async () => {
+    const { store, post } = setup({ maxSpansPerTrace: 1 });
+    const span = (spanId: string) => JSON.stringify(otlpJsonRequest({ traceId: TRACE_ID, spanId }));
+
+    const kept = await post(span(ROOT_SPAN_ID), JSON_TYPE);
+    const refused = await post(span(CHILD_SPAN_ID), JSON_TYPE);
+
+    expect(await kept.json()).toEqual({});
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: 1,
+        errorMessage: expect.stringContaining("MAX_SPANS_PER_TRACE"),
+      },
+    });
+    expect(store.trace(TRACE_ID)).toHaveLength(1);
+  });
+
+  it("answers a partial success of the SDK's protobuf export in protobuf", async () => {
+    const { post } = setup({ maxSpansPerTrace: 1 });
+
+    const response = await post(protobufBody(), PROTOBUF);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/x-protobuf");
+    const decoded = ExportTraceServiceResponse.toObject(
+      ExportTraceServiceResponse.decode(new Uint8Array(await response.arrayBuffer())),
+    );
+    expect(decoded).toEqual({
+      partialSuccess: { rejectedSpans: expect.anything(), errorMessage: expect.any(String) },
+    });
+    expect(Number(decoded.partialSuccess.rejectedSpans)).toBe(1);
   });
 
   it.each([

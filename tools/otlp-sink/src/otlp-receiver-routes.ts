@@ -20,8 +20,25 @@ const MEDIA_TYPES: Record<string, OtlpEncoding> = {
 // google.rpc.Code INVALID_ARGUMENT: OTLP/HTTP errors carry a google.rpc.Status body.
 const INVALID_ARGUMENT = 3;
 
-// Copied into a plain ArrayBuffer-backed array, the body type web responses take.
-const EMPTY_PROTOBUF_RESPONSE = new Uint8Array(ExportTraceServiceResponse.encode({}).finish());
+/**
+ * An ExportTraceServiceResponse in the request's encoding: empty for a full success, with
+ * `partialSuccess` when some spans were not kept (the SDKs log it as a warning).
+ */
+function exportResponse(c: Context, encoding: OtlpEncoding, rejected: number): Response {
+  const response =
+    rejected === 0
+      ? {}
+      : {
+          partialSuccess: {
+            rejectedSpans: rejected,
+            errorMessage: `${rejected} span(s) not kept: their trace holds as many spans as the sink keeps of one (MAX_SPANS_PER_TRACE)`,
+          },
+        };
+  if (encoding === "json") return c.json(response);
+  // Copied into a plain ArrayBuffer-backed array, the body type web responses take.
+  const body = new Uint8Array(ExportTraceServiceResponse.encode(response).finish());
+  return c.body(body, 200, { "content-type": "application/x-protobuf" });
+}
 
 function encodingOf(contentType: string | undefined): OtlpEncoding {
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
@@ -56,10 +73,8 @@ export function createOtlpReceiverRoutes(
         const encoding = encodingOf(c.req.header("content-type"));
         const compressed = new Uint8Array(await c.req.arrayBuffer());
         const body = decompressBody(compressed, c.req.header("content-encoding"), maxBodyBytes);
-        store.add(decodeTracesRequest(body, encoding));
-        // A full success is an empty ExportTraceServiceResponse, in the request's encoding.
-        if (encoding === "json") return c.json({});
-        return c.body(EMPTY_PROTOBUF_RESPONSE, 200, { "content-type": "application/x-protobuf" });
+        const rejected = store.add(decodeTracesRequest(body, encoding));
+        return exportResponse(c, encoding, rejected);
       } catch (error) {
         if (error instanceof OtlpRequestError) return refuse(c, error);
         throw error;

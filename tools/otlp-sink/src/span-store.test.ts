@@ -43,10 +43,13 @@ describe("createSpanStore", () => {
     expect(store.spans()).toHaveLength(4);
   });
 
-  it("keeps at most maxSpansPerTrace spans of one trace", () => {
+  it("keeps at most maxSpansPerTrace spans of one trace, and counts the ones it did not", () => {
     const store = createSpanStore({ maxSpansPerTrace: 2 });
-    for (const n of [1, 2, 3]) store.add(spanOf(TRACE_ID, String(n).repeat(16)));
+    const rejected = [1, 2, 3].map((n) => store.add(spanOf(TRACE_ID, String(n).repeat(16))));
 
+    expect(rejected).toEqual([0, 0, 1]);
+    // A span it holds, sent again, still replaces its copy.
+    expect(store.add(spanOf(TRACE_ID, "2".repeat(16)))).toBe(0);
     expect(store.trace(TRACE_ID).map((span) => span.spanId)).toEqual([
       "1".repeat(16),
       "2".repeat(16),

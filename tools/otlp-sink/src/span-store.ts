@@ -20,8 +20,11 @@ export interface SpanStoreOptions {
 
 /** Received spans grouped by trace, bounded in memory. */
 export interface SpanStore {
-  /** Keeps the spans of one export request. */
-  add(resourceSpans: readonly OtlpResourceSpans[]): void;
+  /**
+   * Keeps the spans of one export request; returns how many it could not keep (their trace held
+   * `maxSpansPerTrace` already), for the sender to be told.
+   */
+  add(resourceSpans: readonly OtlpResourceSpans[]): number;
   /** Every kept span: trace by trace, least recently updated first; each in arrival order. */
   spans(): FlatSpan[];
   /** The spans of one trace by start time; empty when the trace is unknown. */
@@ -49,21 +52,33 @@ export function createSpanStore(options: SpanStoreOptions = {}): SpanStore {
   const traces = new Map<string, Map<string, StoredSpan>>();
   const listeners = new Set<() => void>();
 
-  function keep(stored: StoredSpan): void {
+  /** Keeps `stored`; false when its trace is full. */
+  function keep(stored: StoredSpan): boolean {
     const { traceId, spanId } = stored.flat;
     const trace = traces.get(traceId) ?? new Map<string, StoredSpan>();
     traces.delete(traceId);
     traces.set(traceId, trace);
     // A retried export sends the same span again: the later copy replaces the first.
-    if (trace.has(spanId) || trace.size < maxSpansPerTrace) trace.set(spanId, stored);
+    if (!trace.has(spanId) && trace.size >= maxSpansPerTrace) return false;
+    trace.set(spanId, stored);
+    return true;
   }
 
-  function add(resourceSpansList: readonly OtlpResourceSpans[]): void {
+  function add(resourceSpansList: readonly OtlpResourceSpans[]): number {
+    let rejected = 0;
     for (const { resource, schemaUrl, scopeSpans } of resourceSpansList) {
       for (const { scope, spans, schemaUrl: scopeSchemaUrl } of scopeSpans ?? []) {
         for (const span of spans ?? []) {
           const flat = toFlatSpan(resource, scope, span);
-          keep({ resource, resourceSchemaUrl: schemaUrl, scope, scopeSchemaUrl, span, flat });
+          const stored = {
+            resource,
+            resourceSchemaUrl: schemaUrl,
+            scope,
+            scopeSchemaUrl,
+            span,
+            flat,
+          };
+          if (!keep(stored)) rejected += 1;
         }
       }
     }
@@ -72,6 +87,7 @@ export function createSpanStore(options: SpanStoreOptions = {}): SpanStore {
       traces.delete(oldest);
     }
     for (const listener of listeners) listener();
+    return rejected;
   }
 
   function storedSpans(traceId: string): StoredSpan[] | undefined {

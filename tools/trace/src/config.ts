@@ -1,8 +1,9 @@
+import { envUrl, parseEnv } from "@tracemesh/config";
 import * as v from "valibot";
 
-const ConfigSchema = v.object({
+const EnvSchema = v.object({
   /** Where to read traces: unset tries Jaeger's query API first, then the local OTLP sink. */
-  TRACE_QUERY_URL: v.optional(v.pipe(v.string(), v.url())),
+  TRACE_QUERY_URL: envUrl(),
 });
 
 export type Config = { queryUrls: string[] };
@@ -13,10 +14,8 @@ export const DEFAULT_QUERY_URLS: readonly string[] = [
   "http://127.0.0.1:4318",
 ];
 
-/** Reads the trace CLI's settings from the environment. */
+/** Reads the trace CLI's settings from the environment; throws ConfigError naming a bad one. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = v.parse(ConfigSchema, env);
-  return {
-    queryUrls: parsed.TRACE_QUERY_URL ? [parsed.TRACE_QUERY_URL] : [...DEFAULT_QUERY_URLS],
-  };
+  const { TRACE_QUERY_URL } = parseEnv(EnvSchema, env);
+  return { queryUrls: TRACE_QUERY_URL ? [TRACE_QUERY_URL] : [...DEFAULT_QUERY_URLS] };
 }

@@ -1,32 +1,30 @@
-import { fetchTrace } from "@tracemesh/trace-query";
-import { loadConfig } from "./config.ts";
+import { configOrExit } from "@tracemesh/config";
+import { askQueryApi, explainMiss, type QueryAnswer } from "./ask-query-api.ts";
+import { DEFAULT_QUERY_URLS, loadConfig } from "./config.ts";
 import { renderTrace } from "./render-trace.ts";
+import { traceIdArgument } from "./trace-id-argument.ts";
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const traceId = process.argv[2]?.toLowerCase();
-
-if (!traceId || !TRACE_ID.test(traceId)) {
-  console.error("usage: pnpm trace <traceId>   (32 hex characters, e.g. from a traceId field)");
+const traceId = traceIdArgument(process.argv.slice(2));
+if (traceId === undefined) {
+  console.error(
+    [
+      "usage: pnpm trace <traceId>",
+      "  the 32 hex characters of an error body's traceId, or a whole traceresponse or traceparent value",
+      `  asks Jaeger's query API, then the local sink (${DEFAULT_QUERY_URLS.join(", ")}); TRACE_QUERY_URL=<url> asks that one instead`,
+    ].join("\n"),
+  );
   process.exit(2);
 }
 
-const { queryUrls } = loadConfig();
-const reached: string[] = [];
+const { queryUrls } = configOrExit("trace", () => loadConfig());
+const answers: QueryAnswer[] = [];
 for (const baseUrl of queryUrls) {
-  try {
-    const spans = await fetchTrace(traceId, { baseUrl });
-    reached.push(baseUrl);
-    if (spans && spans.length > 0) {
-      console.log(`${renderTrace(spans, { color: process.stdout.isTTY })}\n(from ${baseUrl})`);
-      process.exit(0);
-    }
-  } catch {
-    // Not running there: try the next query API.
+  const answer = await askQueryApi(traceId, baseUrl);
+  if (answer.kind === "found") {
+    console.log(`${renderTrace(answer.spans, { color: process.stdout.isTTY })}\n(from ${baseUrl})`);
+    process.exit(0);
   }
+  answers.push(answer);
 }
-console.error(
-  reached.length > 0
-    ? `trace ${traceId} not found at ${reached.join(", ")} (spans are exported every few seconds: try again; a backend keeps only its latest traces)`
-    : `no trace query API answered at ${queryUrls.join(", ")}: start Jaeger or the local sink (pnpm demo)`,
-);
+console.error(explainMiss(traceId, answers));
 process.exit(1);

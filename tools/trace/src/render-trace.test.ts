@@ -130,10 +130,14 @@ describe("renderTrace", () => {
     expect(lines).toHaveLength(6);
   });
 
-  test("an orphan span (its parent not exported yet) is still drawn as a root", () => {
+  test("an orphan span (its parent not exported yet) is drawn as a root that says so", () => {
     const spans = flattenOtlpTrace(jaegerDocument).slice(2);
     const lines = renderTrace(spans).split("\n");
     expect(lines[0]).toContain(` · 1 span · 1 service · `);
     expect(lines[1]).toContain("auth: POST /v1/authorize");
+    expect(lines[2]).toBe(
+      `${" ".repeat(38)}↳ parent span 00f067aa0ba902b7 is not in this trace (yet)`,
+    );
+    expect(lines).toHaveLength(3);
   });
 });

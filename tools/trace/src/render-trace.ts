@@ -45,6 +45,10 @@ export function renderTrace(spans: TraceSpan[], options: RenderOptions = {}): st
     for (const span of children.get(parent) ?? []) {
       lines.push(renderLine(span, depth, Number(span.startNs - start), total, options));
       const indent = `${" ".repeat(EVENT_INDENT)}${"  ".repeat(depth)}`;
+      // Drawn as a root, but it has a parent: not exported yet, or a caller's that sent traceparent.
+      if (parent === undefined && span.parentSpanId) {
+        lines.push(`${indent}↳ parent span ${span.parentSpanId} is not in this trace (yet)`);
+      }
       for (const event of renderEvents(span)) lines.push(`${indent}${event}`);
       walk(span.spanId, depth + 1);
     }
