@@ -46,13 +46,13 @@ export function incidentDashboard(): Dashboard {
           "service:http_server_requests:rate1m: below 0.2 a second, a 5xx ratio does not page.",
         unit: "reqps",
         queries: [{ expr: "service:http_server_requests:rate1m", legend: "{{service}}" }],
-        threshold: 0.2,
+        floor: 0.2,
         links: [jaegerSearchLink({ title: "Traces of this service in Jaeger" })],
       }),
       timeseriesPanel({
         title: "Error budget burn rate, 1 h and 5 m (pages above 14.4)",
         description:
-          "The 5xx ratio divided by the budget (0.5 %). ErrorBudgetBurnFast pages when both windows burn over 14.4 times too fast: 2 % of 30 days' budget in an hour.",
+          "The 5xx ratio divided by the budget (0.5 %). ErrorBudgetBurnFast pages when both windows burn over 14.4 times too fast, 2 % of 30 days' budget in an hour, and the service has at least 0.2 requests a second over 5 m.",
         unit: "short",
         queries: [burnRate("1h"), burnRate("5m")],
         threshold: 14.4,
@@ -61,7 +61,7 @@ export function incidentDashboard(): Dashboard {
       timeseriesPanel({
         title: "Error budget burn rate, 6 h and 30 m (ticket above 6)",
         description:
-          "ErrorBudgetBurnSlow files a ticket when both windows burn over 6 times too fast: 5 % of the budget in 6 hours.",
+          "ErrorBudgetBurnSlow files a ticket when both windows burn over 6 times too fast, 5 % of the budget in 6 hours, and the service has at least 0.2 requests a second over 5 m.",
         unit: "short",
         queries: [burnRate("6h"), burnRate("30m")],
         threshold: 6,

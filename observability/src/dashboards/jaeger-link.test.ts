@@ -3,6 +3,7 @@ import {
   HTTP_SERVER_OPERATION,
   jaegerSearchLink,
   jaegerSearchUrl,
+  labelParam,
   grafanaVariable as v,
 } from "./jaeger-link.ts";
 
@@ -47,6 +48,27 @@ describe("Jaeger search links", () => {
     const url = followed(jaegerSearchUrl({ errorsOnly: true, service: "notifier" }), {});
     expect(url.searchParams.get("service")).toBe("notifier");
     expect(JSON.parse(url.searchParams.get("tags") ?? "")).toEqual({ error: "true" });
+  });
+
+  test("a tag from the series' label, beside the error tag or alone", () => {
+    const labels = { error_code: "RESOURCE_NOT_FOUND", http_response_status_code: "404" };
+    const both = followed(
+      jaegerSearchUrl({ errorsOnly: true, tag: ["error.code", labelParam("error_code")] }),
+      labels,
+    );
+    expect(JSON.parse(both.searchParams.get("tags") ?? "")).toEqual({
+      error: "true",
+      "error.code": "RESOURCE_NOT_FOUND",
+    });
+    const status = followed(
+      jaegerSearchUrl({
+        tag: ["http.response.status_code", labelParam("http_response_status_code")],
+      }),
+      labels,
+    );
+    expect(JSON.parse(status.searchParams.get("tags") ?? "")).toEqual({
+      "http.response.status_code": "404",
+    });
   });
 
   test("open in a new tab, titled", () => {

@@ -27,6 +27,12 @@ export interface JaegerSearch {
   operation?: string;
   /** Only traces with a failed span (Jaeger's `error=true` tag). @default false */
   errorsOnly?: boolean;
+  /**
+   * Only traces with a span of this tag (attribute): its key, and its value as it goes in the
+   * URL, `labelParam(label)` for the series' label. A 4xx marks no span failed, so a search for
+   * one goes by its status code or errorCode. @default none
+   */
+  tag?: [key: string, value: string];
 }
 
 /** A Grafana interpolation, `${expression}`, replaced when the link is followed. */
@@ -45,7 +51,14 @@ export const HTTP_SERVER_OPERATION = `${labelParam("http_request_method")}%20${l
 // Jaeger's UI (jaeger-ui SearchTracePage/url.ts) reads service, operation, start and end in
 // microseconds, limit, lookback ("custom" keeps the range as given) and tags, a JSON object of
 // tag values; Grafana's ${__from} and ${__to} are milliseconds, hence the three zeros.
-const ERROR_TAGS = encodeURIComponent(JSON.stringify({ error: "true" }));
+
+/** Jaeger's `tags` parameter: a JSON object, percent-encoded around values already in URL form. */
+function tagsParam(tags: [key: string, value: string][]): string {
+  const pairs = tags.map(
+    ([key, value]) => `${encodeURIComponent(`${JSON.stringify(key)}:"`)}${value}%22`,
+  );
+  return `tags=%7B${pairs.join("%2C")}%7D`;
+}
 
 /** The URL of Jaeger's search for the series' service over the dashboard's time range. */
 export function jaegerSearchUrl(search: Omit<JaegerSearch, "title">): string {
@@ -56,8 +69,12 @@ export function jaegerSearchUrl(search: Omit<JaegerSearch, "title">): string {
     `end=${grafanaVariable("__to")}000`,
     "lookback=custom",
     "limit=20",
-    ...(search.errorsOnly ? [`tags=${ERROR_TAGS}`] : []),
   ];
+  const tags: [string, string][] = [
+    ...(search.errorsOnly ? [["error", "true"] as [string, string]] : []),
+    ...(search.tag ? [search.tag] : []),
+  ];
+  if (tags.length > 0) params.push(tagsParam(tags));
   return `${grafanaVariable(JAEGER_URL_VARIABLE)}/search?${params.join("&")}`;
 }
 

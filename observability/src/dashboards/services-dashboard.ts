@@ -1,5 +1,5 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { HTTP_SERVER_OPERATION, jaegerSearchLink } from "./jaeger-link.ts";
+import { HTTP_SERVER_OPERATION, jaegerSearchLink, labelParam } from "./jaeger-link.ts";
 import { timeseriesPanel } from "./timeseries-panel.ts";
 import { tracemeshDashboard } from "./tracemesh-dashboard.ts";
 
@@ -12,10 +12,11 @@ const routeTraces = jaegerSearchLink({
   title: "Traces of this route in Jaeger",
   operation: HTTP_SERVER_OPERATION,
 });
-const failedRouteTraces = jaegerSearchLink({
-  title: "Failed traces of this route in Jaeger",
+// By the series' status code: a 4xx marks no span failed, so `error=true` would find none.
+const routeStatusTraces = jaegerSearchLink({
+  title: "Traces of this route with this status in Jaeger",
   operation: HTTP_SERVER_OPERATION,
-  errorsOnly: true,
+  tag: ["http.response.status_code", labelParam("http_response_status_code")],
 });
 
 function durationQuantile(quantile: number) {
@@ -46,21 +47,17 @@ export function servicesDashboard(): Dashboard {
         links: [routeTraces],
       }),
       timeseriesPanel({
-        title: "Error responses per second, 5xx and 4xx, by route",
+        title: "Error responses per second, by route and status",
         description:
           "5xx: the service failed (or a dependency did). 4xx: the client's request was refused.",
         unit: "reqps",
         queries: [
           {
-            expr: `sum by (${BY_ROUTE}) (rate(http_server_request_duration_count{http_route!~"/health/.*", http_response_status_code=~"5.."}[$__rate_interval]))`,
-            legend: `5xx ${ROUTE_LEGEND}`,
-          },
-          {
-            expr: `sum by (${BY_ROUTE}) (rate(http_server_request_duration_count{http_route!~"/health/.*", http_response_status_code=~"4.."}[$__rate_interval]))`,
-            legend: `4xx ${ROUTE_LEGEND}`,
+            expr: `sum by (${BY_ROUTE}, http_response_status_code) (rate(http_server_request_duration_count{http_route!~"/health/.*", http_response_status_code=~"[45].."}[$__rate_interval]))`,
+            legend: `{{http_response_status_code}} ${ROUTE_LEGEND}`,
           },
         ],
-        links: [failedRouteTraces],
+        links: [routeStatusTraces],
       }),
       timeseriesPanel({
         title: "Duration p50, p95, p99, by route",
@@ -80,8 +77,12 @@ export function servicesDashboard(): Dashboard {
             legend: "{{service}} {{error_code}} {{http_response_status_code}} {{dependency}}",
           },
         ],
+        // Every error response's server span carries its errorCode, a 4xx's too.
         links: [
-          jaegerSearchLink({ title: "Failed traces of this service in Jaeger", errorsOnly: true }),
+          jaegerSearchLink({
+            title: "Traces of this service with this errorCode in Jaeger",
+            tag: ["error.code", labelParam("error_code")],
+          }),
         ],
       }),
     ],

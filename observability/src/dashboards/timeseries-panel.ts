@@ -26,8 +26,13 @@ export interface TimeseriesPanelOptions {
   queries: PanelQuery[];
   /** Data links: where a click on a series leads (Jaeger's search for it). */
   links?: DashboardLinkBuilder[];
-  /** A line at the value an alert fires at. */
+  /** A line at the value an alert fires at: red above it. */
   threshold?: number;
+  /**
+   * A line at the value an alert needs the series to reach before it may fire (a traffic
+   * floor): green above it, orange below, where nothing pages. Not with `threshold`.
+   */
+  floor?: number;
   /** Grid columns out of 24. @default 12 */
   span?: number;
 }
@@ -54,14 +59,21 @@ export function timeseriesPanel(options: TimeseriesPanelOptions): PanelBuilder {
       new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending),
     )
     .dataLinks(options.links ?? []);
-  if (options.threshold !== undefined) {
-    panel
-      .thresholds(
-        new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+  const steps =
+    options.threshold !== undefined
+      ? [
           { value: null, color: "green" },
           { value: options.threshold, color: "red" },
-        ]),
-      )
+        ]
+      : options.floor !== undefined
+        ? [
+            { value: null, color: "orange" },
+            { value: options.floor, color: "green" },
+          ]
+        : undefined;
+  if (steps) {
+    panel
+      .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps))
       .thresholdsStyle(
         new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed),
       );
