@@ -136,7 +136,7 @@ describe("renderTrace", () => {
     expect(lines[0]).toContain(` · 1 span · 1 service · `);
     expect(lines[1]).toContain("auth: POST /v1/authorize");
     expect(lines[2]).toBe(
-      `${" ".repeat(38)}↳ parent span 00f067aa0ba902b7 is not in this trace (yet)`,
+      `${" ".repeat(38)}↳ parent span 00f067aa0ba902b7 not in this trace (not exported yet, or the caller's own)`,
     );
     expect(lines).toHaveLength(3);
   });

@@ -47,7 +47,9 @@ export function renderTrace(spans: TraceSpan[], options: RenderOptions = {}): st
       const indent = `${" ".repeat(EVENT_INDENT)}${"  ".repeat(depth)}`;
       // Drawn as a root, but it has a parent: not exported yet, or a caller's that sent traceparent.
       if (parent === undefined && span.parentSpanId) {
-        lines.push(`${indent}↳ parent span ${span.parentSpanId} is not in this trace (yet)`);
+        lines.push(
+          `${indent}↳ parent span ${span.parentSpanId} not in this trace (not exported yet, or the caller's own)`,
+        );
       }
       for (const event of renderEvents(span)) lines.push(`${indent}${event}`);
       walk(span.spanId, depth + 1);
