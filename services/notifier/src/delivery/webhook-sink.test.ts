@@ -68,7 +68,7 @@ describe("webhook sink", () => {
     expect(receiver.accepted).toHaveLength(1);
   });
 
-  test.each([500, 400, 401])(
+  test.each([500, 400, 401, 300, 304])(
     "a lasting %i rejects with DependencyError webhook",
     async (status) => {
       receiver.answer(() => status);

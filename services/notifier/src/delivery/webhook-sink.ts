@@ -18,9 +18,10 @@ export function webhookTarget(url: string): { baseUrl: string; path: string } {
 }
 
 /**
- * POSTs each notification as JSON with `Idempotency-Key: <notification id>`. The key makes a
- * repeat harmless, so the call is retried like an idempotent one; a 5xx, a timeout or a
- * refused connection rejects with DependencyError "webhook", and so does a 4xx: the receiver's
+ * POSTs each notification as JSON with `Idempotency-Key: <notification id>`; only a 2xx is a
+ * delivery. The key makes a repeat harmless, so the call is retried like an idempotent one; a
+ * 5xx, a timeout or a refused connection rejects with DependencyError "webhook", and so do a
+ * 3xx and a 4xx: the receiver's
  * refusal is ours to fix, never the meaning of a request that caused the delivery (an
  * Alertmanager told 401 would think its own token wrong).
  */
@@ -37,6 +38,13 @@ export function createWebhookSink(options: WebhookSinkOptions): NotificationSink
         idempotent: true,
         deadline,
       });
+      // A 300 or a 304 (the client fails the redirects it would follow) took nothing in.
+      if (response.status < 200 || response.status >= 300) {
+        throw new DependencyError({
+          dependency: client.name,
+          message: `${client.name} answered ${response.status}, not a 2xx: the notification was not taken`,
+        });
+      }
       logger.info("notification.delivered", {
         channel: "webhook",
         kind: notification.kind,
