@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DependencyError } from "@tracemesh/errors";
-import { createOutboxRelay, PermanentEventError } from "@tracemesh/queue";
+import { createCloudEvent, createOutboxRelay, PermanentEventError } from "@tracemesh/queue";
 import { waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { todoEvent } from "../events/todo-event.ts";
@@ -118,6 +118,34 @@ export function describeOutbox(backend: string, open: () => Promise<TestDatabase
       // The holder died: once its lease ended, its rows are the other relay's.
       expect(await other.claimPending(10)).toEqual(records);
       expect((await outboxRow(client, records[0]?.id ?? ""))?.attempts).toBe(3);
+    });
+
+    test("a todo's later events wait while another relay holds an earlier one's lease", async () => {
+      const todo = randomUUID();
+      const ofTodo = (n: number) => {
+        const event = createCloudEvent({
+          type: "todo.updated",
+          source: "/todo-api",
+          subject: todo,
+          data: { n },
+        });
+        return outboxRecord({ id: event.id, event });
+      };
+      const [first, second] = [ofTodo(1), ofTodo(2)];
+      const otherTodo = outboxRecord();
+      await appendOutboxEvent(client, first);
+      const holder = createSqlOutboxSource(client, { leaseMs: 400 });
+      expect(await holder.claimPending(10)).toEqual([first]);
+      // The holder dies mid-publish; todo-api starts again, the todo is written to again.
+      await appendOutboxEvent(client, second);
+      await appendOutboxEvent(client, otherTodo);
+      const restarted = createSqlOutboxSource(client, { leaseMs: 400 });
+      expect(await restarted.claimPending(10)).toEqual([otherTodo]);
+      // The holder itself is not held back by its own lease.
+      expect(await holder.claimPending(10)).toEqual([first, second]);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Its lease over, the todo's events go out in the order they were written.
+      expect(await restarted.claimPending(10)).toEqual([first, second, otherTodo]);
     });
 
     test("concurrent relays never get the same row, and together get them all", async () => {

@@ -50,12 +50,21 @@ SELECT count(*) FILTER (WHERE failed_at IS NULL)::integer AS pending,
   FROM outbox WHERE published_at IS NULL`;
 
 // One statement, so one short transaction: rows locked by a concurrent claim are skipped, and
-// rows it already committed are excluded by their lease when the lock is re-checked.
+// rows it already committed are excluded by their lease when the lock is re-checked. A row
+// waits while an earlier pending row of its todo (the event's subject) is leased to another
+// relay, one that died mid-publish, say: sent now, it would overtake that one.
 const CLAIM = `
 WITH next AS (
-  SELECT id FROM outbox
+  SELECT id FROM outbox o
    WHERE published_at IS NULL AND failed_at IS NULL
      AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2)
+     AND NOT EXISTS (
+       SELECT 1 FROM outbox earlier
+        WHERE earlier.published_at IS NULL AND earlier.failed_at IS NULL
+          AND earlier.event ->> 'subject' = o.event ->> 'subject'
+          AND earlier.position < o.position
+          AND earlier.claimed_by IS NOT NULL AND earlier.claimed_by <> $2
+          AND earlier.claimed_until >= now())
    ORDER BY position
    LIMIT $1
    FOR UPDATE SKIP LOCKED
@@ -105,7 +114,9 @@ function describeError(error: unknown): string {
 
 /**
  * The outbox table as an `OutboxSource`. Safe with several relays (each its own source) on
- * PostgreSQL; on PGlite's single connection the claim is one statement, so it holds there too.
+ * PostgreSQL: no row goes to two, and a todo's later rows wait while another relay holds an
+ * earlier one's lease (two claims in the same instant can still split a todo's rows between
+ * them). On PGlite's single connection the claim is one statement, so it holds there too.
  */
 export function createSqlOutboxSource(
   client: SqlClient,
