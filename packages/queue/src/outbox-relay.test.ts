@@ -272,6 +272,35 @@ describe("outbox relay", () => {
     ]);
   });
 
+  it("a wake queued behind a batch starts nothing once stop() has come", async () => {
+    const outbox = memoryOutbox([record(1)]);
+    let publishing: () => void = () => {};
+    const blocked = new Promise<void>((resolve) => {
+      publishing = resolve;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const publish: OutboxPublish = async () => {
+      publishing();
+      await gate;
+    };
+    const relay = createOutboxRelay({ source: outbox.source, publish, intervalMs: 60_000 });
+    relay.start();
+    await blocked;
+    // A commit wakes the relay mid-batch, then SIGTERM stops it.
+    outbox.records.push(record(2));
+    relay.wake();
+    const stopping = relay.stop();
+    release();
+    await stopping;
+    expect(outbox.published).toEqual(new Set(["r1"]));
+    // Nothing that would run after its database and NATS are closed.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(outbox.published).toEqual(new Set(["r1"]));
+  });
+
   it("polls while started, backs off while the broker fails, and stop() waits for the batch", async () => {
     const outbox = memoryOutbox([record(1)]);
     let brokerUp = false;

@@ -231,12 +231,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (!running || wakeQueued || failures > 0) return;
       wakeQueued = true;
       // The batch that runs next sees every row committed before it starts: one wake will do.
-      void current
-        .then(() => {
-          wakeQueued = false;
-          return exclusive(() => running);
-        })
-        .then(report);
+      void current.then(() => {
+        wakeQueued = false;
+        // stop() came meanwhile and awaited only the batch this wake was queued behind: no
+        // batch may start after it returned (its caller closes NATS and the database next).
+        if (!running) return;
+        return exclusive(() => running).then(report);
+      });
     },
     async flush() {
       const result = await exclusive(() => true);
