@@ -8,7 +8,7 @@ import {
   ATTR_NATS_STREAM,
   MESSAGING_SYSTEM_NATS,
 } from "./messaging-attributes.ts";
-import { type EventHandler, processMessage } from "./process-message.ts";
+import { type EventHandler, isLastServerDelivery, processMessage } from "./process-message.ts";
 import type { ProcessedEventStore } from "./processed-event-store.ts";
 import { ORDERING_KEY_HEADER } from "./publish-event.ts";
 import type { QueueLogger } from "./queue-logger.ts";
@@ -147,9 +147,11 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
         lag.update(msg.info.pending);
         // Arrived after stop(): hand it back now rather than after ack_wait, for a time after
         // this pull ends; back at once, the server would hand it to this pull again, until the
-        // last time, which nobody reads.
-        if (stopping) msg.nak(expires);
-        else start(msg);
+        // last time, which nobody reads. At its last delivery it is handled (dead-lettered, past
+        // maxDeliver) before the consumer stops: handed back, it would be stranded uncounted.
+        if (stopping && !isLastServerDelivery(msg, processOptions.serverMaxDeliver)) {
+          msg.nak(expires);
+        } else start(msg);
       }
     }
   }

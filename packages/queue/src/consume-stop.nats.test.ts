@@ -1,12 +1,21 @@
+import { Kvm } from "@nats-io/kv";
 import { waitFor } from "@tracemesh/testing";
 import { describe, expect, it } from "vitest";
 import { createCloudEvent } from "./cloud-event.ts";
 import { consumeEvents } from "./consume-events.ts";
+import { ensureEventConsumer } from "./ensure-consumer.ts";
+import { createProcessedEventStore } from "./processed-event-store.ts";
 import { publishEvent } from "./publish-event.ts";
-import { connectNats, useTestStreams, useTestTelemetry } from "./test-utils.ts";
+import {
+  connectNats,
+  consumerSettled,
+  spansNamed,
+  useTestStreams,
+  useTestTelemetry,
+} from "./test-utils.ts";
 import { eventSubject } from "./topology.ts";
 
-useTestTelemetry();
+const telemetry = useTestTelemetry();
 // ack_wait is 20 s, so only a nak brings a message back quickly.
 const { names, nats } = useTestStreams({ maxDeliver: 3, ackWaitMs: 20_000 });
 const subject = eventSubject("todo.created", names.subjectPrefix);
@@ -45,7 +54,13 @@ describe("consumer stop()", () => {
       stopped = true;
     });
     for (const each of late) await publishEvent(nats.js, each, { subject });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The open pull takes a late event (a third delivery), which stop() must hand back.
+    await waitFor(
+      async () =>
+        (await nats.jsm.consumers.info(names.stream, names.consumer)).delivered.consumer_seq >= 3,
+      "the open pull to take a late event",
+      5_000,
+    );
     expect(stopped).toBe(false);
     release();
     await stopping;
@@ -95,5 +110,81 @@ describe("consumer and its connection", () => {
     expect(ended).toBe("ended");
     await consumer.stop();
     expect(finished).toBe(0);
+  });
+  it("handles a message at its last delivery that arrives after stop(), never strands it", async () => {
+    // Two deliveries in all: one for the handler, one more for the dead letter.
+    const last = { stream: names.stream, consumer: `${names.consumer}_last` };
+    const lastSubject = eventSubject("todo.updated", names.subjectPrefix);
+    await ensureEventConsumer(nats.jsm, {
+      ...last,
+      filterSubject: lastSubject,
+      maxDeliver: 1,
+      deadLetterRetries: 1,
+      ackWaitMs: 20_000,
+    });
+    const event = (n: number) =>
+      createCloudEvent({ type: "todo.updated", source: "/todo-api", data: { n } });
+    const [busy, deferred] = [event(1), event(2)];
+    // Another copy of `deferred` is being handled elsewhere: its claim stays fresh, so each
+    // delivery here is deferred (a nak until the claim would go stale, 1 s).
+    const processedEvents = await createProcessedEventStore(nats.js, names.processedEventsBucket, {
+      claimTtlMs: 1_000,
+    });
+    const claims = await new Kvm(nats.js).open(names.processedEventsBucket);
+    const holdIt = () =>
+      claims.put(
+        deferred.id,
+        JSON.stringify({
+          state: "claimed",
+          holder: "elsewhere",
+          claimedAt: new Date().toISOString(),
+        }),
+      );
+    await holdIt();
+    const keeper = setInterval(() => void holdIt(), 200);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await consumeEvents({
+      js: nats.js,
+      ...last,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
+      concurrency: 2,
+      pullExpiresMs: 5_000,
+      maxDeliver: 1,
+      processedEvents,
+      handler: async () => {
+        await gate;
+      },
+    });
+    try {
+      await publishEvent(nats.js, busy, { subject: lastSubject });
+      await publishEvent(nats.js, deferred, { subject: lastSubject });
+      const outcomes = () =>
+        spansNamed(telemetry.spans, `process ${lastSubject}`)
+          .filter((span) => span.attributes["messaging.message.id"] === deferred.id)
+          .map((span) => String(span.attributes["tracemesh.message.outcome"]));
+      // Its first delivery was deferred, and a pull for the free slot is open.
+      await waitFor(
+        async () =>
+          outcomes().length === 1 &&
+          (await nats.jsm.consumers.info(last.stream, last.consumer)).num_waiting > 0,
+        "the deferred first delivery and an open pull",
+        5_000,
+      );
+      const stopping = consumer.stop();
+      // Its last delivery comes into that pull after stop(): handed back, nobody would see it.
+      await waitFor(() => outcomes().length === 2, "its last delivery", 5_000);
+      release();
+      await stopping;
+
+      expect(outcomes()).toEqual(["deferred", "dead_letter"]);
+      // Nothing left behind: acked and terminated, not waiting for a delivery that never comes.
+      await waitFor(() => consumerSettled(nats, last), "both messages settled", 5_000);
+    } finally {
+      clearInterval(keeper);
+      release();
+    }
   });
 });

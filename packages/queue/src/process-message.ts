@@ -83,9 +83,13 @@ function retry(p: Processing, error: unknown): MessageOutcome {
   return "retry";
 }
 
-function isLastServerDelivery(p: Processing): boolean {
-  const { serverMaxDeliver } = p.options;
-  return serverMaxDeliver > 0 && p.msg.info.deliveryCount >= serverMaxDeliver;
+/** Whether the server will not deliver `msg` again (its max_deliver, when it has one). */
+export function isLastServerDelivery(msg: JsMsg, serverMaxDeliver: number): boolean {
+  return serverMaxDeliver > 0 && msg.info.deliveryCount >= serverMaxDeliver;
+}
+
+function atLastServerDelivery(p: Processing): boolean {
+  return isLastServerDelivery(p.msg, p.options.serverMaxDeliver);
 }
 
 async function deadLetter(
@@ -103,7 +107,7 @@ async function deadLetter(
     });
   } catch (publishError) {
     metrics.deadLetterFailures.add(1, p.metricAttributes);
-    if (isLastServerDelivery(p)) {
+    if (atLastServerDelivery(p)) {
       // Neither acked nor dead-lettered, and never delivered again: it stays in the stream
       // (until max_age) and only this line and the metric say where.
       metrics.stranded.add(1, p.metricAttributes);
@@ -180,14 +184,22 @@ async function settle(
     // A nak at the server's last delivery would leave the message in the stream, never
     // delivered again and counted nowhere: the claims bucket has been away for the whole
     // redelivery schedule, and the message goes where every last delivery that fails goes.
-    if (isLastServerDelivery(p)) return deadLetter(p, "claim_failed", error);
+    if (atLastServerDelivery(p)) return deadLetter(p, "claim_failed", error);
     recordFailure(p.span, error);
     return retry(p, error);
   }
   if (claim?.status === "delivered") return ack(p, "duplicate");
-  if (claim?.status === "held") return defer(p, claim);
-  const hold = holdClaim(processedEvents, event.id, claim, p.options.logger, p.fields);
   const { deliveryCount } = p.msg.info;
+  if (claim?.status === "held") {
+    // Deferred at the server's last delivery, it would be stranded and counted nowhere: it
+    // goes where any message delivered too often goes (its holder may still deliver the event).
+    if (!atLastServerDelivery(p)) return defer(p, claim);
+    const error = new Error(
+      `delivered ${deliveryCount} times without acknowledgement, its event still claimed by ${claim.holder}`,
+    );
+    return deadLetter(p, "max_deliver_exceeded", error);
+  }
+  const hold = holdClaim(processedEvents, event.id, claim, p.options.logger, p.fields);
   if (deliveryCount > maxDeliver) {
     await hold.release();
     const error = new Error(`delivered ${deliveryCount} times without acknowledgement`);

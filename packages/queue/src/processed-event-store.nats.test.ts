@@ -74,13 +74,13 @@ async function startNotifier(
 }
 
 /** A consumer of its own for one test, on a subject of its own, with short redelivery. */
-async function ownConsumer(name: string) {
+async function ownConsumer(name: string, deliveries = { maxDeliver: 3, deadLetterRetries: 10 }) {
   const own = { stream: names.stream, consumer: `${names.consumer}_${name}` };
   const ownSubject = `${names.subjectPrefix}.${name}`;
   await ensureEventConsumer(admin.jsm, {
     ...own,
     filterSubject: ownSubject,
-    maxDeliver: 3,
+    ...deliveries,
   });
   return { ...own, subject: ownSubject };
 }
@@ -180,6 +180,47 @@ describe("event claims (JetStream KV) in the consumer", () => {
     expect(outcomesOf(stale.id, `process ${own.subject}`)).toEqual(["ack"]);
     expect(await claimValue(held.id)).toMatchObject({ state: "delivered" });
     expect(await claimValue(stale.id)).toMatchObject({ state: "delivered" });
+  });
+
+  it("a delivery still deferred at the server's last one is dead-lettered, never left uncounted", async () => {
+    // Two deliveries in all: one the handler may have, one more for the dead letter.
+    const own = await ownConsumer("last", { maxDeliver: 1, deadLetterRetries: 1 });
+    const event = todoEvent(7);
+    const kv = await new Kvm(admin.js).open(names.processedEventsBucket);
+    // Another copy of the event is being handled, and keeps its claim fresh throughout.
+    const holdIt = () =>
+      kv.put(
+        event.id,
+        JSON.stringify({
+          state: "claimed",
+          holder: "elsewhere",
+          claimedAt: new Date().toISOString(),
+        }),
+      );
+    await holdIt();
+    const keeper = setInterval(() => void holdIt(), 200);
+    const handled: string[] = [];
+    const notifier = await startNotifier(
+      async (received) => {
+        handled.push(received.id);
+      },
+      { consumer: own.consumer, claimTtlMs: 1_000 },
+    );
+    try {
+      await publishEvent(admin.js, event, { subject: own.subject });
+      await waitFor(
+        () => outcomesOf(event.id, `process ${own.subject}`).length === 2,
+        "both deliveries",
+        10_000,
+      );
+      await waitFor(() => consumerSettled(admin, own), "the dead letter's ack", 5_000);
+    } finally {
+      clearInterval(keeper);
+      await notifier.crash();
+    }
+
+    expect(handled).toEqual([]);
+    expect(outcomesOf(event.id, `process ${own.subject}`)).toEqual(["deferred", "dead_letter"]);
   });
 
   it("a failed delivery releases its claim, so the retry claims it and delivers at once", async () => {
