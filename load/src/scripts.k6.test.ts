@@ -10,6 +10,11 @@ import { findK6, LOAD_DIR } from "./run-k6.ts";
 // script and runs its init code (options, open()) without sending anything.
 
 const k6 = findK6();
+if (!k6 && !TEST_IN_CI) {
+  console.warn(
+    "k6 is not installed: k6 inspect of the load scripts is skipped (https://grafana.com/docs/k6/latest/set-up/install-k6/, or K6_BIN)",
+  );
+}
 const scripts = (await readdir(LOAD_DIR)).filter((file) => file.endsWith(".js"));
 
 test("there are load scripts to check", () => {

@@ -91,9 +91,15 @@ describe("outbox relay against a NATS server that goes away", () => {
     expect(during.error).toBeInstanceOf(DependencyError);
     expect(outbox.markCalls).toEqual([]);
 
+    // Started while NATS is down, it keeps trying (a failed send span each time) and marks nothing.
+    const sendsBefore = spansNamed(telemetry.spans, `send ${subject}`).length;
     relay.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor(
+      () => spansNamed(telemetry.spans, `send ${subject}`).length >= sendsBefore + 2,
+      "the relay to try twice while NATS is down",
+    );
     expect(outbox.published.size).toBe(0);
+    expect(outbox.markCalls).toEqual([]);
     await server.start();
     await waitFor(
       () => outbox.published.size === records.length,

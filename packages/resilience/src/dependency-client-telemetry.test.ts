@@ -1,6 +1,6 @@
 import { context, createContextKey, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { freePort, RecordingSpan, recordingMeter } from "@tracemesh/testing";
+import { freePort, RecordingSpan, recordingMeter, waitFor } from "@tracemesh/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import { createDependencyClient } from "./dependency-client.ts";
@@ -111,7 +111,8 @@ describe("metrics", () => {
     expect(c.breakerState()).toBe("open");
     expect(gauge()).toEqual([[1, "auth"]]);
     const trial = failureOf(get(c));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The trial is at the upstream, which hangs: the breaker is half-open until it fails.
+    await waitFor(() => upstream.hits.length === 2, "the trial call to reach the upstream");
     expect(gauge()).toEqual([[1, "auth"]]);
     await trial;
     expect(gauge()).toEqual([[2, "auth"]]);

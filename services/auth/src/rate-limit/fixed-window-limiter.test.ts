@@ -62,14 +62,4 @@ describe("createFixedWindowLimiter", () => {
     expect(limiter.hit("newcomer").allowed).toBe(true);
     expect(limiter.hit("victim").allowed).toBe(false);
   });
-
-  test("a hit on a full table costs O(1), not a scan of every key", () => {
-    const maxKeys = 100_000;
-    const limiter = createFixedWindowLimiter({ limit: 1, windowMs: 60_000, maxKeys, now: () => 0 });
-    for (let i = 0; i < maxKeys; i += 1) limiter.hit(`key-${i}`);
-    const started = performance.now();
-    for (let i = 0; i < 10_000; i += 1) limiter.hit(`new-${i}`);
-    // A scan per hit would be 10^9 steps (tens of seconds); the bound is generous for slow CI.
-    expect(performance.now() - started).toBeLessThan(1_000);
-  });
 });

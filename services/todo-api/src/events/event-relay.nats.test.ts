@@ -127,7 +127,15 @@ describe("event relay with a broker that comes and goes", () => {
     const stored: Stored[] = [];
     for (let n = 0; n < 200; n++) stored.push(await storeInRequest(client, n));
     expect(stored.every((s) => /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/.test(s.traceparent))).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A connection try fails after every event is stored, and none of them goes anywhere.
+    const failedTries = async () =>
+      (await logs.lines()).filter((line) => line.event === "nats.connect_failed").length;
+    const triesBefore = await failedTries();
+    await waitFor(
+      async () => (await failedTries()) > triesBefore,
+      "a failed connection try after the events were stored",
+      10_000,
+    );
     expect(await publishedCount(client)).toBe(0);
 
     await server.start();
