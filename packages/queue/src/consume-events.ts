@@ -13,6 +13,7 @@ import type { ProcessedEventStore } from "./processed-event-store.ts";
 import { ORDERING_KEY_HEADER } from "./publish-event.ts";
 import type { QueueLogger } from "./queue-logger.ts";
 import { createQueueMetrics } from "./queue-metrics.ts";
+import { withAckHeartbeat } from "./redelivery.ts";
 import { QUEUE_DEFAULTS } from "./topology.ts";
 
 export interface ConsumeEventsOptions {
@@ -117,7 +118,14 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Even
     const subject = msg.headers?.get(ORDERING_KEY_HEADER) || undefined;
     const before = subject === undefined ? undefined : lastOfSubject.get(subject);
     const handle = () => processMessage(msg, processOptions);
-    const task = (before ? before.then(handle) : handle())
+    // Waiting for its turn behind its todo's earlier message, it is in progress too: without a
+    // heartbeat, a wait past ack_wait would have the server deliver it again meanwhile.
+    const turn =
+      before &&
+      withAckHeartbeat(msg, processOptions.heartbeatMs, async () => {
+        await before;
+      });
+    const task = (turn ? turn.then(handle) : handle())
       .catch((error: unknown) =>
         logger?.error("queue.message.failed", {
           consumer: options.consumer,
