@@ -1,4 +1,3 @@
-import { Kvm } from "@nats-io/kv";
 import { waitFor } from "@tracemesh/testing";
 import { describe, expect, it } from "vitest";
 import { createCloudEvent } from "./cloud-event.ts";
@@ -9,6 +8,7 @@ import { publishEvent } from "./publish-event.ts";
 import {
   connectNats,
   consumerSettled,
+  holdClaimElsewhere,
   spansNamed,
   useTestStreams,
   useTestTelemetry,
@@ -130,18 +130,7 @@ describe("consumer and its connection", () => {
     const processedEvents = await createProcessedEventStore(nats.js, names.processedEventsBucket, {
       claimTtlMs: 1_000,
     });
-    const claims = await new Kvm(nats.js).open(names.processedEventsBucket);
-    const holdIt = () =>
-      claims.put(
-        deferred.id,
-        JSON.stringify({
-          state: "claimed",
-          holder: "elsewhere",
-          claimedAt: new Date().toISOString(),
-        }),
-      );
-    await holdIt();
-    const keeper = setInterval(() => void holdIt(), 200);
+    const stopHolding = await holdClaimElsewhere(nats.js, names.processedEventsBucket, deferred.id);
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -183,7 +172,7 @@ describe("consumer and its connection", () => {
       // Nothing left behind: acked and terminated, not waiting for a delivery that never comes.
       await waitFor(() => consumerSettled(nats, last), "both messages settled", 5_000);
     } finally {
-      clearInterval(keeper);
+      stopHolding();
       release();
     }
   });

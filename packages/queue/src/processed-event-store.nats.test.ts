@@ -13,6 +13,7 @@ import {
   connectNats,
   consumerSettled,
   deleteTopology,
+  holdClaimElsewhere,
   type NatsTestContext,
   spansNamed,
   testTopology,
@@ -186,19 +187,8 @@ describe("event claims (JetStream KV) in the consumer", () => {
     // Two deliveries in all: one the handler may have, one more for the dead letter.
     const own = await ownConsumer("last", { maxDeliver: 1, deadLetterRetries: 1 });
     const event = todoEvent(7);
-    const kv = await new Kvm(admin.js).open(names.processedEventsBucket);
     // Another copy of the event is being handled, and keeps its claim fresh throughout.
-    const holdIt = () =>
-      kv.put(
-        event.id,
-        JSON.stringify({
-          state: "claimed",
-          holder: "elsewhere",
-          claimedAt: new Date().toISOString(),
-        }),
-      );
-    await holdIt();
-    const keeper = setInterval(() => void holdIt(), 200);
+    const stopHolding = await holdClaimElsewhere(admin.js, names.processedEventsBucket, event.id);
     const handled: string[] = [];
     const notifier = await startNotifier(
       async (received) => {
@@ -215,7 +205,7 @@ describe("event claims (JetStream KV) in the consumer", () => {
       );
       await waitFor(() => consumerSettled(admin, own), "the dead letter's ack", 5_000);
     } finally {
-      clearInterval(keeper);
+      stopHolding();
       await notifier.crash();
     }
 

@@ -6,6 +6,7 @@ import {
   jetstreamManager,
   type StoredMsg,
 } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { TEST_NATS_URL } from "@tracemesh/testing";
 import { afterAll, beforeAll } from "vitest";
@@ -126,6 +127,31 @@ export async function consumerSettled(
 ): Promise<boolean> {
   const info = await nats.jsm.consumers.info(topology.stream, topology.consumer);
   return info.num_pending === 0 && info.num_ack_pending === 0;
+}
+
+/**
+ * Keeps `eventId` claimed in the claims bucket by a consumer elsewhere that is still handling
+ * it: its claim is refreshed every 200 ms, as a live holder's would be, until the returned
+ * function is called.
+ */
+export async function holdClaimElsewhere(
+  js: JetStreamClient,
+  bucket: string,
+  eventId: string,
+): Promise<() => void> {
+  const kv = await new Kvm(js).open(bucket);
+  const claim = () =>
+    kv.put(
+      eventId,
+      JSON.stringify({
+        state: "claimed",
+        holder: "elsewhere",
+        claimedAt: new Date().toISOString(),
+      }),
+    );
+  await claim();
+  const timer = setInterval(() => void claim(), 200);
+  return () => clearInterval(timer);
 }
 
 /** A W3C traceparent with fresh ids, as a producer's span would write it. */
