@@ -37,7 +37,10 @@ export interface TimeseriesPanelOptions {
   span?: number;
 }
 
-/** A time series panel of Prometheus queries, with its alert threshold drawn as a red line. */
+/**
+ * A time series panel of Prometheus queries, with its alert's threshold (red above) or traffic
+ * floor (green above, orange below) drawn as a dashed line.
+ */
 export function timeseriesPanel(options: TimeseriesPanelOptions): PanelBuilder {
   const panel = new PanelBuilder()
     .title(options.title)

@@ -53,7 +53,10 @@ export interface ConsumeEventsOptions {
 }
 
 export interface EventConsumer {
-  /** Lets the open pull end, naks what it brings, waits for running handlers. */
+  /**
+   * Lets the open pull end, naks what it brings (but a message at its last delivery, which it
+   * handles), waits for running handlers.
+   */
   stop(): Promise<void>;
   /** Settles when the loop has ended: after stop(), or when the connection closed. */
   readonly done: Promise<void>;

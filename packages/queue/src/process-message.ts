@@ -88,10 +88,6 @@ export function isLastServerDelivery(msg: JsMsg, serverMaxDeliver: number): bool
   return serverMaxDeliver > 0 && msg.info.deliveryCount >= serverMaxDeliver;
 }
 
-function atLastServerDelivery(p: Processing): boolean {
-  return isLastServerDelivery(p.msg, p.options.serverMaxDeliver);
-}
-
 async function deadLetter(
   p: Processing,
   reason: DeadLetterReason,
@@ -107,7 +103,7 @@ async function deadLetter(
     });
   } catch (publishError) {
     metrics.deadLetterFailures.add(1, p.metricAttributes);
-    if (atLastServerDelivery(p)) {
+    if (isLastServerDelivery(p.msg, p.options.serverMaxDeliver)) {
       // Neither acked nor dead-lettered, and never delivered again: it stays in the stream
       // (until max_age) and only this line and the metric say where.
       metrics.stranded.add(1, p.metricAttributes);
@@ -184,7 +180,7 @@ async function settle(
     // A nak at the server's last delivery would leave the message in the stream, never
     // delivered again and counted nowhere: the claims bucket has been away for the whole
     // redelivery schedule, and the message goes where every last delivery that fails goes.
-    if (atLastServerDelivery(p)) return deadLetter(p, "claim_failed", error);
+    if (isLastServerDelivery(p.msg, p.options.serverMaxDeliver)) return deadLetter(p, "claim_failed", error);
     recordFailure(p.span, error);
     return retry(p, error);
   }
@@ -193,7 +189,7 @@ async function settle(
   if (claim?.status === "held") {
     // Deferred at the server's last delivery, it would be stranded and counted nowhere: it
     // goes where any message delivered too often goes (its holder may still deliver the event).
-    if (!atLastServerDelivery(p)) return defer(p, claim);
+    if (!isLastServerDelivery(p.msg, p.options.serverMaxDeliver)) return defer(p, claim);
     const error = new Error(
       `delivered ${deliveryCount} times without acknowledgement, its event still claimed by ${claim.holder}`,
     );

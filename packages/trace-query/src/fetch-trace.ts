@@ -1,9 +1,12 @@
 import { flattenOtlpTrace, type TraceSpan } from "./otlp-trace.ts";
 
+/** How long `fetchTrace` waits for an answer unless told otherwise. */
+export const TRACE_QUERY_TIMEOUT_MS = 5000;
+
 export interface FetchTraceOptions {
   /** Query API base URL: Jaeger (16686) or the local OTLP sink (4318), both speak API v3. */
   baseUrl: string;
-  /** @default 5000 */
+  /** @default TRACE_QUERY_TIMEOUT_MS */
   timeoutMs?: number;
 }
 
@@ -33,21 +36,31 @@ export async function fetchTrace(
   traceId: string,
   options: FetchTraceOptions,
 ): Promise<TraceSpan[] | undefined> {
-  const { baseUrl, timeoutMs = 5000 } = options;
+  const { baseUrl, timeoutMs = TRACE_QUERY_TIMEOUT_MS } = options;
   const url = new URL(`/api/v3/traces/${encodeURIComponent(traceId)}`, baseUrl);
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const body = await response.text();
   const errorMessage = jaegerErrorMessage(body);
   if (response.status === 404 && errorMessage !== undefined) return undefined;
   if (!response.ok) {
-    const why = errorMessage ? `: ${errorMessage}` : " (not a Jaeger query API v3?)";
+    // Jaeger's error body says why, when it has a message; any other body is no query API's.
+    const why =
+      errorMessage === undefined
+        ? " (not a Jaeger query API v3?)"
+        : errorMessage && `: ${errorMessage}`;
     throw new TraceQueryError(`${url.pathname} answered ${response.status}${why}`);
   }
+  let document: unknown;
   try {
-    return flattenOtlpTrace(JSON.parse(body));
+    document = JSON.parse(body);
   } catch {
     throw new TraceQueryError(
       `${url.pathname} answered a body that is not JSON (not a Jaeger query API v3?)`,
     );
+  }
+  try {
+    return flattenOtlpTrace(document);
+  } catch (error) {
+    throw new TraceQueryError(`${url.pathname} answered no OTLP trace: ${String(error)}`);
   }
 }

@@ -30,12 +30,33 @@ const runDir = join(REPO_ROOT, ".data/bench");
 await mkdir(runDir, { recursive: true });
 const dataDir = await mkdtemp(join(runDir, "run-"));
 const load = { connections: config.BENCH_CONNECTIONS, seconds: config.BENCH_SECONDS };
-/** What the run started or created, stopped or dropped the last first: see cleanUp. */
+/** Cleanups for what the run started and created, run newest first by cleanUp. */
 const cleanups: (() => Promise<unknown>)[] = [];
+/** Starts under way: a signal meanwhile waits for them, so that what they start is stopped too. */
+const starting = new Set<Promise<unknown>>();
+
+/** Awaits `start`, registering its cleanup the moment it is done. */
+async function started<T>(
+  start: Promise<T>,
+  cleanupOf: (value: T) => () => Promise<unknown>,
+): Promise<T> {
+  const registered = start.then((value) => {
+    cleanups.push(cleanupOf(value));
+    return value;
+  });
+  starting.add(registered);
+  try {
+    return await registered;
+  } finally {
+    starting.delete(registered);
+  }
+}
+
 let cleaningUp: Promise<void> | undefined;
 /** Runs every cleanup once, whichever asks first: the run's end, or a signal in the middle of it. */
 function cleanUp(): Promise<void> {
   cleaningUp ??= (async () => {
+    await Promise.allSettled([...starting]);
     for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
       await cleanup().catch(() => {});
     }
@@ -63,23 +84,21 @@ async function variantOf(name: string, baseUrl: string, token: string): Promise<
 async function run(): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   // First, so that a machine without the PostgreSQL of BENCH_DATABASE_URL fails at once.
-  const database = await createScratchDatabase(config.BENCH_DATABASE_URL);
-  cleanups.push(database.drop);
-  const databaseOff = await createScratchDatabase(config.BENCH_DATABASE_URL);
-  cleanups.push(databaseOff.drop);
-  const sink = await startTraceSink(dataDir);
-  cleanups.push(sink.stop);
+  const scratchDatabase = () =>
+    started(createScratchDatabase(config.BENCH_DATABASE_URL), (created) => created.drop);
+  const database = await scratchDatabase();
+  const databaseOff = await scratchDatabase();
+  const sink = await started(startTraceSink(dataDir), (running) => running.stop);
   say("starting two meshes side by side: telemetry on, and OTEL_SDK_DISABLED=true");
   const meshOf = async (name: string, telemetry: boolean, databaseUrl?: string) => {
-    const bench = await startBenchMesh({
+    const start = startBenchMesh({
       dataDir: join(dataDir, name),
       traceSinkUrl: sink.url,
       telemetry,
       searchPath: config.PATH,
       databaseUrl,
     });
-    cleanups.push(() => bench.mesh.stop());
-    return bench;
+    return started(start, (bench) => () => bench.mesh.stop());
   };
   const on = await meshOf("on", true);
   // The queue hop and the drain come after minutes of throughput: say now what they will miss.
@@ -89,11 +108,13 @@ async function run(): Promise<BenchResults> {
     );
   }
   const off = await meshOf("off", false);
-  const twin = await startBareTwin({
-    jwksUrl: `${on.mesh.urls.auth}/.well-known/jwks.json`,
-    dataDir: join(dataDir, "bare"),
-  });
-  cleanups.push(twin.stop);
+  const twin = await started(
+    startBareTwin({
+      jwksUrl: `${on.mesh.urls.auth}/.well-known/jwks.json`,
+      dataDir: join(dataDir, "bare"),
+    }),
+    (running) => running.stop,
+  );
   // alice's token from the real auth: the bare twin checks it against the same keys.
   const variants = [
     await variantOf("telemetry on", on.mesh.urls["todo-api"], on.token),
@@ -206,6 +227,7 @@ try {
   say(`\nwritten to ${file}`);
 } catch (error) {
   // A signal stops the services too, so the run fails: that is the signal's news, not this.
+  // Cleaning up first also gives a signal that came with the failure time to be handled.
   await cleanUp();
   if (!interrupted) throw error;
 } finally {

@@ -82,6 +82,22 @@ describe("asking a query API for a trace", () => {
     });
   });
 
+  test("Jaeger's error body without a message: failed, with the status alone", async () => {
+    const baseUrl = await answering(503, JSON.stringify({ error: { httpCode: 503 } }));
+    expect(await askQueryApi(TRACE_ID, baseUrl)).toMatchObject({
+      kind: "failed",
+      reason: `/api/v3/traces/${TRACE_ID} answered 503`,
+    });
+  });
+
+  test("JSON that is no OTLP trace: failed, saying so", async () => {
+    const baseUrl = await answering(200, "null");
+    expect(await askQueryApi(TRACE_ID, baseUrl)).toMatchObject({
+      kind: "failed",
+      reason: expect.stringContaining("answered no OTLP trace"),
+    });
+  });
+
   test("nothing listening: unreachable", async () => {
     const baseUrl = `http://127.0.0.1:${await freePort()}`;
     expect(await askQueryApi(TRACE_ID, baseUrl)).toEqual({

@@ -38,7 +38,9 @@ export function createWebhookSink(options: WebhookSinkOptions): NotificationSink
         idempotent: true,
         deadline,
       });
-      // A 300 or a 304 (the client fails the redirects it would follow) took nothing in.
+      // Any other 3xx (the client fails the redirects fetch would follow) took nothing in. The
+      // client counted the attempt a success: its breaker and attempt metrics see a healthy
+      // webhook, the delivery failures and their retries show the fault.
       if (response.status < 200 || response.status >= 300) {
         throw new DependencyError({
           dependency: client.name,

@@ -52,7 +52,8 @@ SELECT count(*) FILTER (WHERE failed_at IS NULL)::integer AS pending,
 // One statement, so one short transaction: rows locked by a concurrent claim are skipped, and
 // rows it already committed are excluded by their lease when the lock is re-checked. A row
 // waits while an earlier pending row of its todo (the event's subject) is leased to another
-// relay, one that died mid-publish, say: sent now, it would overtake that one.
+// relay, one that died mid-publish, say: sent now, it would overtake that one. (The event's
+// subject is the todo's id; the table's own `subject` column is the NATS subject.)
 const CLAIM = `
 WITH next AS (
   SELECT id FROM outbox o
