@@ -180,7 +180,8 @@ async function settle(
     // A nak at the server's last delivery would leave the message in the stream, never
     // delivered again and counted nowhere: the claims bucket has been away for the whole
     // redelivery schedule, and the message goes where every last delivery that fails goes.
-    if (isLastServerDelivery(p.msg, p.options.serverMaxDeliver)) return deadLetter(p, "claim_failed", error);
+    if (isLastServerDelivery(p.msg, p.options.serverMaxDeliver))
+      return deadLetter(p, "claim_failed", error);
     recordFailure(p.span, error);
     return retry(p, error);
   }
