@@ -4,7 +4,10 @@ import { flattenOtlpTrace, type TraceSpan } from "./otlp-trace.ts";
 export const TRACE_QUERY_TIMEOUT_MS = 5000;
 
 export interface FetchTraceOptions {
-  /** Query API base URL: Jaeger (16686) or the local OTLP sink (4318), both speak API v3. */
+  /**
+   * Query API base URL, path included: Jaeger (16686) or the local OTLP sink (4318), both speak
+   * API v3.
+   */
   baseUrl: string;
   /** @default TRACE_QUERY_TIMEOUT_MS */
   timeoutMs?: number;
@@ -37,7 +40,11 @@ export async function fetchTrace(
   options: FetchTraceOptions,
 ): Promise<TraceSpan[] | undefined> {
   const { baseUrl, timeoutMs = TRACE_QUERY_TIMEOUT_MS } = options;
-  const url = new URL(`/api/v3/traces/${encodeURIComponent(traceId)}`, baseUrl);
+  // Under the base URL's path, as the dependency client joins them: a Jaeger served under a
+  // base path (`--query.base-path`) keeps it.
+  const url = new URL(
+    `${baseUrl.replace(/\/+$/, "")}/api/v3/traces/${encodeURIComponent(traceId)}`,
+  );
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const body = await response.text();
   const errorMessage = jaegerErrorMessage(body);

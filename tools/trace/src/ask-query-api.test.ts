@@ -7,13 +7,15 @@ import { askQueryApi, explainMiss, type QueryAnswer } from "./ask-query-api.ts";
 const TRACE_ID = "1d7db70aa67b2ad8bcb2340f059d523e";
 
 const servers: Server[] = [];
+const requested: string[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((r) => server.close(r))));
 });
 
 /** A server that answers every request with `status`, `body` and its content type. */
 async function answering(status: number, body: string, contentType = "application/json") {
-  const server = createServer((_request, response) => {
+  const server = createServer((request, response) => {
+    requested.push(request.url ?? "");
     response.writeHead(status, { "content-type": contentType }).end(body);
   });
   servers.push(server);
@@ -52,6 +54,13 @@ describe("asking a query API for a trace", () => {
       kind: "found",
       spans: [{ spanId: "4f73ccfad74b2c8f", serviceName: "todo-api" }],
     });
+  });
+
+  test("a base URL with a path (a Jaeger under a base path) keeps it", async () => {
+    const baseUrl = await answering(200, JSON.stringify(oneSpan));
+    requested.length = 0;
+    await askQueryApi(TRACE_ID, `${baseUrl}/jaeger/`);
+    expect(requested).toEqual([`/jaeger/api/v3/traces/${TRACE_ID}`]);
   });
 
   test("Jaeger's 404 with its error body: not found", async () => {
