@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { configOrExit } from "@tracemesh/config";
-import { REPO_ROOT, stopOnSignals } from "@tracemesh/mesh";
+import { INTERRUPTED_EXIT_CODE, REPO_ROOT, stopOnSignals } from "@tracemesh/mesh";
 import { startBareTwin } from "./bare-twin/start-bare-twin.ts";
 import { startBenchMesh, startTraceSink } from "./bench-mesh.ts";
 import type { BenchResults, QueueHopRound, ThroughputResult } from "./bench-results.ts";
@@ -65,8 +65,7 @@ function cleanUp(): Promise<void> {
 }
 // Ctrl-C, a stop or a closed terminal in the middle of a run stops its meshes and drops its
 // scratch databases, which would otherwise stay on the machine's PostgreSQL. An interrupted run
-// exits with 130, as a shell reports a Ctrl-C.
-const INTERRUPTED = 130;
+// exits with INTERRUPTED_EXIT_CODE, as a shell reports a Ctrl-C.
 let interrupted = false;
 stopOnSignals(() => {
   interrupted = true;
@@ -74,7 +73,7 @@ stopOnSignals(() => {
   // end this process before it has cleaned up.
   for (const output of [process.stdout, process.stderr]) output.on("error", () => {});
   say("\ninterrupted: stopping the meshes and dropping the scratch databases");
-  void cleanUp().then(() => process.exit(INTERRUPTED));
+  void cleanUp().then(() => process.exit(INTERRUPTED_EXIT_CODE));
 });
 
 async function variantOf(name: string, baseUrl: string, token: string): Promise<Variant> {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { configOrExit } from "@tracemesh/config";
 import {
   assertServicePortsFree,
+  INTERRUPTED_EXIT_CODE,
   type Mesh,
   REPO_ROOT,
   readDemoSecrets,
@@ -167,8 +168,7 @@ await rm(dataDir, { recursive: true, force: true });
 // A signal (Ctrl-C, a closed terminal, a stop) stops the mesh and then the demo, whenever it comes:
 // Prometheus and Alertmanager take a closed terminal's SIGHUP for a reload, and would outlive
 // the demo. During start-up the mesh is stopped once startMesh is done, or has stopped what it
-// started. An interrupted replay exits with INTERRUPTED, as a shell reports a Ctrl-C.
-const INTERRUPTED = 130;
+// started. An interrupted replay exits with INTERRUPTED_EXIT_CODE, as a shell reports a Ctrl-C.
 let mesh: Mesh | undefined;
 let interrupted = false;
 let replayed = false;
@@ -179,7 +179,7 @@ const stopAndExit = (running: Mesh, code: number) => {
 };
 stopOnSignals(() => {
   interrupted = true;
-  if (mesh) void stopAndExit(mesh, replayed ? 0 : INTERRUPTED);
+  if (mesh) void stopAndExit(mesh, replayed ? 0 : INTERRUPTED_EXIT_CODE);
 });
 
 // A closed terminal's SIGHUP reaches the services as well, and a socket of theirs can close
@@ -208,9 +208,9 @@ try {
   if (!(await signalled())) {
     write(`\ndemo failed to start: ${messageOf(error)}`);
   }
-  process.exit(interrupted ? INTERRUPTED : 1);
+  process.exit(interrupted ? INTERRUPTED_EXIT_CODE : 1);
 }
-if (interrupted) await stopAndExit(mesh, INTERRUPTED);
+if (interrupted) await stopAndExit(mesh, INTERRUPTED_EXIT_CODE);
 
 try {
   await run(mesh);
@@ -220,7 +220,7 @@ try {
   if (!(await signalled())) {
     write(`\ndemo failed: ${messageOf(error)}`);
   }
-  await stopAndExit(mesh, interrupted ? INTERRUPTED : 1);
+  await stopAndExit(mesh, interrupted ? INTERRUPTED_EXIT_CODE : 1);
 }
 
 if (config.once) {

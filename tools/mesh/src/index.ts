@@ -29,5 +29,5 @@ export {
   type ServiceName,
   startMesh,
 } from "./start-mesh.ts";
-export { STOP_SIGNALS, stopOnSignals } from "./stop-on-signals.ts";
+export { INTERRUPTED_EXIT_CODE, STOP_SIGNALS, stopOnSignals } from "./stop-on-signals.ts";
 export type { TraceBackend } from "./trace-backend.ts";

@@ -5,6 +5,9 @@
  */
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** The exit code of a run a stop signal ended, as a shell reports a Ctrl-C (128 + SIGINT's 2). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 /**
  * Calls `stop` on the first of STOP_SIGNALS and ignores those after it: under `pnpm demo` a Ctrl-C
  * arrives twice (from the terminal, and passed on by pnpm), and the second must not end the

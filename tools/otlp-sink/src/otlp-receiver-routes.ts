@@ -35,10 +35,15 @@ function exportResponse(c: Context, encoding: OtlpEncoding, rejected: number): R
           },
         };
   if (encoding === "json") return c.json(response);
-  // Copied into a plain ArrayBuffer-backed array, the body type web responses take.
-  const body = new Uint8Array(ExportTraceServiceResponse.encode(response).finish());
+  const body = rejected === 0 ? EMPTY_PROTOBUF_RESPONSE : protobufBody(response);
   return c.body(body, 200, { "content-type": "application/x-protobuf" });
 }
+
+// Copied into a plain ArrayBuffer-backed array, the body type web responses take.
+const protobufBody = (response: object) =>
+  new Uint8Array(ExportTraceServiceResponse.encode(response).finish());
+// Every full success answers the same bytes: encoded once.
+const EMPTY_PROTOBUF_RESPONSE = protobufBody({});
 
 function encodingOf(contentType: string | undefined): OtlpEncoding {
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
