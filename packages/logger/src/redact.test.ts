@@ -27,6 +27,11 @@ describe("redact: sensitive keys at any depth", () => {
     ["apiKey", { apiKey: "k3y" }],
     ["X-API-Key", { "X-API-Key": "k3y" }],
     ["an object under a sensitive key", { password: { current: "a", next: "b" } }],
+    ["pwd", { pwd: "hunter2" }],
+    ["pass", { pass: "hunter2" }],
+    ["passphrase", { passphrase: "correct horse" }],
+    ["credentials", { credentials: "alice:hunter2" }],
+    ["jwt", { jwt: "opaque" }],
   ])("%s", (_name, input) => {
     const [key] = Object.keys(input);
     expect(redact(input)).toEqual({ [key as string]: "[REDACTED]" });
@@ -62,7 +67,7 @@ describe("redact: sensitive keys at any depth", () => {
         },
         users: [
           { name: "ada", password: "[REDACTED]" },
-          { name: "bob", credentials: { token: "[REDACTED]" } },
+          { name: "bob", credentials: "[REDACTED]" },
         ],
       },
       tokenCount: 3,
@@ -141,6 +146,36 @@ describe("redact: secrets inside strings", () => {
       "every kind in one string",
       `BEARER abc at postgres://app:pw@db/todos?token=t1 with ${JWT}`,
       "Bearer [REDACTED] at postgres://[REDACTED]@db/todos?token=[REDACTED] with [REDACTED]",
+    ],
+    [
+      "URL credentials whose password has an @",
+      "connect postgres://app:Pa@ss-w0rd@db:5432/todos failed",
+      "connect postgres://[REDACTED]@db:5432/todos failed",
+    ],
+    [
+      "an Authorization header with Basic credentials",
+      "upstream said: Authorization: Basic YWxpY2U6aHVudGVyMg==\nnext line",
+      "upstream said: Authorization: [REDACTED]\nnext line",
+    ],
+    [
+      "a Cookie header",
+      "request headers: Cookie: session=s3cr3t; other=1",
+      "request headers: Cookie: [REDACTED]",
+    ],
+    [
+      "a JSON body's password",
+      'bad JSON: {"username":"alice","password":"hun\\"ter2"}',
+      'bad JSON: {"username":"alice","password":"[REDACTED]"}',
+    ],
+    [
+      "a form body, its first parameter a password",
+      "password=hunter2&user=alice",
+      "password=[REDACTED]&user=alice",
+    ],
+    [
+      "parameters named for a credential, not only the usual ones",
+      "GET /chaos?chaos_token=abc&key=k3y&auth=a&tokenCount=3&keyboard=1",
+      "GET /chaos?chaos_token=[REDACTED]&key=[REDACTED]&auth=[REDACTED]&tokenCount=3&keyboard=1",
     ],
     [
       "a stack trace whose paths have an @ (pnpm)",

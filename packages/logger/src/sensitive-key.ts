@@ -5,6 +5,10 @@ const SENSITIVE_PARTS = [
   "cookie",
   "password",
   "passwd",
+  "passphrase",
+  "pwd",
+  "credential",
+  "jwt",
   "secret",
   "apikey",
   "privatekey",
@@ -28,6 +32,6 @@ export function isSensitiveKey(key: string): boolean {
 function holdsCredential(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
   // `token(s)` only as a suffix: `accessTokens` are secrets, `tokenCount` is not.
-  if (/tokens?$/.test(normalized)) return true;
+  if (/tokens?$/.test(normalized) || normalized === "pass") return true;
   return SENSITIVE_PARTS.some((part) => normalized.includes(part));
 }

@@ -16,6 +16,7 @@ import { type OtlpReceiver, startOtlpReceiver } from "./test-fixtures/otlp-recei
 // Real processes: `node --import preload-entry.mjs items-server.ts`, exporting to a receiver started here.
 
 const SERVER_KIND = 2;
+const CLIENT_KIND = 3;
 const TRACEPARENT_SHAPE = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
 function newTraceparent(): { traceId: string; parentId: string; header: string } {
@@ -44,15 +45,26 @@ describe("preload with a running SDK", () => {
   let receiver: OtlpReceiver;
   let fixture: FixtureProcess;
   let metricsPort: number;
+  // What the fixture's outgoing calls reach: 204 to anything.
+  const upstream = createServer((_request, response) => response.writeHead(204).end());
+  let upstreamUrl: string;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     metricsPort = await freePort();
-    fixture = await startItemsServer(telemetryEnv(receiver, metricsPort));
+    upstream.listen(0, "127.0.0.1");
+    await once(upstream, "listening");
+    upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
+    fixture = await startItemsServer({
+      ...telemetryEnv(receiver, metricsPort),
+      FIXTURE_UPSTREAM_URL: `${upstreamUrl}/search?q=todos&access_token=QUERY-SECRET&page=2`,
+      FIXTURE_HIDDEN_URL: `${upstreamUrl}/hooks/T000/PATH-SECRET?sig=QUERY-SECRET-2`,
+    });
   });
   afterAll(async () => {
     await fixture?.kill();
     await receiver?.close();
+    upstream.close();
   });
 
   it("exports a SERVER span continuing the caller's trace, named after the route", async () => {
@@ -109,6 +121,50 @@ describe("preload with a running SDK", () => {
     await receiver.waitForSpan((s) => s.traceId === caller.traceId);
     expect(receiver.spans.filter((s) => s.traceId === probe.traceId)).toEqual([]);
     expect(await scrape(metricsPort)).not.toContain("/health");
+  });
+
+  it("traces and measures a path that only starts like a probe's, as the route it reaches", async () => {
+    const caller = newTraceparent();
+    const status = await getRawPath(fixture.baseUrl, "/health/../items/3", {
+      traceparent: caller.header,
+    });
+    expect(status).toBe(200);
+    const span = await receiver.waitForSpan((s) => s.traceId === caller.traceId);
+    expect(span.name).toBe("GET /items/:id");
+  });
+
+  it("redacts credentials from the URLs of server and client spans", async () => {
+    const caller = newTraceparent();
+    const response = await fetch(`${fixture.baseUrl}/items/9?password=SERVER-SECRET&sort=title`, {
+      headers: { traceparent: caller.header },
+    });
+    expect(response.status).toBe(200);
+    const server = await receiver.waitForSpan((s) => s.traceId === caller.traceId);
+    expect(server.attributes["url.query"]).toBe("password=[REDACTED]&sort=title");
+
+    const plain = newTraceparent();
+    await fetch(`${fixture.baseUrl}/upstream/plain`, { headers: { traceparent: plain.header } });
+    const plainCall = await receiver.waitForSpan(
+      (s) => s.traceId === plain.traceId && s.kind === CLIENT_KIND,
+    );
+    expect(plainCall.attributes).toMatchObject({
+      "url.full": `${upstreamUrl}/search?q=todos&access_token=[REDACTED]&page=2`,
+      "url.query": "?q=todos&access_token=[REDACTED]&page=2",
+    });
+
+    const hidden = newTraceparent();
+    await fetch(`${fixture.baseUrl}/upstream/hidden`, { headers: { traceparent: hidden.header } });
+    const hiddenCall = await receiver.waitForSpan(
+      (s) => s.traceId === hidden.traceId && s.kind === CLIENT_KIND,
+    );
+    expect(hiddenCall.attributes).toMatchObject({
+      "url.full": `${upstreamUrl}/[REDACTED]`,
+      "url.path": "/[REDACTED]",
+    });
+    // Every span of the three calls, every attribute: no secret anywhere.
+    const traces = new Set([caller.traceId, plain.traceId, hidden.traceId]);
+    const exported = JSON.stringify(receiver.spans.filter((s) => traces.has(s.traceId)));
+    expect(exported).not.toMatch(/SECRET/);
   });
 
   it("leaves unmatched routes unnamed: no span or metric label per unknown path", async () => {
@@ -314,6 +370,23 @@ describe("graceful shutdown", () => {
 function getWithoutKeepAlive(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+/** A GET of `path` exactly as given: fetch and URL would resolve its dot segments first. */
+function getRawPath(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(baseUrl);
+    httpRequest({ hostname, port, path, headers, agent: false }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     })

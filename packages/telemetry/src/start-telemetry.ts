@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import { IncomingMessage } from "node:http";
 import { context, DiagLogLevel, diag, metrics, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -27,6 +27,7 @@ import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createJsonDiagLogger } from "./json-diag-logger.ts";
 import { describeError, writeLogLine } from "./log-line.ts";
+import { clientUrlAttributes, serverQueryAttributes } from "./span-urls.ts";
 import type { TelemetryConfig } from "./telemetry-config.ts";
 import { registerTelemetryShutdown } from "./telemetry-shutdown.ts";
 import { samplerFromEnv } from "./trace-sampler.ts";
@@ -47,8 +48,9 @@ const EXPORT_BATCH_SPANS = 64;
 /**
  * Starts OpenTelemetry: the http, undici (fetch), pg, winston and runtime instrumentations,
  * OTLP/HTTP traces (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`), W3C trace
- * context and baggage, and a Prometheus endpoint on the metrics port. The preload registers the
- * ESM loader hook once this module is loaded and before the app's modules are.
+ * context and baggage, and a Prometheus endpoint on the metrics port. Spans' URLs have their
+ * credentials redacted (span-urls.ts). The preload registers the ESM loader hook once this module
+ * is loaded and before the app's modules are.
  */
 export async function startTelemetry(config: TelemetryConfig): Promise<void> {
   const service = config.serviceName === undefined ? {} : { service: config.serviceName };
@@ -106,8 +108,15 @@ export async function startTelemetry(config: TelemetryConfig): Promise<void> {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) =>
           isMetricsScrape(request, config.metricsPort) || isHealthProbe(request),
+        requestHook: (span, request) => {
+          if (!(request instanceof IncomingMessage)) return;
+          const query = serverQueryAttributes(request);
+          if (query !== undefined) span.setAttributes(query);
+        },
       }),
-      new UndiciInstrumentation(),
+      new UndiciInstrumentation({
+        startSpanHook: (request) => clientUrlAttributes(request.origin, request.path),
+      }),
       new PgInstrumentation(),
       new WinstonInstrumentation({ disableLogSending: true }),
       new RuntimeNodeInstrumentation(),
@@ -137,6 +146,12 @@ function isMetricsScrape(request: IncomingMessage, metricsPort: number): boolean
 // The same for /health/live and /health/ready: a balancer and an orchestrator probe every few
 // seconds, for ever. A probe's span says nothing a trace reader wants, and at a few thousand
 // probes a second it cost 40 % of the throughput (pnpm bench). The access log still has them.
+// Only these exact paths: the server resolves dot segments after this hook, so a prefix would
+// let `/health/../error` reach /error unseen by traces, metrics and the alerts built on them.
+const HEALTH_PROBE_PATHS = new Set(["/health/live", "/health/ready"]);
+
 function isHealthProbe(request: IncomingMessage): boolean {
-  return request.url?.startsWith("/health/") === true;
+  const url = request.url ?? "";
+  const end = url.indexOf("?");
+  return HEALTH_PROBE_PATHS.has(end === -1 ? url : url.slice(0, end));
 }

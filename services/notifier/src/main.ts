@@ -3,6 +3,7 @@ import { runService, startHttpServer } from "@tracemesh/http";
 import { createLogger, type Logger } from "@tracemesh/logger";
 import { keepNatsConnected } from "@tracemesh/queue";
 import { createDependencyClient } from "@tracemesh/resilience";
+import { hideUrlFromSpans } from "@tracemesh/telemetry";
 import { createExampleTraceFinder, type FindExampleTrace } from "./alerts/example-trace.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -47,6 +48,8 @@ function exampleTraceFinder(config: Config, logger: Logger): FindExampleTrace | 
 async function start(config: Config): Promise<void> {
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
   warnAboutMissingSecrets(config, logger);
+  // Its path or query may be the webhook's credential (docs: NOTIFY_WEBHOOK_URL).
+  if (config.webhookUrl !== undefined) hideUrlFromSpans(config.webhookUrl);
   const sink = withDeliveryMetrics(
     createNotificationSink({
       webhookUrl: config.webhookUrl,
