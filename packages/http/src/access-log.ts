@@ -16,8 +16,9 @@ export interface AccessLogOptions {
 
 /**
  * Gives each request a child logger (`c.var.logger`) and writes one `http.request` line when it
- * ends: method, route template, status, duration, errorCode, and the error with its stack for
- * 5xx. Mount after `requestContext()`. Bodies and headers are never logged.
+ * ends: method, route template, status (499 when the client left first), duration, errorCode,
+ * and the error with its stack for a 5xx. Mount after `requestContext()`. Bodies and headers are
+ * never logged.
  */
 export function accessLog(options: AccessLogOptions): MiddlewareHandler {
   const { logger } = options;
@@ -42,20 +43,27 @@ export function accessLog(options: AccessLogOptions): MiddlewareHandler {
   };
 }
 
+/**
+ * The status logged for a request whose client closed the connection before the answer (nginx's
+ * "client closed request"): what the handler answered went to no one.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 function writeAccessLine(
   logger: Logger,
   c: Context,
   started: number,
-  status: number,
+  answered: number,
   error: unknown,
 ): void {
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
+  const status = c.req.raw.signal.aborted ? CLIENT_CLOSED_REQUEST : answered;
   const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
   logger.log(level, "http.request", {
     http: { method: c.req.method, route: matchedRoute(c), status, durationMs },
     ...definedOnly({ errorCode: c.var.errorCode }),
     // Stacks are for the server's eyes, and only for failures the client could not cause.
-    ...(status >= 500 && error !== undefined ? { error } : {}),
+    ...(answered >= 500 && error !== undefined ? { error } : {}),
   });
 }
 

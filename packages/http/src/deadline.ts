@@ -46,13 +46,19 @@ export function parseTimeoutHeader(value: string | undefined): number | undefine
 /**
  * Gives each request a deadline (`c.var.deadline`): the service's budget, or less when the
  * caller says less time is left (0: already expired, so no outbound call starts). A caller can
- * never lengthen it; values that are not whole milliseconds are ignored.
+ * never lengthen it; values that are not whole milliseconds are ignored. A client that closes
+ * the connection before the answer ends it at once.
  */
 export function deadline(options: DeadlineOptions = {}): MiddlewareHandler {
   const { budgetMs = 10_000, headerName = "X-Request-Timeout-Ms" } = options;
   return async function deadlineMiddleware(c, next) {
     const callerMs = parseTimeoutHeader(c.req.header(headerName));
-    const requestDeadline = createDeadline(Math.min(budgetMs, callerMs ?? budgetMs));
+    // Cancelled too when the client goes away: its outbound calls then stop, and free their
+    // bulkhead slots for requests someone still waits for.
+    const requestDeadline = createDeadline(
+      Math.min(budgetMs, callerMs ?? budgetMs),
+      c.req.raw.signal,
+    );
     c.set("deadline", requestDeadline);
     try {
       await next();

@@ -36,6 +36,27 @@ describe("createDeadline", () => {
     }
   });
 
+  test("ends with the signal that cancels it, with that signal's reason", () => {
+    const request = new AbortController();
+    const d = createDeadline(10_000, request.signal);
+    expect(d.signal.aborted).toBe(false);
+    request.abort("Client connection prematurely closed.");
+    expect(d.signal.aborted).toBe(true);
+    expect(d.signal.reason).toBe("Client connection prematurely closed.");
+    expect(d.remainingMs()).toBeGreaterThan(9_000);
+  });
+
+  test("is cancelled from the start by a signal already aborted, and not after dispose", () => {
+    const gone = new AbortController();
+    gone.abort();
+    expect(createDeadline(10_000, gone.signal).signal.aborted).toBe(true);
+    const request = new AbortController();
+    const done = createDeadline(10_000, request.signal);
+    done.dispose();
+    request.abort();
+    expect(done.signal.aborted).toBe(false);
+  });
+
   test("an empty budget is already expired", () => {
     const d = createDeadline(-5);
     expect(d.remainingMs()).toBe(0);

@@ -13,8 +13,12 @@ export interface Deadline {
   dispose(): void;
 }
 
-/** A deadline `ms` milliseconds from now, for work that does not start from an HTTP request. */
-export function createDeadline(ms: number): Deadline {
+/**
+ * A deadline `ms` milliseconds from now. Given `cancelledBy` (an inbound request's signal, which
+ * aborts when its client goes away), it also ends when that signal aborts, with its reason: no
+ * one waits for the work's answer any more, so the calls it makes stop and free what they hold.
+ */
+export function createDeadline(ms: number, cancelledBy?: AbortSignal): Deadline {
   const budgetMs = Math.max(0, Math.ceil(ms));
   const expiresAt = Date.now() + budgetMs;
   const controller = new AbortController();
@@ -24,10 +28,19 @@ export function createDeadline(ms: number): Deadline {
   const timer = setTimeout(() => {
     controller.abort(new DOMException("The deadline passed", "TimeoutError"));
   }, budgetMs).unref();
+  const cancel = () => {
+    clearTimeout(timer);
+    controller.abort(cancelledBy?.reason);
+  };
+  if (cancelledBy?.aborted) cancel();
+  else cancelledBy?.addEventListener("abort", cancel, { once: true });
   return {
     expiresAt,
     remainingMs: () => Math.max(0, expiresAt - Date.now()),
     signal: controller.signal,
-    dispose: () => clearTimeout(timer),
+    dispose: () => {
+      clearTimeout(timer);
+      cancelledBy?.removeEventListener("abort", cancel);
+    },
   };
 }

@@ -1,0 +1,91 @@
+import type { ServerResponse } from "node:http";
+import { captureLogger } from "@tracemesh/logger/testing";
+import { clientFactory, reply, sequence, upstreamPerTest } from "@tracemesh/resilience/testing";
+import { waitFor } from "@tracemesh/testing";
+import { afterEach, describe, expect, test } from "vitest";
+import { startHttpServer } from "./http-server.ts";
+import { createServiceApp } from "./service-app.ts";
+
+// A real server and a real client that hangs up: the request's signal comes from
+// @hono/node-server seeing the connection close, as in the services.
+
+const upstream = upstreamPerTest();
+// Far longer than any wait below: only the client's leaving can end a call in time.
+const client = clientFactory(upstream, {
+  timeouts: { attemptMs: 60_000, totalMs: 60_000 },
+  retry: { maxAttempts: 1 },
+  // One call at a time, none waiting: a call nobody waits for would turn the next one away.
+  bulkhead: { limit: 1, queue: 0 },
+});
+
+/** Holds the upstream's answer until its caller hangs up, recording that moment. */
+function holdUntilClosed(closed: number[]) {
+  return (_hit: unknown, res: ServerResponse) => {
+    res.on("close", () => closed.push(performance.now()));
+  };
+}
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+async function startService() {
+  const { logger, lines } = captureLogger({ service: "todo-api" });
+  const auth = client();
+  const app = createServiceApp({ logger, requestBudgetMs: 60_000 });
+  app.get("/v1/todos", async (c) => {
+    const response = await auth.request({
+      method: "GET",
+      path: "/v1/authorize",
+      deadline: c.var.deadline,
+    });
+    return c.json({ authorized: response.status });
+  });
+  const running = await startHttpServer({ app, port: 0, logger, signals: [] });
+  stop = running.shutdown;
+  return { url: `http://127.0.0.1:${running.port}/v1/todos`, lines };
+}
+
+describe("a client that hangs up before the answer", () => {
+  test("ends the outbound call at once, and its slot serves the next request", async () => {
+    const closed: number[] = [];
+    upstream.behave(sequence(holdUntilClosed(closed), reply(200, { allowed: true })));
+    const service = await startService();
+
+    const leaving = new AbortController();
+    const abandoned = fetch(service.url, { signal: leaving.signal }).catch((error) => error);
+    await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
+    leaving.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    // The dependency sees its caller hang up too, long before the call's own 60 s timeout.
+    await waitFor(() => closed.length === 1, "the outbound call to be cancelled");
+
+    const next = await fetch(service.url);
+    expect(next.status).toBe(200);
+    expect(await next.json()).toEqual({ authorized: 200 });
+  });
+
+  test("is logged as a warning with status 499, the client closed request", async () => {
+    const closed: number[] = [];
+    upstream.behave(holdUntilClosed(closed));
+    const service = await startService();
+
+    const leaving = new AbortController();
+    const abandoned = fetch(service.url, { signal: leaving.signal }).catch((error) => error);
+    await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
+    leaving.abort();
+    await abandoned;
+    const accessLine = async () =>
+      (await service.lines()).find((line) => line.event === "http.request");
+    await waitFor(async () => (await accessLine()) !== undefined, "the access log line");
+    const line = await accessLine();
+    expect(line).toMatchObject({ level: "warn", http: { route: "/v1/todos", status: 499 } });
+    // What the handler answered to no one, and why: the call it cancelled.
+    expect(line).toMatchObject({
+      errorCode: "SERVICE_UNAVAILABLE",
+      error: { name: "DependencyError" },
+    });
+  });
+});
