@@ -73,4 +73,17 @@ describe("bulkhead", () => {
     expect(await failureOf(running)).toBeInstanceOf(DependencyError);
     expect(upstream.hits).toHaveLength(1);
   });
+
+  test("a queued call that gives up frees its place: a later call waits instead of being refused", async () => {
+    upstream.behave(slow(1_000, reply(200, { ok: true })));
+    const c = client();
+    const holding = c.request({ method: "GET", path: "/", deadline: createDeadline(10_000) });
+    const givesUp = c.request({ method: "GET", path: "/", deadline: createDeadline(200) });
+    expect(await failureOf(givesUp)).toBeInstanceOf(DependencyError);
+    // The queue's one place is free again while the slot is still held.
+    const later = c.request({ method: "GET", path: "/", deadline: createDeadline(10_000) });
+    expect((await holding).status).toBe(200);
+    expect((await later).status).toBe(200);
+    expect(upstream.hits).toHaveLength(2);
+  });
 });

@@ -1,6 +1,7 @@
 import { context, type Meter, metrics } from "@opentelemetry/api";
 import { DependencyError, toRetryAfterSeconds, withoutStackTrace } from "@tracemesh/errors";
-import { bulkhead, isTaskCancelledError, TimeoutStrategy, timeout } from "cockatiel";
+import { isTaskCancelledError, TimeoutStrategy, timeout } from "cockatiel";
+import { createBulkhead } from "./bulkhead.ts";
 import { createCallRetry, type RetryOptions } from "./call-retry.ts";
 import type { Deadline } from "./deadline.ts";
 import {
@@ -12,7 +13,6 @@ import { isDependencyFailure, rejectionReason } from "./dependency-failure.ts";
 import { type BreakerStateName, createDependencyMetrics } from "./dependency-metrics.ts";
 import { type BufferedAnswer, runAttempt, toResponse } from "./http-attempt.ts";
 import { prepareRequest } from "./prepared-request.ts";
-import { untilAbortedWhileQueued } from "./queue-deadline.ts";
 import { relayedRetryAfterSeconds } from "./retry-after.ts";
 import { BudgetExhaustedError, UpstreamFailure } from "./upstream-failure.ts";
 
@@ -78,7 +78,6 @@ export interface DependencyClient {
 const LENIENT_UTF8 = new TextDecoder();
 
 interface CallState {
-  admitted: boolean;
   lastRetryAfterMs: number | undefined;
   /** An attempt failed because of the dependency: whatever ends the call, it is to blame. */
   dependencyFailed: boolean;
@@ -102,7 +101,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const { maxAttempts = 3, initialDelayMs = 50, maxDelayMs = 1_000 } = options.retry ?? {};
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const admission = bulkhead(limit, queue);
+  const admission = createBulkhead(limit, queue);
   const breaker = createDependencyBreaker(name, options.breaker, options.logger);
   // An attempt returns with its body read and the retry policy after its last attempt: nothing is
   // left to cancel on return, and aborting anyway builds a DOMException with its stack each time
@@ -118,7 +117,6 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const instruments = createDependencyMetrics(name, meter, gaugeState);
 
   function runCall(input: DependencyRequest, call: CallState): Promise<BufferedAnswer> {
-    call.admitted = true;
     const prepared = prepareRequest(baseUrl, input);
     const totalExpiresAt = Date.now() + Math.min(input.deadline.remainingMs(), totalMs);
     const remainingMs = () => Math.min(input.deadline.remainingMs(), totalExpiresAt - Date.now());
@@ -194,7 +192,6 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   /** One call through the policies: the upstream's answer, its body read, or the failure. */
   async function callThroughPolicies(input: DependencyRequest): Promise<BufferedAnswer> {
     const call: CallState = {
-      admitted: false,
       lastRetryAfterMs: undefined,
       dependencyFailed: false,
     };
@@ -204,11 +201,9 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     try {
       const leftMs = input.deadline.remainingMs();
       if (leftMs < minBudgetMs) throw new BudgetExhaustedError(name, leftMs);
-      const admitted = admission.execute(run, input.deadline.signal);
-      return await untilAbortedWhileQueued(
-        admitted,
+      return await admission.execute(
+        run,
         input.deadline.signal,
-        () => !call.admitted,
         () => new BudgetExhaustedError(name, 0),
       );
     } catch (error) {
