@@ -134,6 +134,22 @@ describe("circuit breaker", () => {
     expect(upstream.hits).toHaveLength(6);
   });
 
+  test("2xx answers no caller can use count as failures: not JSON, or refused by `usable`", async () => {
+    upstream.behave(reply(200, "<html>a proxy's page</html>"));
+    const c = client();
+    const getJson = (usable?: (body: unknown) => unknown) =>
+      c.requestJson({ method: "GET", path: "/", deadline: createDeadline(10_000), usable });
+    expect(await failureOf(getJson())).toBeInstanceOf(DependencyError);
+    upstream.behave(reply(200, { allowed: "maybe" }));
+    const decision = (body: unknown) =>
+      typeof (body as { allowed?: unknown })?.allowed === "boolean" ? body : undefined;
+    expect(await failureOf(getJson(decision))).toBeInstanceOf(DependencyError);
+    expect(c.breakerState()).toBe("closed");
+    await failureOf(getJson(decision));
+    expect(c.breakerState()).toBe("open");
+    expect(upstream.hits).toHaveLength(3);
+  });
+
   test("every failed attempt of a retried call counts", async () => {
     const c = client({ retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 } });
     const error = await failureOf(get(c));

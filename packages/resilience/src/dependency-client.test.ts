@@ -47,6 +47,22 @@ describe("success", () => {
       client().requestJson({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
     );
     expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).cause).toMatchObject({ kind: "invalid_answer" });
+  });
+
+  test("requestJson gives what `usable` takes from the body, and retries no unusable one", async () => {
+    const usable = (body: unknown) => (body as { id?: string } | undefined)?.id;
+    upstream.behave(reply(200, { id: "u1" }));
+    const retrying = client({ retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 } });
+    const deadline = createDeadline(3_000);
+    expect(await retrying.requestJson({ method: "GET", path: "/", deadline, usable })).toBe("u1");
+    upstream.behave(reply(200, { name: "no id" }));
+    const error = await failureOf(
+      retrying.requestJson({ method: "GET", path: "/", deadline, usable }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    // The same question would only get the same answer.
+    expect(upstream.hits).toHaveLength(2);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from "./dependency-breaker.ts";
 import { isDependencyFailure, rejectionReason } from "./dependency-failure.ts";
 import { type BreakerStateName, createDependencyMetrics } from "./dependency-metrics.ts";
-import { type BufferedAnswer, runAttempt, toResponse } from "./http-attempt.ts";
+import { type BufferedAnswer, type ReadAnswer, runAttempt, toResponse } from "./http-attempt.ts";
 import { prepareRequest } from "./prepared-request.ts";
 import { relayedRetryAfterSeconds } from "./retry-after.ts";
 import { BudgetExhaustedError, UpstreamFailure } from "./upstream-failure.ts";
@@ -62,6 +62,14 @@ export interface DependencyRequest {
   meaningfulStatuses?: readonly number[];
 }
 
+export interface JsonRequest<T> extends DependencyRequest {
+  /**
+   * The answer as the caller uses it, or undefined for a body that is no answer it can use (the
+   * wrong shape, another question's). @default every JSON body, as parsed
+   */
+  usable?: (body: unknown) => T | undefined;
+}
+
 export interface DependencyClient {
   readonly name: string;
   /**
@@ -69,13 +77,34 @@ export interface DependencyClient {
    * DependencyError or the AppError an upstream 4xx means.
    */
   request(request: DependencyRequest): Promise<Response>;
-  /** Like `request`, with the body parsed as JSON (undefined when empty); validate it before use. */
-  requestJson(request: DependencyRequest): Promise<unknown>;
+  /**
+   * Like `request`, with the body parsed as JSON (undefined when empty) and, given `usable`,
+   * taken as the caller can use it. A body that is not JSON, or that `usable` refuses, fails the
+   * attempt as the dependency's (outcome `invalid_answer`): its breaker counts it, and it is not
+   * retried, as it would only come again.
+   */
+  requestJson<T = unknown>(request: JsonRequest<T>): Promise<T>;
   breakerState(): BreakerStateName;
 }
 
 // As Response.text() decodes: a BOM dropped, invalid bytes become U+FFFD.
 const LENIENT_UTF8 = new TextDecoder();
+
+// Parsed from the bytes already read: a Response's text() would stream them once more.
+function jsonReader<T>(usable: ((body: unknown) => T | undefined) | undefined): ReadAnswer {
+  return (payload) => {
+    const text = LENIENT_UTF8.decode(payload);
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (usable === undefined) return { value: body };
+    const value = usable(body);
+    return value === undefined ? undefined : { value };
+  };
+}
 
 interface CallState {
   lastRetryAfterMs: number | undefined;
@@ -116,7 +145,11 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   const gaugeState = () => (breaker.remainingOpenMs() === 0 ? "half-open" : breaker.state());
   const instruments = createDependencyMetrics(name, meter, gaugeState);
 
-  function runCall(input: DependencyRequest, call: CallState): Promise<BufferedAnswer> {
+  function runCall(
+    input: DependencyRequest,
+    call: CallState,
+    readAnswer: ReadAnswer | undefined,
+  ): Promise<BufferedAnswer> {
     const prepared = prepareRequest(baseUrl, input);
     const totalExpiresAt = Date.now() + Math.min(input.deadline.remainingMs(), totalMs);
     const remainingMs = () => Math.min(input.deadline.remainingMs(), totalExpiresAt - Date.now());
@@ -151,6 +184,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
               budgetHeader,
               budgetMs: Math.max(1, Math.floor(Math.min(leftMs, attemptMs) - marginMs)),
               maxResponseBytes,
+              readAnswer,
               metrics: instruments,
             }).catch((error: unknown) => {
               if (error instanceof UpstreamFailure) {
@@ -190,14 +224,17 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   }
 
   /** One call through the policies: the upstream's answer, its body read, or the failure. */
-  async function callThroughPolicies(input: DependencyRequest): Promise<BufferedAnswer> {
+  async function callThroughPolicies(
+    input: DependencyRequest,
+    readAnswer?: ReadAnswer,
+  ): Promise<BufferedAnswer> {
     const call: CallState = {
       lastRetryAfterMs: undefined,
       dependencyFailed: false,
     };
     // Queued calls run when another call frees a slot, in that call's context: bind them to
     // the caller's, so each attempt's client span is a child of the caller's span.
-    const run = context.bind(context.active(), () => runCall(input, call));
+    const run = context.bind(context.active(), () => runCall(input, call, readAnswer));
     try {
       const leftMs = input.deadline.remainingMs();
       if (leftMs < minBudgetMs) throw new BudgetExhaustedError(name, leftMs);
@@ -215,17 +252,8 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     return toResponse(await callThroughPolicies(input));
   }
 
-  // Parsed from the bytes already read: a Response's text() would stream them once more.
-  async function requestJson(input: DependencyRequest): Promise<unknown> {
-    const answer = await callThroughPolicies(input);
-    const text = LENIENT_UTF8.decode(answer.payload);
-    if (text === "") return undefined;
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      const message = `${name} answered ${answer.status} with a body that is not JSON`;
-      throw new DependencyError({ dependency: name, message, cause: error });
-    }
+  async function requestJson<T>(input: JsonRequest<T>): Promise<T> {
+    return (await callThroughPolicies(input, jsonReader(input.usable))).value as T;
   }
 
   return { name, request, requestJson, breakerState: breaker.state };

@@ -10,6 +10,8 @@ export type AttemptOutcome =
   | "response_too_large"
   /** A redirect (301, 302, 303, 307, 308), not followed: the dependency's fault, like a 5xx. */
   | "redirected"
+  /** A 2xx whose body is no answer the caller can use (not JSON, the wrong shape): like a 5xx. */
+  | "invalid_answer"
   /** Cut short by the caller's deadline or the call's total timeout: not the dependency's fault. */
   | "cancelled";
 export type RejectionReason = "breaker_open" | "bulkhead_full" | "budget_exhausted";

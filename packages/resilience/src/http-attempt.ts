@@ -26,8 +26,13 @@ export interface AttemptInput {
   budgetMs: number;
   /** The most of the response body read; a longer one fails the attempt. */
   maxResponseBytes: number;
+  /** What the caller takes from a 1xx–3xx body; without it, the bytes as they are. */
+  readAnswer?: ReadAnswer | undefined;
   metrics: DependencyMetrics;
 }
+
+/** A body as the caller takes it, `{ value }`, or undefined when it is no answer it can use. */
+export type ReadAnswer = (payload: ArrayBuffer) => { value: unknown } | undefined;
 
 /** An upstream's answer, its body already read: what an attempt returns. */
 export interface BufferedAnswer {
@@ -35,6 +40,8 @@ export interface BufferedAnswer {
   statusText: string;
   headers: Headers;
   payload: ArrayBuffer;
+  /** What `readAnswer` took from the body, when the call had one. */
+  value?: unknown;
 }
 
 // Statuses whose responses cannot carry a body: the Response constructor rejects one.
@@ -141,7 +148,14 @@ export async function runAttempt(input: AttemptInput): Promise<BufferedAnswer> {
     metrics.recordAttempt("client_error", elapsed());
     throw upstreamClientError(dependency, response, payload, input.meaningfulStatuses);
   }
-  metrics.recordAttempt("success", elapsed());
   const { status, statusText, headers: answerHeaders } = response;
-  return { status, statusText, headers: answerHeaders, payload };
+  // Within the attempt: a dependency answering what no caller can use (a proxy's HTML page, a
+  // decision about another question) fails like a 5xx, for its breaker and its metrics.
+  const read = input.readAnswer === undefined ? { value: undefined } : input.readAnswer(payload);
+  if (read === undefined) {
+    metrics.recordAttempt("invalid_answer", elapsed());
+    throw new UpstreamFailure(dependency, "invalid_answer", { status });
+  }
+  metrics.recordAttempt("success", elapsed());
+  return { status, statusText, headers: answerHeaders, payload, value: read.value };
 }

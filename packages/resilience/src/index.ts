@@ -6,6 +6,7 @@ export {
   type DependencyClient,
   type DependencyClientOptions,
   type DependencyRequest,
+  type JsonRequest,
 } from "./dependency-client.ts";
 export type { AttemptOutcome, BreakerStateName, RejectionReason } from "./dependency-metrics.ts";
 export { parseRetryAfterMs } from "./retry-after.ts";

@@ -5,7 +5,9 @@ export type UpstreamFailureKind =
   /** A body longer than the client reads (maxResponseBytes): cut off, never buffered whole. */
   | "response_too_large"
   /** A redirect (301, 302, 303, 307, 308): never followed, and it would only come again. */
-  | "redirected";
+  | "redirected"
+  /** A body that is no answer the caller can use (not JSON, the wrong shape): it would recur. */
+  | "invalid_answer";
 
 export interface UpstreamFailureOptions {
   status?: number;
@@ -15,9 +17,9 @@ export interface UpstreamFailureOptions {
 
 /**
  * An attempt that failed because of the dependency (no answer in time, no connection, a 5xx, a
- * body over the limit, a redirect): the breaker counts it and idempotent calls retry it, but for
- * a body over the limit or a redirect, which would only come again. Its message names no host or
- * URL.
+ * body over the limit, a redirect, an unusable answer): the breaker counts it and idempotent
+ * calls retry it, but for the last three, which would only come again. Its message names no host
+ * or URL.
  */
 export class UpstreamFailure extends Error {
   readonly kind: UpstreamFailureKind;
@@ -35,9 +37,13 @@ export class UpstreamFailure extends Error {
 }
 
 // What the same request would only get again: not worth a retry.
-const RECURRING: ReadonlySet<UpstreamFailureKind> = new Set(["response_too_large", "redirected"]);
+const RECURRING: ReadonlySet<UpstreamFailureKind> = new Set([
+  "response_too_large",
+  "redirected",
+  "invalid_answer",
+]);
 
-/** Whether another attempt would only meet the same answer (a body over the limit, a redirect). */
+/** Whether another attempt would only meet the same answer (a body over the limit, a redirect, an unusable body). */
 export function wouldRecur(failure: UpstreamFailure): boolean {
   return RECURRING.has(failure.kind);
 }

@@ -1,4 +1,4 @@
-import { AppError, DependencyError } from "@tracemesh/errors";
+import { AppError } from "@tracemesh/errors";
 import type { Deadline, DependencyClient } from "@tracemesh/resilience";
 import * as v from "valibot";
 import { type UserProfile, UserProfileSchema } from "./user-profile.ts";
@@ -26,15 +26,19 @@ export function createProfileLookup(options: ProfileLookupOptions): ProfileLooku
   const headers: Record<string, string> =
     serviceToken === undefined ? {} : { Authorization: `Bearer ${serviceToken}` };
   return async function findProfile(userId, deadline) {
-    let body: unknown;
     try {
-      body = await client.requestJson({
+      return await client.requestJson({
         method: "GET",
         path: `/v1/users/${encodeURIComponent(userId)}`,
         headers,
         // "No such user" is an answer of this call, not an integration fault.
         meaningfulStatuses: [404],
         deadline,
+        // A profile that is not one is auth's failure, counted by its breaker.
+        usable: (body) => {
+          const parsed = v.safeParse(UserProfileSchema, body);
+          return parsed.success ? parsed.output : undefined;
+        },
       });
     } catch (error) {
       // Only auth's own answer about the user: any other 404 (a wrong AUTH_URL, a moved route)
@@ -42,11 +46,5 @@ export function createProfileLookup(options: ProfileLookupOptions): ProfileLooku
       if (error instanceof AppError && error.code === "USER_NOT_FOUND") return undefined;
       throw error;
     }
-    const parsed = v.safeParse(UserProfileSchema, body);
-    if (parsed.success) return parsed.output;
-    throw new DependencyError({
-      dependency: client.name,
-      message: `${client.name} answered a user profile that is not one`,
-    });
   };
 }

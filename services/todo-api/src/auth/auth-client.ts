@@ -1,4 +1,3 @@
-import { DependencyError } from "@tracemesh/errors";
 import {
   type BreakerStateName,
   createDependencyClient,
@@ -66,27 +65,23 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const client = createDependencyClient({ ...policies, name: AUTH_DEPENDENCY, baseUrl: url });
   return {
     async authorize({ token, action, resource, deadline }) {
-      const body = await client.requestJson({
+      const decision = await client.requestJson({
         method: "POST",
         path: "/v1/authorize",
         body: { token, action, resource },
         // A decision changes nothing on auth's side: asking twice is as safe as a GET.
         idempotent: true,
         deadline,
+        // An answer we cannot use (or one about another question) is no decision at all: auth's
+        // failure, counted by its breaker.
+        usable(body) {
+          const parsed = v.safeParse(AllowResponse, body);
+          if (!parsed.success) return undefined;
+          const { output } = parsed;
+          return output.action === action && output.resource === resource ? output : undefined;
+        },
       });
-      const parsed = v.safeParse(AllowResponse, body);
-      // An answer we cannot use (or one about another question) is no decision at all.
-      if (
-        !parsed.success ||
-        parsed.output.action !== action ||
-        parsed.output.resource !== resource
-      ) {
-        throw new DependencyError({
-          dependency: AUTH_DEPENDENCY,
-          message: "auth answered 2xx without a usable decision",
-        });
-      }
-      return { ...parsed.output, expiresAt: new Date(parsed.output.expiresAt) };
+      return { ...decision, expiresAt: new Date(decision.expiresAt) };
     },
     breakerState: client.breakerState,
   };
