@@ -1,5 +1,5 @@
 import { createServer, maxHeaderSize, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import {
   describeError,
@@ -163,11 +163,26 @@ function createHttpServer(fetch: FetchCallback, options: CreateOptions): Server 
     return fetch(request, Object.assign(env, bindings));
   };
   const listener = getRequestListener(withState, { errorHandler: rejections.onRequestError });
-  server.on("request", (incoming, outgoing) =>
-    rejections.track(incoming, () => listener(incoming, outgoing)),
-  );
+  server.on("request", (incoming, outgoing) => {
+    if (incoming.headers.host === undefined && incoming.httpVersion === "1.0") {
+      incoming.headers.host = authorityOf(incoming.socket);
+    }
+    rejections.track(incoming, () => listener(incoming, outgoing));
+  });
+  // An `Expect` other than 100-continue, which Node would refuse itself with a bare 417: RFC
+  // 9110 lets a server ignore an expectation it does not know, so the request is served.
+  server.on("checkExpectation", (incoming, outgoing) => server.emit("request", incoming, outgoing));
   server.on("clientError", rejections.onClientError);
   return server;
+}
+
+/**
+ * A Host for a request that came without one: HTTP/1.0 needs none (a balancer's health check
+ * often sends none), and @hono/node-server refuses a request it cannot make a URL of. The port
+ * it came in on; no route builds a URL from the host.
+ */
+function authorityOf(socket: Socket): string {
+  return socket.localPort === undefined ? "localhost" : `localhost:${socket.localPort}`;
 }
 
 function listen(server: Server, port: number, hostname?: string): Promise<void> {

@@ -60,21 +60,28 @@ function describeRange(issue: Issue, schema: FieldSchema): Description {
   return { issue: "must_be_at_most", max };
 }
 
-// The JSON type a strict object or tuple expects, named as `invalid_type` names it.
-const STRICT_CONTAINERS: Readonly<Record<string, string>> = {
+// The JSON type each of valibot's schema types expects, as `invalid_type` names it: a client
+// knows an object, not a record or a loose_object.
+const JSON_TYPES: Readonly<Record<string, string>> = {
+  object: "object",
+  loose_object: "object",
   strict_object: "object",
+  object_with_rest: "object",
+  record: "object",
+  array: "array",
+  tuple: "array",
+  loose_tuple: "array",
   strict_tuple: "array",
+  tuple_with_rest: "array",
+  bigint: "number",
 };
 
 function describeSchemaIssue(issue: Issue, schema: FieldSchema): Description {
   if (issue.input === undefined) return { issue: "required" };
-  const container = STRICT_CONTAINERS[issue.type];
-  if (container !== undefined) {
-    // Valibot gives an unknown key (or extra item) the container's own issue type with
-    // `expected: "never"`; without it, the value itself is not an object (or array).
-    return issue.expected === "never"
-      ? { issue: "not_allowed" }
-      : { issue: "invalid_type", expected: container };
+  // Valibot gives an unknown key (or extra item) of a strict object (or tuple) the container's
+  // own issue type with `expected: "never"`; without it, the value itself is not one.
+  if (issue.type.startsWith("strict_") && issue.expected === "never") {
+    return { issue: "not_allowed" };
   }
   if (issue.type === "picklist" || issue.type === "enum") {
     const allowed = allowedValues(schema);
@@ -85,7 +92,7 @@ function describeSchemaIssue(issue: Issue, schema: FieldSchema): Description {
   if (issue.type === "union" || issue.type === "variant" || issue.type === "literal") {
     return { issue: "invalid_value" };
   }
-  return { issue: "invalid_type", expected: issue.type };
+  return { issue: "invalid_type", expected: JSON_TYPES[issue.type] ?? issue.type };
 }
 
 function describeValidationIssue(issue: Issue, schema: FieldSchema): Description {

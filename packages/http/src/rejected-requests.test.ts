@@ -120,6 +120,19 @@ describe("startHttpServer({ respondToRejection })", () => {
     expect(warnings.length).toBe(before);
   });
 
+  it("serves an HTTP/1.0 request without Host, which that version does not require", async () => {
+    const exchange = await sendRaw(running.port, "GET /items/7 HTTP/1.0\r\n\r\n");
+    expect(exchange).toMatchObject({ status: 200, body: "7" });
+  });
+
+  it("serves a request whose Expect it does not know, rather than a bare 417", async () => {
+    const exchange = await sendRaw(
+      running.port,
+      "GET /items/8 HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n",
+    );
+    expect(exchange).toMatchObject({ status: 200, body: "8" });
+  });
+
   it("still serves well-formed requests", async () => {
     const exchange = await sendRaw(
       running.port,

@@ -22,6 +22,8 @@ const Body = v.strictObject({
   done: v.optional(v.boolean()),
   meta: v.optional(v.strictObject({ tag: v.string() })),
   pair: v.optional(v.strictTuple([v.number(), v.number()])),
+  labels: v.optional(v.record(v.string(), v.string())),
+  extra: v.optional(v.looseObject({ id: v.string() })),
 });
 const Params = v.object({ id: v.pipe(v.string(), v.uuid()) });
 
@@ -116,6 +118,9 @@ describe("validate(target, schema)", () => {
     [{ meta: { tag: "a", x: 1, y: 2 } }, { field: "meta.x", issue: "not_allowed" }],
     [{ pair: "1,2" }, { field: "pair", issue: "invalid_type", expected: "array" }],
     [{ pair: [1, 2, 3] }, { field: "pair.2", issue: "not_allowed" }],
+    // Named as JSON names them, whatever kind of object the schema is.
+    [{ labels: "x" }, { field: "labels", issue: "invalid_type", expected: "object" }],
+    [{ extra: "x" }, { field: "extra", issue: "invalid_type", expected: "object" }],
   ])("nested strict body %j → %o", async (input, detail) => {
     expect(await detailsOf(await post({ title: "a", ...input }))).toEqual([detail]);
   });
