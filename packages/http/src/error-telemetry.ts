@@ -7,6 +7,7 @@ import {
 } from "@opentelemetry/api";
 import type { AppError } from "@tracemesh/errors";
 import { DependencyError } from "@tracemesh/errors";
+import { recordRedactedException } from "@tracemesh/telemetry";
 
 let counter: { provider: MeterProvider; instrument: Counter } | undefined;
 
@@ -49,7 +50,7 @@ export function recordErrorTelemetry(error: AppError, status: number, route?: st
     if (status < 500) return;
     const recorded =
       error.code === "INTERNAL_ERROR" && error.cause instanceof Error ? error.cause : error;
-    span.recordException(recorded);
+    recordRedactedException(span, recorded);
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
   } catch {
     // The error response matters more than its count; no request logger is at hand to tell.

@@ -1,6 +1,7 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/nats-core";
 import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { recordRedactedException } from "@tracemesh/telemetry";
 import { type ClaimHold, holdClaim } from "./claim-hold.ts";
 import { type CloudEvent, MalformedEventError, parseCloudEvent } from "./cloud-event.ts";
 import { type DeadLetterReason, publishDeadLetter } from "./dead-letter.ts";
@@ -71,7 +72,7 @@ interface Processing {
 }
 
 function recordFailure(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
+  recordRedactedException(span, error);
   span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
 }

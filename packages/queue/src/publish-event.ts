@@ -6,6 +6,7 @@ import {
 } from "@nats-io/nats-core";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { DependencyError } from "@tracemesh/errors";
+import { recordRedactedException } from "@tracemesh/telemetry";
 import { assertCloudEvent, type CloudEvent } from "./cloud-event.ts";
 import { errorMessage, errorType } from "./error-description.ts";
 import { isJetStreamApiError } from "./jetstream-api-error.ts";
@@ -112,7 +113,7 @@ export async function publishEvent(
       } catch (error) {
         const wrapped = error instanceof DependencyError || error instanceof PermanentEventError;
         const cause = wrapped && error.cause !== undefined ? error.cause : error;
-        span.recordException(cause instanceof Error ? cause : String(cause));
+        recordRedactedException(span, cause);
         span.setAttribute(ATTR_ERROR_TYPE, errorType(cause));
         span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(cause) });
         throw error;

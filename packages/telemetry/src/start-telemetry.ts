@@ -27,7 +27,7 @@ import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createJsonDiagLogger } from "./json-diag-logger.ts";
 import { describeError, writeLogLine } from "./log-line.ts";
-import { clientUrlAttributes, serverQueryAttributes } from "./span-urls.ts";
+import { clientUrlAttributes, serverQueryAttributes } from "./span-redaction.ts";
 import type { TelemetryConfig } from "./telemetry-config.ts";
 import { registerTelemetryShutdown } from "./telemetry-shutdown.ts";
 import { samplerFromEnv } from "./trace-sampler.ts";
@@ -49,7 +49,7 @@ const EXPORT_BATCH_SPANS = 64;
  * Starts OpenTelemetry: the http, undici (fetch), pg, winston and runtime instrumentations,
  * OTLP/HTTP traces (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`), W3C trace
  * context and baggage, and a Prometheus endpoint on the metrics port. Spans' URLs have their
- * credentials redacted (span-urls.ts). The preload registers the ESM loader hook once this module
+ * credentials redacted (span-redaction.ts). The preload registers the ESM loader hook once this module
  * is loaded and before the app's modules are.
  */
 export async function startTelemetry(config: TelemetryConfig): Promise<void> {

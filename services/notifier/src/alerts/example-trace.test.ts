@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { type OtlpSink, startOtlpSink } from "@tracemesh/otlp-sink";
@@ -194,7 +194,36 @@ describe("example trace when the backend misbehaves", () => {
   }
 
   test("a backend that ignores the error filter (Jaeger before 2.19) still gives a failing trace", async () => {
-    const url = await listen((_, response) => {
+    const url = await listen(
+      answerTraces([
+        ["a".repeat(32), 0],
+        ["b".repeat(32), 2],
+      ]),
+    );
+    const { find } = finder(url);
+
+    expect((await find(firingAlert(), createDeadline(5000)))?.traceId).toBe("b".repeat(32));
+  });
+
+  test("a trace id that is not one never goes into a link", async () => {
+    const forged = '"><script>alert(1)</script>';
+    const url = await listen(
+      answerTraces([
+        [forged, 2],
+        ["c".repeat(32), 2],
+      ]),
+    );
+    const { find } = finder(url);
+
+    expect(await find(firingAlert(), createDeadline(5000))).toEqual({
+      traceId: "c".repeat(32),
+      url: `http://jaeger.example.com:16686/trace/${"c".repeat(32)}`,
+    });
+  });
+
+  /** A query API answering these traces, one failing or not server span of todo-api's each. */
+  function answerTraces(traces: [traceId: string, code: 0 | 2][]) {
+    return (_: unknown, response: ServerResponse) => {
       const span = (traceId: string, code: number) => ({
         resource: { attributes: [{ key: "service.name", value: { stringValue: "todo-api" } }] },
         scopeSpans: [
@@ -215,14 +244,11 @@ describe("example trace when the backend misbehaves", () => {
       response.setHeader("content-type", "application/json");
       response.end(
         JSON.stringify({
-          result: { resourceSpans: [span("a".repeat(32), 0), span("b".repeat(32), 2)] },
+          result: { resourceSpans: traces.map(([traceId, code]) => span(traceId, code)) },
         }),
       );
-    });
-    const { find } = finder(url);
-
-    expect((await find(firingAlert(), createDeadline(5000)))?.traceId).toBe("b".repeat(32));
-  });
+    };
+  }
 
   test("a backend that does not answer in time: none, once the lookup's timeout is over", async () => {
     const url = await listen(() => {

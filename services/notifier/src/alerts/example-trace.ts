@@ -58,6 +58,11 @@ function answeredServerError(spans: TraceSpan[], service: string): boolean {
   );
 }
 
+// The id goes into a link and a notification as it is: only a W3C trace id (32 lower-case hex).
+function isTraceId(id: string | undefined): boolean {
+  return id !== undefined && /^[0-9a-f]{32}$/.test(id);
+}
+
 /**
  * Asks the trace backend for the most recent trace in which the alert's service answered a 5xx,
  * in the alert's window. A backend that is down, slow or knows no such trace gives no example:
@@ -85,7 +90,9 @@ export function createExampleTraceFinder(options: ExampleTraceOptions): FindExam
         meaningfulStatuses: [404],
       });
       // The most recent first; older Jaegers ignore the error filter, so check each trace.
-      const traces = groupByTrace(document).filter((spans) => answeredServerError(spans, service));
+      const traces = groupByTrace(document).filter(
+        (spans) => answeredServerError(spans, service) && isTraceId(spans[0]?.traceId),
+      );
       traces.sort((a, b) => Number(latestStart(b) - latestStart(a)));
       const [found] = traces;
       if (!found?.[0]) return none(alert, "no 5xx answered by the service in the window");

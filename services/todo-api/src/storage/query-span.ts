@@ -1,4 +1,5 @@
 import { type Attributes, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { recordRedactedException } from "@tracemesh/telemetry";
 import { sqlStateOf } from "./database-errors.ts";
 import { type QuerySummary, querySpanName } from "./query-summary.ts";
 
@@ -29,7 +30,7 @@ export async function withQuerySpan<T>(
     const state = sqlStateOf(error);
     if (state !== undefined) span.setAttribute("db.response.status_code", state);
     span.setAttribute("error.type", state ?? (error instanceof Error ? error.name : "Error"));
-    if (error instanceof Error) span.recordException(error);
+    recordRedactedException(span, error);
     span.setStatus({ code: SpanStatusCode.ERROR });
     throw error;
   } finally {

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from "node:http";
+import type { Span } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { clientUrlAttributes, hideUrlFromSpans, serverQueryAttributes } from "./span-urls.ts";
+import {
+  clientUrlAttributes,
+  hideUrlFromSpans,
+  recordRedactedException,
+  serverQueryAttributes,
+} from "./span-redaction.ts";
 
 const incoming = (url: string) => ({ url }) as IncomingMessage;
 
@@ -42,5 +48,37 @@ describe("clientUrlAttributes", () => {
     // Another path of the same origin, or the same path elsewhere, is not the secret.
     expect(clientUrlAttributes("https://hooks.example.test", "/status")).toEqual({});
     expect(clientUrlAttributes("https://other.example.test", "/services/T000/SECRET")).toEqual({});
+  });
+});
+
+describe("recordRedactedException", () => {
+  function recording() {
+    const recorded: unknown[] = [];
+    const span = { recordException: (exception: unknown) => recorded.push(exception) };
+    return { span: span as unknown as Span, recorded };
+  }
+
+  it("records an error's name, code, and its message and stack redacted", () => {
+    const { span, recorded } = recording();
+    const error = Object.assign(new Error("connect postgres://app:pw@db/todos failed"), {
+      code: "ECONNREFUSED",
+    });
+    recordRedactedException(span, error);
+    expect(recorded).toEqual([
+      {
+        name: "Error",
+        code: "ECONNREFUSED",
+        message: "connect postgres://[REDACTED]@db/todos failed",
+        stack: expect.stringMatching(
+          /^Error: connect postgres:\/\/\[REDACTED\]@db\/todos failed\n/,
+        ),
+      },
+    ]);
+  });
+
+  it("records anything else thrown as its redacted text", () => {
+    const { span, recorded } = recording();
+    recordRedactedException(span, "token=abc");
+    expect(recorded).toEqual(["token=[REDACTED]"]);
   });
 });

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import type { Attributes } from "@opentelemetry/api";
+import type { Attributes, Span } from "@opentelemetry/api";
 import { REDACTED, redactString } from "@tracemesh/logger/redact-string";
 
 // Spans leave the process for a trace backend that many can read, and nothing redacts them on the
-// way: the URL attributes are cleaned here, as the logger cleans log lines, by the same patterns.
+// way: their URLs and exceptions are cleaned here, as the logger cleans log lines, by the same
+// patterns.
 
 /** URLs whose path or query is itself a credential, e.g. a webhook's. */
 const hiddenUrls: { origin: string; path: string }[] = [];
@@ -44,4 +45,22 @@ export function clientUrlAttributes(origin: string, path: string): Attributes {
   if (redacted === search) return {};
   const { pathname } = new URL(path, origin);
   return { "url.full": `${origin}${pathname}${redacted}`, "url.query": redacted };
+}
+
+/**
+ * `span.recordException` with the error's message and stack redacted as a log line's are: an
+ * exception's message can quote its input (JSON.parse quotes the body it failed on).
+ */
+export function recordRedactedException(span: Span, error: unknown): void {
+  if (!(error instanceof Error)) {
+    span.recordException(redactString(String(error)));
+    return;
+  }
+  const { code } = error as { code?: unknown };
+  span.recordException({
+    name: error.name,
+    message: redactString(error.message),
+    ...(error.stack === undefined ? {} : { stack: redactString(error.stack) }),
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+  });
 }
