@@ -145,13 +145,18 @@ export function queueDashboard(): Dashboard {
         links: [serviceTraces],
       }),
       timeseriesPanel({
-        title: "Notifications delivered per second, by kind and channel",
-        description: "The end of the hop: todo notifications (and alerts) the notifier delivered.",
+        title: "Notifications delivered and skipped per second",
+        description:
+          "The end of the hop: todo notifications (and alerts) the notifier delivered, by kind and channel, and events it told no one, by reason (recipient_not_found: auth knows no such owner).",
         unit: "ops",
         queries: [
           {
             expr: "sum by (service, notification_kind, notification_channel) (rate(tracemesh_notifications_delivered_total[$__rate_interval]))",
             legend: "{{service}} {{notification_kind}} {{notification_channel}}",
+          },
+          {
+            expr: "sum by (service, notification_kind, reason) (rate(tracemesh_notifications_skipped_total[$__rate_interval]))",
+            legend: "{{service}} {{notification_kind}} skipped: {{reason}}",
           },
         ],
         span: 24,

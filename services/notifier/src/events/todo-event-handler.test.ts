@@ -2,6 +2,7 @@ import { DependencyError } from "@tracemesh/errors";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { type CloudEvent, createCloudEvent, type Delivery } from "@tracemesh/queue";
 import type { Deadline } from "@tracemesh/resilience";
+import { recordingMeter } from "@tracemesh/testing";
 import { describe, expect, test } from "vitest";
 import type { ProfileLookup } from "../profiles/profile-lookup.ts";
 import type { UserProfile } from "../profiles/user-profile.ts";
@@ -35,13 +36,15 @@ function setup(profiles: Record<string, UserProfile> = { [ALICE.id]: ALICE }) {
   };
   const capture = captureSink();
   const logs = captureLogger({ service: "notifier" });
+  const recording = recordingMeter();
   const handler = createTodoEventHandler({
     findProfile,
     sink: capture.sink,
     logger: logs.logger,
     messageBudgetMs: 3000,
+    meter: recording.meter,
   });
-  return { handler, lookups, capture, logs };
+  return { handler, lookups, capture, logs, recording };
 }
 
 describe("todo event handler", () => {
@@ -82,8 +85,8 @@ describe("todo event handler", () => {
     ]);
   });
 
-  test("an owner auth does not know gets nothing: skipped, logged, and done (no retry)", async () => {
-    const { handler, capture, logs } = setup({});
+  test("an owner auth does not know gets nothing: skipped, logged, counted, and done (no retry)", async () => {
+    const { handler, capture, logs, recording } = setup({});
     const event = todoEvent({ id: "42", ownerId: "u-gone" }, "todo.updated");
     await expect(handler(event, delivery)).resolves.toBeUndefined();
     expect(capture.delivered).toHaveLength(0);
@@ -97,6 +100,13 @@ describe("todo event handler", () => {
         eventType: "todo.updated",
         ownerId: "u-gone",
       }),
+    ]);
+    expect(recording.measurements).toEqual([
+      {
+        name: "tracemesh.notifications.skipped",
+        value: 1,
+        attributes: { "notification.kind": "todo", reason: "recipient_not_found" },
+      },
     ]);
   });
 
