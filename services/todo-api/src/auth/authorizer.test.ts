@@ -69,3 +69,27 @@ test("each degraded answer counts once, by dependency and action; answers from a
   await authorizer.authorize(question(true));
   expect(total("tracemesh.authorization.degraded")).toBe(2);
 });
+
+test("a call the request's own deadline ended is no outage: no fallback, nothing counted", async () => {
+  const { meter, measurements } = recordingMeter();
+  let deadlineExceeded = false;
+  const client: AuthClient = {
+    async authorize() {
+      if (deadlineExceeded) throw new DependencyError({ dependency: "auth", deadlineExceeded });
+      return DECISION;
+    },
+    breakerState: () => "closed",
+  };
+  const authorizer = createAuthorizer({
+    client,
+    cache: createDecisionCache({ ttlMs: 60_000 }),
+    meter,
+  });
+  await authorizer.authorize(question(true));
+  deadlineExceeded = true;
+  await expect(authorizer.authorize(question(true))).rejects.toMatchObject({
+    dependency: "auth",
+    deadlineExceeded: true,
+  });
+  expect(measurements).toEqual([]);
+});

@@ -33,7 +33,8 @@ export interface AuthorizerOptions {
 
 /**
  * Asks auth every time; remembers the answers to degradable questions, and falls back to
- * them only when auth is unavailable (DependencyError), never when it said 401 or 403.
+ * them only when auth is unavailable (DependencyError), never when it said 401 or 403 or when
+ * the request's own deadline ended the call.
  * Each such degraded answer counts in `tracemesh_authorization_degraded_total`.
  */
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
@@ -51,7 +52,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       try {
         decision = await client.authorize(request);
       } catch (error) {
-        if (error instanceof DependencyError) {
+        // Not when the request's own deadline ran out (or its client left): auth is not down,
+        // and what little time is left would fail the rest of the request anyway.
+        if (error instanceof DependencyError && !error.deadlineExceeded) {
           const cached = degradable ? cache.recall(token, action, resource) : undefined;
           if (cached === undefined) throw error;
           const decisionAgeMs = Math.max(0, now() - cached.decidedAt);
