@@ -6,8 +6,9 @@ export type ChaosFaultKind = "latency" | "error" | "unavailable";
 
 /**
  * Marks an injected fault where an operator looks (docs/architecture.md#chaos): `chaos.fault` on
- * the active span, a `chaos.fault` span event, and a `chaos.fault_injected` warn line on the
- * request's logger. Needs `accessLog()` mounted before, for `c.var.logger`.
+ * the active span (a later fault of the same request replaces it: the one that answered), a
+ * `chaos.fault` span event each, and a `chaos.fault_injected` warn line on the request's logger.
+ * Needs `accessLog()` mounted before, for `c.var.logger`.
  */
 export function recordChaosFault(
   c: Context,

@@ -73,6 +73,20 @@ describe("/chaos controls", () => {
     expect(events).toContain("chaos.cleared");
   });
 
+  test("a PUT that turns every fault off is no chaos: it clears, as DELETE does", async () => {
+    const { app, logs } = createTestService();
+    expect((await chaosRequest(app, "PUT", { unavailable: true })).status).toBe(200);
+    const off = await chaosRequest(app, "PUT", { errorRate: 0 });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toEqual({ active: false });
+    expect(await (await chaosRequest(app, "GET")).json()).toEqual({ active: false });
+    const events = (await logs.lines()).map((line) => line.event);
+    expect(events.filter((event) => String(event).startsWith("chaos."))).toEqual([
+      "chaos.configured",
+      "chaos.cleared",
+    ]);
+  });
+
   test.each([
     [{ errorRate: 1.5 }, "errorRate"],
     [{ latencyMs: -1 }, "latencyMs"],

@@ -46,7 +46,8 @@ export function chaosRoutes(options: ChaosRoutesOptions): Hono {
       .put(CHAOS_PATH, jsonBody({ maxBytes: 4096 }), validate("json", ChaosSettings), (c) => {
         const { ttlSeconds, ...faults } = c.req.valid("json");
         const active = state.set(faults, ttlSeconds);
-        c.var.logger.warn("chaos.configured", { chaos: { ...faults, ttlSeconds } });
+        if (active) c.var.logger.warn("chaos.configured", { chaos: { ...faults, ttlSeconds } });
+        else c.var.logger.info("chaos.cleared");
         return c.json(describeChaos(active, state.now()));
       })
       .delete(CHAOS_PATH, (c) => {

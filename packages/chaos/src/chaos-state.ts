@@ -18,7 +18,8 @@ export interface ActiveChaos extends ChaosFaults {
 export interface ChaosState {
   /** The faults in force now, or undefined once cleared or expired. */
   current(): ActiveChaos | undefined;
-  set(faults: ChaosFaults, ttlSeconds: number): ActiveChaos;
+  /** Puts `faults` in force for `ttlSeconds`; all off clears instead (undefined). */
+  set(faults: ChaosFaults, ttlSeconds: number): ActiveChaos | undefined;
   clear(): void;
   /** The clock the state runs on, for Retry-After and remaining TTL. */
   now(): number;
@@ -34,7 +35,8 @@ export function createChaosState(options: { now?: () => number } = {}): ChaosSta
       return active;
     },
     set(faults, ttlSeconds) {
-      active = { ...faults, expiresAt: now() + ttlSeconds * 1000 };
+      const anyOn = faults.latencyMs > 0 || faults.errorRate > 0 || faults.unavailable;
+      active = anyOn ? { ...faults, expiresAt: now() + ttlSeconds * 1000 } : undefined;
       return active;
     },
     clear() {

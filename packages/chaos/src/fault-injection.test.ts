@@ -1,5 +1,5 @@
 import { trace } from "@opentelemetry/api";
-import { RecordingSpan } from "@tracemesh/testing";
+import { RecordingSpan, waitFor } from "@tracemesh/testing";
 import type { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { chaosRequest, createTestService } from "./test-utils.ts";
@@ -118,6 +118,18 @@ describe("faultInjection", () => {
     expect((await things(app)).status).toBe(503);
     expect((await chaosRequest(app, "DELETE")).status).toBe(204);
     expect((await things(app)).status).toBe(200);
+  });
+
+  test("a fault cleared while a request sleeps its latency injects nothing more into it", async () => {
+    const service = createTestService();
+    await setChaos(service.app, { latencyMs: 300, unavailable: true, ttlSeconds: 60 });
+    const sleeping = things(service.app);
+    await waitFor(async () => (await faultLines(service)).length === 1, "the latency to start");
+    expect((await chaosRequest(service.app, "DELETE")).status).toBe(204);
+    expect((await sleeping).status).toBe(200);
+    expect(
+      (await faultLines(service)).map((line) => (line.chaos as { fault: string }).fault),
+    ).toEqual(["latency"]);
   });
 
   test("no faults set: requests pass untouched and nothing is marked", async () => {

@@ -58,13 +58,17 @@ async function injectLatency(c: Context, latencyMs: number): Promise<"slept" | "
 export function faultInjection(options: FaultInjectionOptions): MiddlewareHandler {
   const { state, random = Math.random, exempt = controlsAndProbes } = options;
   return async function faultInjectionMiddleware(c, next) {
-    const faults = exempt(c.req.path) ? undefined : state.current();
-    if (!faults) return next();
+    if (exempt(c.req.path)) return next();
+    const before = state.current();
+    if (!before) return next();
 
-    if (faults.latencyMs > 0 && (await injectLatency(c, faults.latencyMs)) === "client_gone") {
+    if (before.latencyMs > 0 && (await injectLatency(c, before.latencyMs)) === "client_gone") {
       // Nobody to answer: the route never runs, and the access log says why the request ended.
       return new Response(null, { status: CLIENT_CLOSED_REQUEST });
     }
+    // Read again after the latency: a fault cleared or expired meanwhile injects nothing more.
+    const faults = before.latencyMs > 0 ? state.current() : before;
+    if (!faults) return next();
     if (faults.unavailable) {
       const retryAfterSeconds = toRetryAfterSeconds(faults.expiresAt - state.now());
       recordChaosFault(c, "unavailable", { retryAfterSeconds });
