@@ -60,6 +60,7 @@ export const options = {
 
 export function setup() {
   requireAnswer("BASE_URL", `${config.baseUrl}/health/ready`);
+  requireIncidentRoute();
   requireAnswer("PROMETHEUS_URL", `${config.prometheusUrl}/-/ready`);
   requireAnswer("ALERTMANAGER_URL", `${config.alertmanagerUrl}/-/ready`);
   // An outage run's DependencyUnavailable keeps firing minutes after it (keep_firing_for), and
@@ -72,6 +73,21 @@ export function setup() {
   );
   requireInactiveAlert(config.prometheusUrl, alert);
   return { sessions: loginDemoUsers(config.authUrl) };
+}
+
+/** Ends the run at once unless GET /error answers the incident's 500: a run without it replays nothing. */
+function requireIncidentRoute() {
+  const res = http.get(`${config.baseUrl}/error`, {
+    tags: { phase: "setup", name: "GET /error" },
+    responseCallback: http.expectedStatuses(500),
+    timeout: "5s",
+  });
+  if (res.status !== 500) {
+    const got = res.status === 0 ? res.error : `HTTP ${res.status}`;
+    exec.test.abort(
+      `GET /error at BASE_URL ${config.baseUrl} answers ${got}, not the incident's 500: todo-api mounts it only with CHAOS_ENABLED=true (pnpm demo sets it)`,
+    );
+  }
 }
 
 export function crud(data) {

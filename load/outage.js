@@ -32,6 +32,15 @@ const down = phaseNamed(phases, "auth-down");
 const recovery = phaseNamed(phases, "recovery");
 // The fault is set and the breaker opens in these first seconds of a fault phase.
 const ONSET_SECONDS = 3;
+// A fault phase no longer than its onset never reaches the steady fault the verdict is about.
+phases.forEach((phase, i) => {
+  if (phase.fault && phase.seconds <= ONSET_SECONDS) {
+    const least = (ONSET_SECONDS + 1) / replay.phases[i].seconds;
+    throw new Error(
+      `TIME_SCALE=${config.timeScale} leaves the fault phase "${phase.name}" ${phase.seconds} s, no longer than its ${ONSET_SECONDS} s onset: give a TIME_SCALE of at least ${least.toFixed(2)}`,
+    );
+  }
+});
 const tagged = phases.flatMap((p) => (p.fault ? [`${p.name}-onset`, p.name] : [p.name]));
 const alert = {
   alertname: replay.alert.name,

@@ -42,12 +42,13 @@ function errorCodeOf(res) {
 }
 
 /**
- * One request, its response checked against the contract and against the status it must get;
- * a wrong status is logged with what came instead and its traceId.
+ * One request, its response checked against the contract, against the status it must get and,
+ * when it got it, against what its body must say (`holds`: each a check of its own); a wrong
+ * status or body is logged with its traceId.
  * @param {string} name
  * @param {string} method
  * @param {string} path
- * @param {{ token?: string, body?: unknown, headers?: Record<string, string>, status: number }} request
+ * @param {{ token?: string, body?: unknown, headers?: Record<string, string>, status: number, holds?: Record<string, (res: any) => boolean> }} request
  */
 function step(name, method, path, request) {
   const { token, body, status } = request;
@@ -70,6 +71,10 @@ function step(name, method, path, request) {
     console.error(
       `${name}: expected ${status}, got ${res.status} ${errorCodeOf(res)}(traceId ${traceIdOf(res) || "none"})`,
     );
+  } else if (request.holds && !check(res, request.holds)) {
+    console.error(
+      `${name}: the body is not what it should be: ${res.body} (traceId ${traceIdOf(res) || "none"})`,
+    );
   }
   return res;
 }
@@ -83,16 +88,38 @@ export default function (data) {
     token: alice,
     body: { title: "smoke test" },
     status: 201,
+    holds: {
+      "the created todo is the one asked for": (r) =>
+        r.json("title") === "smoke test" && r.json("completed") === false,
+    },
   });
   const id =
     created.status === 201 ? String(created.json("id")) : "00000000-0000-4000-8000-000000000000";
   const version = created.status === 201 ? Number(created.json("version")) : 1;
-  step("GET /v1/todos", "GET", "/v1/todos?limit=5", { token: alice, status: 200 });
-  step("GET /v1/todos/:id", "GET", `/v1/todos/${id}`, { token: alice, status: 200 });
+  step("GET /v1/todos", "GET", "/v1/todos?limit=5", {
+    token: alice,
+    status: 200,
+    holds: {
+      "the list holds the todo just created": (r) =>
+        /** @type {{ id: string }[]} */ (r.json("items")).some((todo) => todo.id === id),
+    },
+  });
+  step("GET /v1/todos/:id", "GET", `/v1/todos/${id}`, {
+    token: alice,
+    status: 200,
+    holds: {
+      "GET /v1/todos/:id is that todo": (r) =>
+        r.json("id") === id && r.json("title") === "smoke test",
+    },
+  });
   step("PATCH /v1/todos/:id", "PATCH", `/v1/todos/${id}`, {
     token: alice,
     body: { completed: true, version },
     status: 200,
+    holds: {
+      "PATCH completed it, one version on": (r) =>
+        r.json("completed") === true && r.json("version") === version + 1,
+    },
   });
   // The contract's errors, each once: auth, validation, stale version, absence, wrong method.
   step("GET /v1/todos without a token", "GET", "/v1/todos", { status: 401 });

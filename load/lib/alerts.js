@@ -142,8 +142,15 @@ export function awaitAlert(urls, labels, sinceMs, budgetSeconds) {
     sleep(1);
   }
   alertFired.add(false, labels);
-  console.error(
-    `${labels.alertname} did not fire within ${budgetSeconds} s: see ${alertsPage(urls.prometheusUrl)}`,
-  );
+  if (inPrometheusAt === undefined) {
+    console.error(
+      `${labels.alertname} did not fire within ${budgetSeconds} s: see ${alertsPage(urls.prometheusUrl)}`,
+    );
+  } else {
+    const seconds = ((inPrometheusAt - sinceMs) / 1000).toFixed(1);
+    console.error(
+      `${labels.alertname} fired in Prometheus after ${seconds} s but never reached Alertmanager at ${urls.alertmanagerUrl}: check Prometheus's alerting config and its notifications (prometheus_notifications_errors_total)`,
+    );
+  }
   return undefined;
 }
