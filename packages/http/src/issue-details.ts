@@ -137,7 +137,8 @@ function describe(issue: Issue, schema: FieldSchema): Description {
 
 /**
  * Valibot issues as REQUEST_PARAMETER_INVALID details: one per failing field, the first issue
- * of each, `{ field: "a.b.0", issue: "too_short", min: 1 }`. The input is never echoed;
+ * of each, `{ field: "a.b.0", issue: "too_short", min: 1 }`. The input's values are never
+ * echoed, only the names of its fields (an unknown one as the client sent it, JSON-escaped);
  * a failure of the whole value (a body that is not an object) has no `field`.
  */
 export function issueDetails(issues: readonly Issue[], schema: unknown): ErrorDetail[] {
