@@ -44,8 +44,8 @@ export function accessLog(options: AccessLogOptions): MiddlewareHandler {
 }
 
 /**
- * The status logged for a request whose client closed the connection before the answer (nginx's
- * "client closed request"): what the handler answered went to no one.
+ * The status logged for a request whose connection closed before the answer (nginx's "client
+ * closed request"): what the handler answered went to no one.
  */
 export const CLIENT_CLOSED_REQUEST = 499;
 
@@ -57,13 +57,16 @@ function writeAccessLine(
   error: unknown,
 ): void {
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
+  // Over before its answer: the client hung up, or the connection broke (a body whose chunking
+  // failed, answered 400 on the wire by the server's rejection). What the handler then answered,
+  // a 503 of the calls the end cancelled say, went to no one.
   const status = c.req.raw.signal.aborted ? CLIENT_CLOSED_REQUEST : answered;
   const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
   logger.log(level, "http.request", {
     http: { method: c.req.method, route: matchedRoute(c), status, durationMs },
     ...definedOnly({ errorCode: c.var.errorCode }),
     // Stacks are for the server's eyes, and only for failures the client could not cause.
-    ...(answered >= 500 && error !== undefined ? { error } : {}),
+    ...(status >= 500 && error !== undefined ? { error } : {}),
   });
 }
 
