@@ -66,6 +66,8 @@ export interface TestAppOptions {
   requestBudgetMs?: number;
   chaos?: ChaosControls;
   findExampleTrace?: FindExampleTrace;
+  /** In place of the capturing one (then `capture` sees nothing). */
+  sink?: NotificationSink;
 }
 
 /** The app as main.ts builds it, with a capturing sink and captured logs. */
@@ -74,7 +76,7 @@ export function createTestApp(options: TestAppOptions = {}) {
   const capture = captureSink();
   const deps: AppDeps = {
     logger: logs.logger,
-    sink: capture.sink,
+    sink: options.sink ?? capture.sink,
     alertsToken: "alertsToken" in options ? options.alertsToken : ALERTS_TOKEN,
     readiness: options.readiness ?? { nats: () => true, consumer: () => true },
     requestBudgetMs: options.requestBudgetMs ?? 5000,

@@ -31,5 +31,6 @@ export function toAlertNotification(
     fingerprint,
     receiver: payload.receiver,
     externalURL: payload.externalURL,
+    truncatedAlerts: payload.truncatedAlerts,
   };
 }

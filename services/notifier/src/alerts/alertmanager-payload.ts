@@ -3,7 +3,12 @@ import * as v from "valibot";
 const AlertStatus = v.picklist(["firing", "resolved"]);
 const LabelSet = v.record(v.string(), v.string());
 // Go writes RFC 3339 with up to nine fractional digits; "0001-01-01T00:00:00Z" means "not yet".
-const Timestamp = v.pipe(v.string(), v.isoTimestamp());
+// Also readable by Date.parse: valibot's check lets through offsets such as "+02" it cannot read.
+const Timestamp = v.pipe(
+  v.string(),
+  v.isoTimestamp(),
+  v.check((value) => !Number.isNaN(Date.parse(value)), "invalid_value"),
+);
 
 /** One alert of Alertmanager's webhook notification. */
 export const AlertSchema = v.object({

@@ -40,6 +40,8 @@ export interface AlertNotification {
   fingerprint: string;
   receiver: string;
   externalURL: string;
+  /** Alerts of the same group Alertmanager left out (its `max_alerts`): 0 when none. */
+  truncatedAlerts: number;
 }
 
 export type Notification = TodoNotification | AlertNotification;

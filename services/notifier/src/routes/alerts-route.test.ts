@@ -35,6 +35,7 @@ describe("POST /v1/alerts", () => {
         fingerprint: "3f9c2a51b4e0d7c8",
         receiver: "notifier",
         externalURL: "http://alertmanager:9093",
+        truncatedAlerts: 0,
       },
       expect.objectContaining({
         kind: "alert",
@@ -123,6 +124,21 @@ describe("POST /v1/alerts", () => {
     expect(capture.delivered).toHaveLength(0);
   });
 
+  test("a timestamp of a form Date cannot read is 400 on its field, never a 500", async () => {
+    const { app } = createTestApp({
+      findExampleTrace: async () => undefined,
+    });
+    const payload = alertmanagerPayload();
+    const offset = {
+      ...payload,
+      alerts: [{ ...payload.alerts[0], startsAt: "2026-11-25T10:00:00+02" }],
+    };
+    const response = await postJson(app, "/v1/alerts", offset, authorized);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { details: { field?: string }[] };
+    expect(body.details.map((detail) => detail.field)).toEqual(["alerts.0.startsAt"]);
+  });
+
   test.each([
     ["no alerts", { alerts: [] }, "alerts"],
     ["labels that are not strings", { commonLabels: { severity: 3 } }, "commonLabels.severity"],
@@ -178,6 +194,58 @@ describe("POST /v1/alerts", () => {
       retryable: true,
       details: [{ type: "dependency", name: "webhook" }],
     });
+  });
+
+  test("a group's alerts are delivered eight at a time, each to its end though one fails", async () => {
+    const payload = alertmanagerPayload();
+    const [template] = payload.alerts;
+    const alerts = Array.from({ length: 20 }, (_, i) => ({
+      ...template,
+      fingerprint: i.toString(16).padStart(16, "0"),
+    }));
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const delivered: string[] = [];
+    const { app } = createTestApp({
+      sink: {
+        channel: "webhook",
+        async deliver(notification) {
+          inFlight += 1;
+          mostAtOnce = Math.max(mostAtOnce, inFlight);
+          await new Promise((resolve) => setImmediate(resolve));
+          inFlight -= 1;
+          if (
+            notification.kind === "alert" &&
+            notification.fingerprint === alerts[3]?.fingerprint
+          ) {
+            throw new DependencyError({ dependency: "webhook" });
+          }
+          delivered.push(notification.id);
+        },
+      },
+    });
+    const response = await postJson(app, "/v1/alerts", { ...payload, alerts }, authorized);
+    // One could not be: Alertmanager sends the group again, the others repeat harmlessly.
+    expect(response.status).toBe(503);
+    expect(mostAtOnce).toBe(8);
+    expect(delivered).toHaveLength(19);
+  });
+
+  test("alerts Alertmanager left out are counted in each notification, and logged", async () => {
+    const { app, capture, logs } = createTestApp();
+    const payload = { ...alertmanagerPayload(), truncatedAlerts: 40 };
+    expect((await postJson(app, "/v1/alerts", payload, authorized)).status).toBe(200);
+    expect(capture.notifications().map((n) => n.kind === "alert" && n.truncatedAlerts)).toEqual([
+      40, 40,
+    ]);
+    expect(await logs.lines()).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        event: "alerts.truncated",
+        delivered: 2,
+        truncatedAlerts: 40,
+      }),
+    );
   });
 
   test("the access log has the route and no token", async () => {
