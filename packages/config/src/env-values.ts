@@ -61,7 +61,15 @@ export function envUrl(fallback?: string) {
   return fallback === undefined ? v.optional(httpUrl) : v.optional(httpUrl, fallback);
 }
 
-/** A bearer secret: optional, and long enough that guessing it is not an option. */
+/**
+ * A bearer secret: optional, long enough that guessing it is not an option, and one word of
+ * visible ASCII, as an `Authorization: Bearer` header can carry it (one with a space or an `é`
+ * would start a service that refuses every caller).
+ */
 export const envSecret = v.optional(
-  v.pipe(v.string(), v.minLength(16, "must be at least 16 characters")),
+  v.pipe(
+    v.string(),
+    v.minLength(16, "must be at least 16 characters"),
+    v.regex(/^[!-~]+$/, "must be one word of visible ASCII (no spaces)"),
+  ),
 );

@@ -57,6 +57,17 @@ describe("parseEnv", () => {
     [{ AUTH_URL: "ftp://files.example.com" }, "AUTH_URL", "must be an http(s) URL"],
     [{ AUTH_URL: "auth:8081" }, "AUTH_URL", "must be an http(s) URL"],
     [{ WEBHOOK_URL: "ftp://files.example.com" }, "WEBHOOK_URL", "must be an http(s) URL"],
+    // No bearer header could carry these: the service would refuse every caller.
+    [
+      { TOKEN: "correct horse battery staple" },
+      "TOKEN",
+      "must be one word of visible ASCII (no spaces)",
+    ],
+    [
+      { TOKEN: "mot-de-passe-très-secret" },
+      "TOKEN",
+      "must be one word of visible ASCII (no spaces)",
+    ],
   ])("names the bad variable: %j", (env, variable, issue) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);
