@@ -1,7 +1,18 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
+const pkcs8 = (key: KeyObject) => key.export({ format: "pem", type: "pkcs8" }).toString();
+const rsaKeyPem = pkcs8(generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey);
+const ed25519KeyPem = pkcs8(generateKeyPairSync("ed25519").privateKey);
+
 describe("loadConfig", () => {
+  test("JWT_PRIVATE_KEY: an Ed25519 PKCS#8 PEM, its line breaks real or written \\n", () => {
+    expect(loadConfig({ JWT_PRIVATE_KEY: ed25519KeyPem }).tokens.privateKeyPem).toBe(ed25519KeyPem);
+    const oneLine = ed25519KeyPem.replaceAll("\n", "\\n");
+    expect(loadConfig({ JWT_PRIVATE_KEY: oneLine }).tokens.privateKeyPem).toBe(ed25519KeyPem);
+  });
+
   test("defaults follow docs/architecture.md#ports: auth on 8081, chaos off", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
@@ -60,6 +71,7 @@ describe("loadConfig", () => {
     [{ TOKEN_TTL_SECONDS: "5" }, "TOKEN_TTL_SECONDS"],
     [{ TOKEN_CLOCK_SKEW_SECONDS: "3600" }, "TOKEN_CLOCK_SKEW_SECONDS"],
     [{ JWT_PRIVATE_KEY: "not a pem" }, "JWT_PRIVATE_KEY"],
+    [{ JWT_PRIVATE_KEY: rsaKeyPem }, "JWT_PRIVATE_KEY"],
   ])("%j names %s and not its value", (env, variable) => {
     let thrown: unknown;
     try {

@@ -3,6 +3,7 @@ import { envChoice, envInteger, envPort, envSecret, envText, parseEnv } from "@t
 import { shutdownEnvEntries, shutdownSettings } from "@tracemesh/http";
 import { LOG_LEVELS } from "@tracemesh/logger";
 import * as v from "valibot";
+import { isEd25519PrivateKeyPem } from "./tokens/signing-key.ts";
 
 const EnvSchema = v.object({
   PORT: envPort(8081),
@@ -15,7 +16,12 @@ const EnvSchema = v.object({
   TOKEN_ISSUER: envText("tracemesh-auth"),
   TOKEN_AUDIENCE: envText("tracemesh"),
   JWT_PRIVATE_KEY: v.optional(
-    v.pipe(v.string(), v.includes("-----BEGIN PRIVATE KEY-----", "must be a PKCS#8 PEM")),
+    v.pipe(
+      v.string(),
+      // An env file's one-line form, its line breaks written `\n`.
+      v.transform((pem) => pem.replaceAll("\\n", "\n")),
+      v.check(isEd25519PrivateKeyPem, "must be an Ed25519 private key in PKCS#8 PEM"),
+    ),
   ),
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: envInteger(60, 1, 86_400),
   LOGIN_RATE_LIMIT_PER_CLIENT: envInteger(30, 1, 100_000),

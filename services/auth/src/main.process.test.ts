@@ -81,7 +81,7 @@ describe("auth main", () => {
     },
   );
 
-  test("a JWT_PRIVATE_KEY that is no key: one error line with the error, exit 1", async () => {
+  test("a JWT_PRIVATE_KEY that is no key: one fatal config line naming it, never its value, exit 1", async () => {
     const notAKey = ["-----BEGIN PRIVATE KEY-----", NOT_A_KEY, "-----END PRIVATE KEY-----"].join(
       "\n",
     );
@@ -89,10 +89,10 @@ describe("auth main", () => {
     expect(await auth.exited).toEqual([1, null]);
     expect(auth.lines).toEqual([
       expect.objectContaining({
-        level: "error",
+        level: "fatal",
         service: "auth",
-        event: "auth.start_failed",
-        error: expect.objectContaining({ message: expect.any(String), stack: expect.any(String) }),
+        event: "config.invalid",
+        variable: "JWT_PRIVATE_KEY",
       }),
     ]);
     expect(JSON.stringify(auth.lines)).not.toContain(NOT_A_KEY);

@@ -31,6 +31,15 @@ export function generateSigningKey(): Promise<SigningKey> {
   return fromPrivateKey(generateKeyPairSync("ed25519").privateKey);
 }
 
+/** Whether `pem` is an Ed25519 private key in PKCS#8 PEM, as `importSigningKey` takes it. */
+export function isEd25519PrivateKeyPem(pem: string): boolean {
+  try {
+    return createPrivateKey({ key: pem, format: "pem" }).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
+}
+
 /** The key from a PKCS#8 PEM (`JWT_PRIVATE_KEY`), so that replicas and restarts share tokens. */
 export function importSigningKey(pkcs8Pem: string): Promise<SigningKey> {
   return fromPrivateKey(createPrivateKey({ key: pkcs8Pem, format: "pem" }));
