@@ -97,6 +97,33 @@ describe("POST /v1/token", () => {
     expect(await secret.text()).not.toContain("hunter2-secret");
   });
 
+  test("a username longer than 128 characters once normalised is refused before any count", async () => {
+    const { app } = await createTestApp();
+    // 128 characters sent, 2,304 after NFKC: the throttle would have kept it a whole window.
+    const response = await postJson(app, "/v1/token", {
+      username: "\uFDFA".repeat(128),
+      password: "hunter2-secret",
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as Body;
+    expect(body.details).toEqual([{ field: "username", issue: "too_long", max: 128 }]);
+  });
+
+  test("the longest password, every character written as a JSON escape, fits the body limit", async () => {
+    const { app } = await createTestApp();
+    const escaped = (text: string) =>
+      [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const body = `{"username":"${escaped("alice")}","password":"${escaped("é".repeat(1024))}"}`;
+    expect(body.length).toBeGreaterThan(6_000);
+    const response = await app.request("/v1/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+    });
+    // Read, and refused only for being wrong.
+    expect(response.status).toBe(401);
+  });
+
   test("a body that is not JSON gets REQUEST_BODY_INVALID", async () => {
     const { app } = await createTestApp();
     const response = await app.request("/v1/token", {

@@ -5,13 +5,25 @@ import * as v from "valibot";
 import { clientAddress } from "../http/client-address.ts";
 import type { LoginThrottle } from "../rate-limit/login-throttle.ts";
 import type { TokenIssuer } from "../tokens/token-issuer.ts";
-import type { UserDirectory } from "../users/user-directory.ts";
+import { normalizeUsername, type UserDirectory } from "../users/user-directory.ts";
 
 const TokenRequest = v.object({
-  username: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  // Bounded as sent and once normalised: NFKC can make one character eighteen (U+FDFA), and the
+  // throttle keeps every username it sees for a window.
+  username: v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(128),
+    v.transform(normalizeUsername),
+    v.maxLength(128),
+  ),
   // Bounded so that a megabyte "password" cannot make each scrypt call slower.
   password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
 });
+
+// Room for both fields at their longest, every character written as a JSON \u escape (as
+// Python's json.dumps does by default).
+const TOKEN_REQUEST_MAX_BYTES = 8192;
 
 export interface TokenRouteDeps {
   users: UserDirectory;
@@ -30,7 +42,7 @@ export function tokenRoute(deps: TokenRouteDeps): Hono {
   const { users, issuer, loginThrottle, trustedProxyHops } = deps;
   return new Hono().post(
     "/v1/token",
-    jsonBody({ maxBytes: 4096 }),
+    jsonBody({ maxBytes: TOKEN_REQUEST_MAX_BYTES }),
     validate("json", TokenRequest),
     async function issueToken(c) {
       const { username, password } = c.req.valid("json");
