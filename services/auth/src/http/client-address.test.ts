@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, test } from "vitest";
 import { fromPeer } from "../test-utils.ts";
-import { clientAddress } from "./client-address.ts";
+import { clientAddress, clientOf } from "./client-address.ts";
 
 function appWithHops(hops: number) {
   return new Hono().get("/", (c) => c.text(clientAddress(c, hops)));
@@ -32,5 +32,26 @@ describe("clientAddress", () => {
   test("without a Node socket (app.request) the address is 'unknown'", async () => {
     const response = await appWithHops(0).request("/");
     expect(await response.text()).toBe("unknown");
+  });
+});
+
+describe("clientOf", () => {
+  test.each([
+    ["203.0.113.7", "203.0.113.7"],
+    ["203.0.113.7:50123", "203.0.113.7"],
+    ["::ffff:203.0.113.7", "203.0.113.7"],
+    ["2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"],
+    ["2001:0db8:0001:0002::1", "2001:db8:1:2::/64"],
+    ["[2001:db8:1:2::99]:443", "2001:db8:1:2::/64"],
+    ["fe80::1%eth0", "fe80:0:0:0::/64"],
+    ["::1", "0:0:0:0::/64"],
+    ["unknown", "unknown"],
+  ])("%s is the client %s", (address, client) => {
+    expect(clientOf(address)).toBe(client);
+  });
+
+  test("the addresses of one IPv6 /64 are one client; of two /64s, two", () => {
+    expect(clientOf("2001:db8:1:2::1")).toBe(clientOf("2001:db8:1:2:ffff::42"));
+    expect(clientOf("2001:db8:1:2::1")).not.toBe(clientOf("2001:db8:1:3::1"));
   });
 });
