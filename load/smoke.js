@@ -99,9 +99,25 @@ export default function (data) {
   step("GET /v1/todos", "GET", "/v1/todos?limit=5", {
     token: alice,
     status: 200,
+    // The oldest first: alice's new todo is on this page only while she has fewer than five.
     holds: {
-      "the list holds the todo just created": (r) =>
-        /** @type {{ id: string }[]} */ (r.json("items")).some((todo) => todo.id === id),
+      "the list is a page of todos": (r) => {
+        const items = /** @type {{ id: unknown, title: unknown, version: unknown }[]} */ (
+          r.json("items")
+        );
+        const next = r.json("nextCursor");
+        return (
+          Array.isArray(items) &&
+          items.length > 0 &&
+          items.every(
+            (todo) =>
+              typeof todo.id === "string" &&
+              typeof todo.title === "string" &&
+              typeof todo.version === "number",
+          ) &&
+          (next === null || typeof next === "string")
+        );
+      },
     },
   });
   step("GET /v1/todos/:id", "GET", `/v1/todos/${id}`, {

@@ -122,7 +122,8 @@ describe("faultInjection", () => {
 
   test("a fault cleared while a request sleeps its latency injects nothing more into it", async () => {
     const service = createTestService();
-    await setChaos(service.app, { latencyMs: 300, unavailable: true, ttlSeconds: 60 });
+    // Long enough that the DELETE lands within it on a loaded machine.
+    await setChaos(service.app, { latencyMs: 1_500, unavailable: true, ttlSeconds: 60 });
     const sleeping = things(service.app);
     await waitFor(async () => (await faultLines(service)).length === 1, "the latency to start");
     expect((await chaosRequest(service.app, "DELETE")).status).toBe(204);

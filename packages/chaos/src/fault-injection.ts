@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { trace } from "@opentelemetry/api";
 import { AppError, toRetryAfterSeconds } from "@tracemesh/errors";
-import type { Deadline } from "@tracemesh/http";
+import { CLIENT_CLOSED_REQUEST, type Deadline } from "@tracemesh/http";
 import type { Context, MiddlewareHandler } from "hono";
 import { recordChaosFault } from "./chaos-fault.ts";
 import { CHAOS_PATH } from "./chaos-routes.ts";
@@ -19,9 +19,6 @@ export interface FaultInjectionOptions {
 }
 
 const controlsAndProbes = (path: string) => path === CHAOS_PATH || path.startsWith("/health/");
-
-// nginx's "client closed request": logged, never seen by the client, which has gone.
-const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * Sleeps `latencyMs`, or only until the request's deadline (`deadline()` middleware) when that

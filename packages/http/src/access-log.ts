@@ -1,5 +1,6 @@
 import type { Logger } from "@tracemesh/logger";
 import type { Context, MiddlewareHandler } from "hono";
+import { CLIENT_CLOSED_REQUEST, isAbandonment } from "./abandoned-request.ts";
 import { matchedRoute } from "./matched-route.ts";
 
 declare module "hono" {
@@ -16,8 +17,8 @@ export interface AccessLogOptions {
 
 /**
  * Gives each request a child logger (`c.var.logger`) and writes one `http.request` line when it
- * ends: method, route template, status (499 when the client left first), duration, errorCode,
- * and the error with its stack for a 5xx. Mount after `requestContext()`. Bodies and headers are
+ * ends: method, route template, status (499 for a request abandoned before its answer, see
+ * abandoned-request.ts), duration, errorCode, and the error with its stack for a 5xx. Mount after `requestContext()`. Bodies and headers are
  * never logged.
  */
 export function accessLog(options: AccessLogOptions): MiddlewareHandler {
@@ -43,12 +44,6 @@ export function accessLog(options: AccessLogOptions): MiddlewareHandler {
   };
 }
 
-/**
- * The status logged for a request whose connection closed before the answer (nginx's "client
- * closed request"): what the handler answered went to no one.
- */
-export const CLIENT_CLOSED_REQUEST = 499;
-
 function writeAccessLine(
   logger: Logger,
   c: Context,
@@ -57,10 +52,7 @@ function writeAccessLine(
   error: unknown,
 ): void {
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
-  // Over before its answer: the client hung up, or the connection broke (a body whose chunking
-  // failed, answered 400 on the wire by the server's rejection). What the handler then answered,
-  // a 503 of the calls the end cancelled say, went to no one.
-  const status = c.req.raw.signal.aborted ? CLIENT_CLOSED_REQUEST : answered;
+  const status = isAbandonment(c, error) ? CLIENT_CLOSED_REQUEST : answered;
   const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
   logger.log(level, "http.request", {
     http: { method: c.req.method, route: matchedRoute(c), status, durationMs },

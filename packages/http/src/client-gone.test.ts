@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { createNoopMeter, type Meter, type MeterProvider, metrics } from "@opentelemetry/api";
 import { captureLogger } from "@tracemesh/logger/testing";
 import { clientFactory, reply, sequence, upstreamPerTest } from "@tracemesh/resilience/testing";
 import { waitFor } from "@tracemesh/testing";
@@ -17,6 +18,18 @@ const client = clientFactory(upstream, {
   // One call at a time, none waiting: a call nobody waits for would turn the next one away.
   bulkhead: { limit: 1, queue: 0 },
 });
+
+/** A meter provider whose `tracemesh.errors` counter pushes each count into `errors`. */
+function countingErrors(errors: unknown[]): MeterProvider {
+  const noop = createNoopMeter();
+  const meter: Meter = Object.assign(Object.create(noop) as Meter, {
+    createCounter: (name: string) =>
+      name === "tracemesh.errors"
+        ? { add: (_: number, attributes: unknown) => void errors.push(attributes) }
+        : noop.createCounter(name),
+  });
+  return { getMeter: () => meter };
+}
 
 /** Holds the upstream's answer until its caller hangs up, recording that moment. */
 function holdUntilClosed(closed: number[]) {
@@ -43,6 +56,13 @@ async function startService() {
     });
     return c.json({ authorized: response.status });
   });
+  // A bug that strikes once the client has gone: still a bug.
+  app.get("/v1/late-bug", async (c) => {
+    await auth
+      .request({ method: "GET", path: "/v1/authorize", deadline: c.var.deadline })
+      .catch(() => {});
+    throw new TypeError("a bug after the client left");
+  });
   const running = await startHttpServer({ app, port: 0, logger, signals: [] });
   stop = running.shutdown;
   return { url: `http://127.0.0.1:${running.port}/v1/todos`, lines };
@@ -65,6 +85,47 @@ describe("a client that hangs up before the answer", () => {
     const next = await fetch(service.url);
     expect(next.status).toBe(200);
     expect(await next.json()).toEqual({ authorized: 200 });
+  });
+
+  test("is counted as no error of the service's", async () => {
+    const errors: unknown[] = [];
+    metrics.setGlobalMeterProvider(countingErrors(errors));
+    try {
+      upstream.behave(holdUntilClosed([]));
+      const service = await startService();
+      const leaving = new AbortController();
+      const abandoned = fetch(service.url, { signal: leaving.signal }).catch((error) => error);
+      await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
+      leaving.abort();
+      await abandoned;
+      await waitFor(
+        async () => (await service.lines()).some((line) => line.event === "http.request"),
+        "the access log line",
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      metrics.disable();
+    }
+  });
+
+  test("a bug's 500 stays a 500 with its stack, though the client has gone", async () => {
+    upstream.behave(holdUntilClosed([]));
+    const service = await startService();
+    const leaving = new AbortController();
+    const abandoned = fetch(`${service.url.replace("/v1/todos", "/v1/late-bug")}`, {
+      signal: leaving.signal,
+    }).catch((error) => error);
+    await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
+    leaving.abort();
+    await abandoned;
+    const accessLine = async () =>
+      (await service.lines()).find((line) => line.event === "http.request");
+    await waitFor(async () => (await accessLine()) !== undefined, "the access log line");
+    expect(await accessLine()).toMatchObject({
+      level: "error",
+      http: { status: 500 },
+      error: { name: "TypeError", stack: expect.stringContaining("a bug after the client left") },
+    });
   });
 
   test("is logged as a warning with status 499, the client closed request, and no stack", async () => {

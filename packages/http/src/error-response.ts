@@ -7,6 +7,7 @@ import {
 } from "@tracemesh/errors";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isAbandonment } from "./abandoned-request.ts";
 import { recordErrorTelemetry } from "./error-telemetry.ts";
 import { matchedRoute } from "./matched-route.ts";
 import { negotiateLanguage, PROBLEM_JSON, prefersProblemJson } from "./negotiation.ts";
@@ -83,7 +84,8 @@ export function toErrorResponse(
     timestamp: new Date(),
   });
   c.set("errorCode", appError.code);
-  recordErrorTelemetry(appError, status, matchedRoute(c));
+  // An answer no one will get, to a request abandoned before it: no error of the service's.
+  if (!isAbandonment(c, error)) recordErrorTelemetry(appError, status, matchedRoute(c));
   // Appended, so a Vary set by other middleware (CORS's Origin) survives.
   c.header("Vary", "Accept, Accept-Language", { append: true });
   return c.body(

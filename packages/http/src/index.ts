@@ -1,4 +1,5 @@
 export type { Deadline } from "@tracemesh/resilience";
+export { CLIENT_CLOSED_REQUEST } from "./abandoned-request.ts";
 export { type AccessLogOptions, accessLog } from "./access-log.ts";
 export {
   MAX_BEARER_TOKEN_LENGTH,

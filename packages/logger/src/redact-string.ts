@@ -8,11 +8,12 @@ interface SecretPattern {
   replacement: string;
 }
 
-// A parameter or JSON field named for a credential: `token`, `api_key`, `client_secret`, any name
-// ending in one (`chaos_token`, `refresh_token`; never one only starting so, `tokenCount`), and
-// `key`, `auth`, `authorization` and `cookie` themselves.
+// A parameter or JSON field named for a credential: `token`, `api_key`, `client_secret`, a
+// signature (`sig`, `X-Amz-Signature`, `X-Amz-Credential`: the http instrumentation's own list),
+// and any name ending in one of those (`chaos_token`, `refresh_token`; never one only starting so,
+// `tokenCount`). Not bare `key` or `auth`: `key=todo:42` and `auth=degraded` are no secrets.
 const SECRET_NAME =
-  "(?:[\\w.-]*?(?:token|secret|password|passwd|pwd|api_?key|access_?key|private_?key)|key|auth|authorization|cookie)";
+  "(?:[\\w.-]*?(?:token|secret|password|passwd|api_?key|access_?key(?:_?id)?|private_?key|signature|credential)|sig|authorization|cookie)";
 
 // Each pattern keeps the part that helps a reader (the scheme, the URL's scheme, the
 // parameter name) and drops the secret itself. Most strings logged hold none of the hints, and a
@@ -35,15 +36,23 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
   // last `@` before the path, as URL parsers split it: a password may hold an `@` of its own.
   {
     hint: /:\/\/[^\s/?#]+@/,
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]+@/gi,
+    // A scheme is short: bounded, a long run of "a.a.a…" costs no quadratic backtracking.
+    pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#]+@/gi,
     replacement: `$1${REDACTED}@`,
   },
-  // Credential headers written out as text (`Authorization: Basic …`, `Cookie: sid=…`): the
-  // rest of the line is the credential.
+  // Credential headers written out as text: `Authorization: Basic …` (its scheme kept; Bearer has
+  // its own pattern above), `Cookie: sid=…` (the rest of the line). Only with a credential's
+  // shape after the name, on the same line: "invalid authorization: expected Bearer" stays.
   {
     hint: /authorization|cookie/i,
-    pattern: /\b((?:proxy-)?authorization|(?:set-)?cookie)(\s*[:=]\s*)(?!\s*Bearer\s)[^\r\n]+/gi,
-    replacement: `$1$2${REDACTED}`,
+    pattern:
+      /\b((?:proxy-)?authorization[ \t]*[:=][ \t]*(?:Basic|Digest|Negotiate|NTLM|Token)[ \t]+)[^\r\n]+/gi,
+    replacement: `$1${REDACTED}`,
+  },
+  {
+    hint: /cookie/i,
+    pattern: /\b((?:set-)?cookie[ \t]*:[ \t]*)[^\s=;]+=[^\r\n]*/gi,
+    replacement: `$1${REDACTED}`,
   },
   // JSON's `"password": "…"`, e.g. a request body quoted in an error message.
   {

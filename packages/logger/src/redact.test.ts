@@ -155,7 +155,7 @@ describe("redact: secrets inside strings", () => {
     [
       "an Authorization header with Basic credentials",
       "upstream said: Authorization: Basic YWxpY2U6aHVudGVyMg==\nnext line",
-      "upstream said: Authorization: [REDACTED]\nnext line",
+      "upstream said: Authorization: Basic [REDACTED]\nnext line",
     ],
     [
       "a Cookie header",
@@ -174,9 +174,21 @@ describe("redact: secrets inside strings", () => {
     ],
     [
       "parameters named for a credential, not only the usual ones",
-      "GET /chaos?chaos_token=abc&key=k3y&auth=a&tokenCount=3&keyboard=1",
-      "GET /chaos?chaos_token=[REDACTED]&key=[REDACTED]&auth=[REDACTED]&tokenCount=3&keyboard=1",
+      "GET /chaos?chaos_token=abc&X-Amz-Signature=s1&sig=s2&tokenCount=3&keyboard=1",
+      "GET /chaos?chaos_token=[REDACTED]&X-Amz-Signature=[REDACTED]&sig=[REDACTED]&tokenCount=3&keyboard=1",
     ],
+    // What only looks like one stays as it is.
+    [
+      "ordinary words next to a credential's names",
+      "cache miss key=todo:42 auth=degraded; invalid authorization: expected Bearer, got Basic",
+      "cache miss key=todo:42 auth=degraded; invalid authorization: expected Bearer, got Basic",
+    ],
+    [
+      "a stack frame after a header name at the end of a line",
+      "TypeError: no Set-Cookie:\n    at parse (file:///app/src/cookies.ts:1:2)",
+      "TypeError: no Set-Cookie:\n    at parse (file:///app/src/cookies.ts:1:2)",
+    ],
+    ["the working directory", "OLDPWD=/tmp PWD=/app", "OLDPWD=/tmp PWD=/app"],
     [
       "a stack trace whose paths have an @ (pnpm)",
       "Error: x\n    at f (file:///app/node_modules/.pnpm/hono@4.13.0/node_modules/hono/dist/a.js:1:2)",

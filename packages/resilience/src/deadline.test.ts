@@ -36,13 +36,16 @@ describe("createDeadline", () => {
     }
   });
 
-  test("ends with the signal that cancels it, with that signal's reason", () => {
+  test("ends with the signal that cancels it, that signal's reason as an AbortError", () => {
     const request = new AbortController();
     const d = createDeadline(10_000, request.signal);
     expect(d.signal.aborted).toBe(false);
     request.abort("Client connection prematurely closed.");
     expect(d.signal.aborted).toBe(true);
-    expect(d.signal.reason).toBe("Client connection prematurely closed.");
+    expect(d.signal.reason).toMatchObject({
+      name: "AbortError",
+      message: "Client connection prematurely closed.",
+    });
     expect(d.remainingMs()).toBeGreaterThan(9_000);
   });
 

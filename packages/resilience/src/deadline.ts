@@ -5,9 +5,12 @@
 export interface Deadline {
   /** Epoch milliseconds at which the work is abandoned. */
   readonly expiresAt: number;
-  /** Milliseconds left, never negative. */
+  /** Milliseconds left until `expiresAt`, never negative (a cancellation leaves it as it is). */
   remainingMs(): number;
-  /** Aborts when the deadline passes; pass it to anything that can be cancelled. */
+  /**
+   * Aborts when the deadline passes, or when the work is cancelled before (`createDeadline`'s
+   * `cancelledBy`); pass it to anything that can be cancelled.
+   */
   readonly signal: AbortSignal;
   /** Stops the clock once the work is over, so that nothing is aborted for work already done. */
   dispose(): void;
@@ -15,8 +18,9 @@ export interface Deadline {
 
 /**
  * A deadline `ms` milliseconds from now. Given `cancelledBy` (an inbound request's signal, which
- * aborts when its client goes away), it also ends when that signal aborts, with its reason: no
- * one waits for the work's answer any more, so the calls it makes stop and free what they hold.
+ * aborts when its connection closes), its signal also aborts when that one does, with an
+ * AbortError: no one waits for the work's answer any more, so the calls it makes stop and free
+ * what they hold. `remainingMs` still counts the time.
  */
 export function createDeadline(ms: number, cancelledBy?: AbortSignal): Deadline {
   const budgetMs = Math.max(0, Math.ceil(ms));
@@ -30,7 +34,11 @@ export function createDeadline(ms: number, cancelledBy?: AbortSignal): Deadline 
   }, budgetMs).unref();
   const cancel = () => {
     clearTimeout(timer);
-    controller.abort(cancelledBy?.reason);
+    // @hono/node-server's reason is a string: an Error is what a reader of the signal expects.
+    const reason = cancelledBy?.reason;
+    controller.abort(
+      reason instanceof Error ? reason : new DOMException(String(reason), "AbortError"),
+    );
   };
   if (cancelledBy?.aborted) cancel();
   else cancelledBy?.addEventListener("abort", cancel, { once: true });

@@ -1,4 +1,5 @@
 import { DependencyError } from "@tracemesh/errors";
+import { recordingMeter } from "@tracemesh/testing";
 import { describe, expect, test } from "vitest";
 import { createDeadline } from "./deadline.ts";
 import { clientFactory, failureOf, hang, reply, slow, upstreamPerTest } from "./test-utils.ts";
@@ -85,5 +86,22 @@ describe("bulkhead", () => {
     expect((await holding).status).toBe(200);
     expect((await later).status).toBe(200);
     expect(upstream.hits).toHaveLength(2);
+  });
+
+  test("a queued call cancelled with time left (its request abandoned) is no budget_exhausted", async () => {
+    upstream.behave(hang);
+    const recording = recordingMeter();
+    const c = client({ meter: recording.meter });
+    const holding = c.request({ method: "GET", path: "/", deadline: createDeadline(2_000) });
+    const abandoned = new AbortController();
+    const queued = c.request({
+      method: "GET",
+      path: "/",
+      deadline: createDeadline(10_000, abandoned.signal),
+    });
+    abandoned.abort("Client connection prematurely closed.");
+    expect(await failureOf(queued)).toMatchObject({ deadlineExceeded: true });
+    expect(recording.measurements.filter((m) => m.name.endsWith("rejections"))).toEqual([]);
+    await failureOf(holding);
   });
 });

@@ -1,6 +1,6 @@
 import { context, type Meter, metrics } from "@opentelemetry/api";
 import { DependencyError, toRetryAfterSeconds, withoutStackTrace } from "@tracemesh/errors";
-import { isTaskCancelledError, TimeoutStrategy, timeout } from "cockatiel";
+import { isTaskCancelledError, TaskCancelledError, TimeoutStrategy, timeout } from "cockatiel";
 import { createBulkhead } from "./bulkhead.ts";
 import { createCallRetry, type RetryOptions } from "./call-retry.ts";
 import type { Deadline } from "./deadline.ts";
@@ -79,11 +79,12 @@ export interface DependencyClient {
   request(request: DependencyRequest): Promise<Response>;
   /**
    * Like `request`, with the body parsed as JSON (undefined when empty) and, given `usable`,
-   * taken as the caller can use it. A body that is not JSON, or that `usable` refuses, fails the
-   * attempt as the dependency's (outcome `invalid_answer`): its breaker counts it, and it is not
-   * retried, as it would only come again.
+   * taken as the caller can use it; without it, `unknown` to validate before use. A body that
+   * is not JSON, or that `usable` refuses, fails the attempt as the dependency's (outcome
+   * `invalid_answer`): its breaker counts it, and it is not retried, as it would only come again.
    */
-  requestJson<T = unknown>(request: JsonRequest<T>): Promise<T>;
+  requestJson<T>(request: JsonRequest<T> & Required<Pick<JsonRequest<T>, "usable">>): Promise<T>;
+  requestJson(request: JsonRequest<unknown>): Promise<unknown>;
   breakerState(): BreakerStateName;
 }
 
@@ -238,10 +239,12 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     try {
       const leftMs = input.deadline.remainingMs();
       if (leftMs < minBudgetMs) throw new BudgetExhaustedError(name, leftMs);
-      return await admission.execute(
-        run,
-        input.deadline.signal,
-        () => new BudgetExhaustedError(name, 0),
+      // Given up while queued: out of time (counted as budget_exhausted), or cancelled, its
+      // request abandoned with time left, as a call already running would be (no rejection).
+      return await admission.execute(run, input.deadline.signal, () =>
+        input.deadline.remainingMs() > 0
+          ? new TaskCancelledError(`${name}: cancelled while waiting for a slot`)
+          : new BudgetExhaustedError(name, 0),
       );
     } catch (error) {
       throw toFailure(error, call);
@@ -252,8 +255,8 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     return toResponse(await callThroughPolicies(input));
   }
 
-  async function requestJson<T>(input: JsonRequest<T>): Promise<T> {
-    return (await callThroughPolicies(input, jsonReader(input.usable))).value as T;
+  async function requestJson(input: JsonRequest<unknown>): Promise<unknown> {
+    return (await callThroughPolicies(input, jsonReader(input.usable))).value;
   }
 
   return { name, request, requestJson, breakerState: breaker.state };

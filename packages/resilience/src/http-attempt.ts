@@ -26,7 +26,8 @@ export interface AttemptInput {
   budgetMs: number;
   /** The most of the response body read; a longer one fails the attempt. */
   maxResponseBytes: number;
-  /** What the caller takes from a 1xx–3xx body; without it, the bytes as they are. */
+  /** What the caller takes from an answer's body (a 2xx, or a 300, 304 or 305 that is no
+   * redirect); without it, the bytes as they are. */
   readAnswer?: ReadAnswer | undefined;
   metrics: DependencyMetrics;
 }

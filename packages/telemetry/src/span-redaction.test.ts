@@ -17,6 +17,14 @@ describe("serverQueryAttributes", () => {
     });
   });
 
+  it("redacts what the instrumentation's own list would too (sig, X-Amz-Signature…)", () => {
+    expect(
+      serverQueryAttributes(incoming("/v1/todos?password=x&sig=y&X-Amz-Credential=z&page=2")),
+    ).toEqual({
+      "url.query": "password=[REDACTED]&sig=[REDACTED]&X-Amz-Credential=[REDACTED]&page=2",
+    });
+  });
+
   it("leaves a query with no credential, and a URL without one, to the instrumentation", () => {
     expect(serverQueryAttributes(incoming("/v1/todos?page=2&tokenCount=3"))).toBeUndefined();
     expect(serverQueryAttributes(incoming("/v1/todos"))).toBeUndefined();

@@ -45,6 +45,9 @@ describe("clientOf", () => {
     ["[2001:db8:1:2::99]:443", "2001:db8:1:2::/64"],
     ["fe80::1%eth0", "fe80:0:0:0::/64"],
     ["::1", "0:0:0:0::/64"],
+    ["::ffff:cb00:7107", "203.0.113.7"],
+    ["64:ff9b::203.0.113.7", "203.0.113.7"],
+    ["64:ff9b::cb00:7108", "203.0.113.8"],
     ["unknown", "unknown"],
   ])("%s is the client %s", (address, client) => {
     expect(clientOf(address)).toBe(client);

@@ -24,13 +24,31 @@ export function clientOf(address: string): string {
   else if (/^[\d.]+:\d+$/.test(host)) host = host.slice(0, host.lastIndexOf(":"));
   host = host.replace(/%.*$/, "");
   if (isIPv4(host) || !isIPv6(host)) return host;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-  if (mapped?.[1] !== undefined) return mapped[1];
-  return `${ipv6Groups(host).slice(0, 4).join(":")}::/64`;
+  const groups = ipv6Groups(host);
+  return embeddedIPv4(groups) ?? `${groups.slice(0, 4).join(":")}::/64`;
 }
 
-// The eight groups of an IPv6 address, "::" expanded, each without leading zeros.
+/**
+ * The IPv4 client an IPv6 address stands for: IPv4-mapped (`::ffff:a.b.c.d`, as a dual-stack
+ * socket reports an IPv4 peer) or NAT64 (`64:ff9b::a.b.c.d`, every IPv4 client behind the
+ * translator, which a /64 would lump together).
+ */
+function embeddedIPv4(groups: string[]): string | undefined {
+  const prefix = groups.slice(0, 6).join(":");
+  if (prefix !== "0:0:0:0:0:ffff" && prefix !== "64:ff9b:0:0:0:0") return undefined;
+  const [high = 0, low = 0] = groups.slice(6).map((group) => Number.parseInt(group, 16));
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+}
+
+// The eight groups of an IPv6 address, "::" expanded, each without leading zeros; a dotted IPv4
+// tail (`::ffff:1.2.3.4`) as the two groups it stands for.
 function ipv6Groups(address: string): string[] {
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  if (dotted) {
+    const [, head = "", a, b, c, d] = dotted;
+    const hex = (x = "0", y = "0") => ((Number(x) << 8) | Number(y)).toString(16);
+    return ipv6Groups(`${head}${hex(a, b)}:${hex(c, d)}`);
+  }
   const [head = "", tail] = address.toLowerCase().split("::");
   const groups = (part: string) => (part === "" ? [] : part.split(":"));
   const left = groups(head);

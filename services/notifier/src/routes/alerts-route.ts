@@ -13,8 +13,11 @@ export interface AlertsRouteDeps {
   findExampleTrace?: FindExampleTrace | undefined;
 }
 
-/** Alerts of one group delivered at once: a large group fits the request's budget, and the
- * webhook's bulkhead (32 calls, 32 waiting) is never what refuses it. */
+/**
+ * Alerts of one group delivered at once: a large group fits the request's budget, and takes
+ * only a share of the webhook's bulkhead (32 calls, 32 waiting), which other groups and the
+ * todo events share.
+ */
 const DELIVERIES_AT_ONCE = 8;
 
 /**
