@@ -16,7 +16,7 @@ import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
 import { crudRequest, crudScenario, sessionOfVu } from "./lib/todo-traffic.js";
 
-const config = loadConfig(__ENV, () => open("../demo-secrets/chaos-token"));
+const config = loadConfig(__ENV);
 const replay = JSON.parse(open(__ENV.REPLAY_FILE || "./replay.json")).incident;
 const phases = schedule(replay.phases, config.timeScale, config.rateScale);
 const burst = phaseNamed(phases, "burst");

@@ -12,7 +12,7 @@ import { observeResponse } from "./lib/responses.js";
 import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
 
-const config = loadConfig(__ENV, () => open("../demo-secrets/chaos-token"));
+const config = loadConfig(__ENV);
 const PHASE = "smoke";
 
 export const options = {
