@@ -68,17 +68,30 @@ async function startService() {
   return { url: `http://127.0.0.1:${running.port}/v1/todos`, lines };
 }
 
+/** Asks `url` and hangs up once the service's call has reached the dependency. */
+async function hangUpOnceCalled(url: string): Promise<unknown> {
+  const leaving = new AbortController();
+  const abandoned = fetch(url, { signal: leaving.signal }).catch((error) => error);
+  await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
+  leaving.abort();
+  return abandoned;
+}
+
+/** The request's access log line, once written. */
+async function accessLineOf(service: { lines(): Promise<Record<string, unknown>[]> }) {
+  const accessLine = async () =>
+    (await service.lines()).find((line) => line.event === "http.request");
+  await waitFor(async () => (await accessLine()) !== undefined, "the access log line");
+  return accessLine();
+}
+
 describe("a client that hangs up before the answer", () => {
   test("ends the outbound call at once, and its slot serves the next request", async () => {
     const closed: number[] = [];
     upstream.behave(sequence(holdUntilClosed(closed), reply(200, { allowed: true })));
     const service = await startService();
 
-    const leaving = new AbortController();
-    const abandoned = fetch(service.url, { signal: leaving.signal }).catch((error) => error);
-    await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
-    leaving.abort();
-    expect(await abandoned).toBeInstanceOf(Error);
+    expect(await hangUpOnceCalled(service.url)).toBeInstanceOf(Error);
     // The dependency sees its caller hang up too, long before the call's own 60 s timeout.
     await waitFor(() => closed.length === 1, "the outbound call to be cancelled");
 
@@ -93,15 +106,8 @@ describe("a client that hangs up before the answer", () => {
     try {
       upstream.behave(holdUntilClosed([]));
       const service = await startService();
-      const leaving = new AbortController();
-      const abandoned = fetch(service.url, { signal: leaving.signal }).catch((error) => error);
-      await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
-      leaving.abort();
-      await abandoned;
-      await waitFor(
-        async () => (await service.lines()).some((line) => line.event === "http.request"),
-        "the access log line",
-      );
+      await hangUpOnceCalled(service.url);
+      await accessLineOf(service);
       expect(errors).toEqual([]);
     } finally {
       metrics.disable();
@@ -111,17 +117,8 @@ describe("a client that hangs up before the answer", () => {
   test("a bug's 500 stays a 500 with its stack, though the client has gone", async () => {
     upstream.behave(holdUntilClosed([]));
     const service = await startService();
-    const leaving = new AbortController();
-    const abandoned = fetch(`${service.url.replace("/v1/todos", "/v1/late-bug")}`, {
-      signal: leaving.signal,
-    }).catch((error) => error);
-    await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
-    leaving.abort();
-    await abandoned;
-    const accessLine = async () =>
-      (await service.lines()).find((line) => line.event === "http.request");
-    await waitFor(async () => (await accessLine()) !== undefined, "the access log line");
-    expect(await accessLine()).toMatchObject({
+    await hangUpOnceCalled(service.url.replace("/v1/todos", "/v1/late-bug"));
+    expect(await accessLineOf(service)).toMatchObject({
       level: "error",
       http: { status: 500 },
       error: { name: "TypeError", stack: expect.stringContaining("a bug after the client left") },
@@ -132,16 +129,8 @@ describe("a client that hangs up before the answer", () => {
     const closed: number[] = [];
     upstream.behave(holdUntilClosed(closed));
     const service = await startService();
-
-    const leaving = new AbortController();
-    const abandoned = fetch(service.url, { signal: leaving.signal }).catch((error) => error);
-    await waitFor(() => upstream.hits.length === 1, "the call to reach the dependency");
-    leaving.abort();
-    await abandoned;
-    const accessLine = async () =>
-      (await service.lines()).find((line) => line.event === "http.request");
-    await waitFor(async () => (await accessLine()) !== undefined, "the access log line");
-    const line = await accessLine();
+    await hangUpOnceCalled(service.url);
+    const line = await accessLineOf(service);
     expect(line).toMatchObject({ level: "warn", http: { route: "/v1/todos", status: 499 } });
     // What the handler answered to no one: the 503 of the call its end cancelled, no stack.
     expect(line).toMatchObject({ errorCode: "SERVICE_UNAVAILABLE" });
