@@ -9,6 +9,7 @@ import { createDecisionCache } from "./auth/decision-cache.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { type EventRelay, startEventRelay } from "./events/event-relay.ts";
 import { observeOutboxBacklog } from "./events/outbox-metrics.ts";
+import { warnWithoutAutovacuum } from "./storage/autovacuum-setting.ts";
 import { runMigrations } from "./storage/migrate.ts";
 import { openDatabase } from "./storage/open-database.ts";
 import { createSqlOutboxSource } from "./storage/outbox.ts";
@@ -40,6 +41,7 @@ async function start(config: Config): Promise<void> {
   try {
     database = await openDatabase(config, logger);
     await migrate(database, logger);
+    if (config.databaseUrl !== undefined) await warnWithoutAutovacuum(database, logger);
     // Returns at once: with NATS down the events wait in the outbox until it is back.
     relay = startEventRelay({
       natsUrl: config.natsUrl,

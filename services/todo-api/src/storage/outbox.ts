@@ -54,18 +54,21 @@ SELECT count(*) FILTER (WHERE failed_at IS NULL)::integer AS pending,
 // waits while an earlier pending row of its todo (the event's subject) is leased to another
 // relay, one that died mid-publish, say: sent now, it would overtake that one. (The event's
 // subject is the todo's id; the table's own `subject` column is the NATS subject.)
+// Those leased rows are few, and read once (MATERIALIZED) rather than once per candidate row:
+// with stale statistics the planner read every pending row for each candidate, 100 per claim,
+// and a backlog of 10,000 drained at a tenth of its speed (docs/performance.md).
 const CLAIM = `
-WITH next AS (
+WITH leased_elsewhere AS MATERIALIZED (
+  SELECT event ->> 'subject' AS todo, position FROM outbox
+   WHERE published_at IS NULL AND failed_at IS NULL
+     AND claimed_by IS NOT NULL AND claimed_by <> $2 AND claimed_until >= now()
+), next AS (
   SELECT id FROM outbox o
    WHERE published_at IS NULL AND failed_at IS NULL
      AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2)
      AND NOT EXISTS (
-       SELECT 1 FROM outbox earlier
-        WHERE earlier.published_at IS NULL AND earlier.failed_at IS NULL
-          AND earlier.event ->> 'subject' = o.event ->> 'subject'
-          AND earlier.position < o.position
-          AND earlier.claimed_by IS NOT NULL AND earlier.claimed_by <> $2
-          AND earlier.claimed_until >= now())
+       SELECT 1 FROM leased_elsewhere earlier
+        WHERE earlier.todo = o.event ->> 'subject' AND earlier.position < o.position)
    ORDER BY position
    LIMIT $1
    FOR UPDATE SKIP LOCKED
