@@ -41,6 +41,7 @@ async function start(config: Config): Promise<void> {
   try {
     database = await openDatabase(config, logger);
     await migrate(database, logger);
+    // PostgreSQL only: PGlite's client does autovacuum's work itself.
     if (config.databaseUrl !== undefined) await warnWithoutAutovacuum(database, logger);
     // Returns at once: with NATS down the events wait in the outbox until it is back.
     relay = startEventRelay({

@@ -54,9 +54,10 @@ SELECT count(*) FILTER (WHERE failed_at IS NULL)::integer AS pending,
 // waits while an earlier pending row of its todo (the event's subject) is leased to another
 // relay, one that died mid-publish, say: sent now, it would overtake that one. (The event's
 // subject is the todo's id; the table's own `subject` column is the NATS subject.)
-// Those leased rows are few, and read once (MATERIALIZED) rather than once per candidate row:
-// with stale statistics the planner read every pending row for each candidate, 100 per claim,
-// and a backlog of 10,000 drained at a tenth of its speed (docs/performance.md).
+// Those leased rows are few, and computed once per claim: with the statistics of a table never
+// analyzed, the planner checked each of a claim's 100 candidates against every pending row, and
+// claiming a backlog of 10,000 took 14 times as long (docs/performance.md#what-the-changes-bought).
+// MATERIALIZED keeps it so: PostgreSQL would inline a CTE used once, into that same subquery.
 const CLAIM = `
 WITH leased_elsewhere AS MATERIALIZED (
   SELECT event ->> 'subject' AS todo, position FROM outbox
