@@ -26,7 +26,7 @@ export interface PrivateNatsServerOptions {
 
 export interface PrivateNatsServer {
   url: string;
-  /** Starts (or restarts) the server on the same port and store directory. */
+  /** Starts the server on its port and store directory, unless it is running. */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Stops the server and removes its store. */
@@ -50,6 +50,7 @@ export async function privateNatsServer(
   const server: PrivateNatsServer = {
     url: `127.0.0.1:${port}`,
     async start() {
+      if (child !== undefined && child.exitCode === null) return;
       child = spawn(TEST_NATS_SERVER_BIN, args, { stdio: "ignore" });
       const exited = new Promise<never>((_, reject) =>
         child?.once("exit", (code) => reject(new Error(`nats-server exited with ${code}`))),

@@ -169,6 +169,48 @@ describe("event relay with a broker that comes and goes", () => {
     );
     expect(events).toContain("nats.reconnected");
   }, 90_000);
+
+  test("events left by an outage go out once NATS is back, not a publish timeout later", async () => {
+    const { client } = database;
+    await server.start();
+    const publishTimeoutMs = 30_000;
+    relay = startEventRelay({
+      natsUrl: server.url,
+      client,
+      logger: captureLogger({ service: "todo-api" }).logger,
+      intervalMs: 50,
+      maxBackoffMs: 200,
+      publishTimeoutMs,
+      reconnectWaitMs: 100,
+    });
+    await waitFor(() => relay?.isConnected() === true, "the connection", 10_000);
+    const before = await publishedCount(client);
+
+    await server.stop();
+    await waitFor(() => relay?.isConnected() === false, "the disconnection", 10_000);
+    for (let n = 0; n < 10; n++) await storeInRequest(client, 1000 + n);
+    // Tried, and failed at once: no publish is left waiting for its acknowledgement.
+    await waitFor(
+      async () => {
+        const failed = await client.query(
+          "SELECT 1 FROM outbox WHERE published_at IS NULL AND last_error = 'Error: not connected to NATS'",
+        );
+        return failed.rowCount > 0;
+      },
+      "a failed attempt to be recorded",
+      5000,
+    );
+
+    await server.start();
+    // A publish held over the outage would hold its batch, and the events behind it, for
+    // publishTimeoutMs after the reconnect.
+    await waitFor(
+      async () => (await publishedCount(client)) === before + 10,
+      "the ten published",
+      publishTimeoutMs / 3,
+    );
+    await relay.stop();
+  }, 60_000);
 });
 
 describe("event relay with a broker that stays up", () => {

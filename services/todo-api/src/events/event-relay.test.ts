@@ -45,7 +45,7 @@ test("with no NATS at all, start-up goes on, events stay pending, and stop is pr
     [record.id],
   );
   expect(row.rows[0]?.published_at).toBeNull();
-  expect(row.rows[0]?.last_error).toBe("Error: no connection to NATS yet");
+  expect(row.rows[0]?.last_error).toBe("Error: not connected to NATS");
 
   const stopping = performance.now();
   await relay.stop();

@@ -16,7 +16,7 @@ import {
 import { createSqlOutboxSource } from "../storage/outbox.ts";
 import type { SqlClient } from "../storage/sql-client.ts";
 
-const NOT_CONNECTED = new Error("no connection to NATS yet");
+const NOT_CONNECTED = new Error("not connected to NATS");
 
 export interface EventRelayOptions {
   /** `host:port` or `nats://…`. */
@@ -73,9 +73,14 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
   let js: { nc: NatsConnection; client: JetStreamClient } | undefined;
 
   // Failures are noted on the row (or the row parked) by the relay, outside the event's trace.
+  // While NATS is away the client would hold a publish until its timeout, and the batch with it,
+  // past the reconnect: the events it left would wait that long again. It fails at once instead,
+  // and the reconnect finds the relay idle and sends at once.
   const publish: OutboxPublish = async (event, { subject }) => {
     const nc = link.connection();
-    if (nc === undefined) throw new DependencyError({ dependency: "nats", cause: NOT_CONNECTED });
+    if (nc === undefined || !link.isConnected()) {
+      throw new DependencyError({ dependency: "nats", cause: NOT_CONNECTED });
+    }
     if (js?.nc !== nc) js = { nc, client: jetstream(nc) };
     return publishEvent(js.client, event, { subject, timeoutMs: publishTimeoutMs });
   };
