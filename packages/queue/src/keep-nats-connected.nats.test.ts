@@ -30,17 +30,25 @@ describe("keepNatsConnected", () => {
     await waitFor(async () => (await events()).includes("nats.connect_failed"), "a failed try");
     expect(link.isConnected()).toBe(false);
     expect(link.connection()).toBeUndefined();
+    expect(link.connectionSignal().aborted).toBe(true);
 
     await server.start();
     await waitFor(() => link.isConnected(), "the connection");
     expect(prepared).toEqual([link.connection()]);
+    // What waits on a reply sent now hears when this connection drops.
+    const first = link.connectionSignal();
+    expect(first.aborted).toBe(false);
 
     await server.stop();
     await waitFor(() => !link.isConnected(), "the disconnection");
+    expect(first.aborted).toBe(true);
+    expect(link.connectionSignal().aborted).toBe(true);
     await server.start();
     await waitFor(() => link.isConnected(), "the reconnection");
     // Each reconnection runs onConnected again (a restarted server may have lost its streams).
     await waitFor(() => prepared.length === 2, "onConnected after the reconnection");
+    expect(link.connectionSignal().aborted).toBe(false);
+    expect(first.aborted).toBe(true);
 
     await server.stop();
     await waitFor(() => !link.isConnected(), "the second disconnection");

@@ -29,11 +29,19 @@ export interface NatsLink {
   /** Whether messages can travel now: connected, not between a disconnect and its reconnect, not draining. */
   isConnected(): boolean;
   /**
+   * Aborts when the connection in use now drops (already aborted while there is none): a reply
+   * awaited to a request sent on it will not come, since the client sends nothing again after a
+   * reconnect, and whoever waits for one can give up at once rather than at its timeout.
+   */
+  connectionSignal(): AbortSignal;
+  /**
    * Stops retrying and closes the connection: drained first when the server is there (bounded
    * by drainTimeoutMs), closed at once when it is not. Never rejects.
    */
   close(): Promise<void>;
 }
+
+const NOT_CONNECTED = AbortSignal.abort(new Error("not connected to NATS"));
 
 /**
  * Connects to NATS in the background and stays connected, the one way every service connects:
@@ -51,6 +59,11 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
   let current: NatsConnection | undefined;
   let connected = false;
   let preparing: Promise<void> | undefined;
+  let live: AbortController | undefined;
+  function dropped(reason: string): void {
+    live?.abort(new Error(reason));
+    live = undefined;
+  }
 
   const backoff = (attempt: number) => Math.min(retryMs * 2 ** (attempt - 1), maxRetryMs);
   const pause = (ms: number) =>
@@ -79,9 +92,11 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
     for await (const status of nc.status()) {
       if (status.type === "disconnect") {
         connected = false;
+        dropped("the connection to NATS dropped");
         logger.warn("nats.disconnected", {});
       } else if (status.type === "reconnect") {
         connected = true;
+        live = new AbortController();
         logger.info("nats.reconnected", {});
         void prepareOnce(nc);
       }
@@ -115,6 +130,7 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
       }
       current = nc;
       connected = true;
+      live = new AbortController();
       attempt = 0;
       logger.info("nats.connected", {});
       // Status events only update the flag and the log: a failure there must not end us.
@@ -123,6 +139,7 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
       const error = await nc.closed();
       connected = false;
       current = undefined;
+      dropped("the connection to NATS closed");
       if (!stopping.signal.aborted) logger.warn("nats.closed", { error });
     }
   }
@@ -131,6 +148,7 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
   return {
     connection: () => current,
     isConnected: () => connected && current !== undefined && !current.isDraining(),
+    connectionSignal: () => live?.signal ?? NOT_CONNECTED,
     async close() {
       stopping.abort();
       const nc = current;

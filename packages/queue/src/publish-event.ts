@@ -57,6 +57,22 @@ export interface PublishEventOptions {
   subject: string;
   /** How long to wait for the stream's acknowledgement. @default the JetStream client's (5 s) */
   timeoutMs?: number;
+  /**
+   * Gives up waiting for the acknowledgement when it aborts, as at a timeout, only sooner: e.g.
+   * `NatsLink.connectionSignal()`, since an acknowledgement is lost with its connection.
+   */
+  signal?: AbortSignal;
+}
+
+/** `promise`, or the signal's reason once it aborts first; a later failure of `promise` is let go. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }
 
 /**
@@ -96,11 +112,12 @@ export async function publishEvent(
         span.setAttribute(ATTR_MESSAGING_MESSAGE_BODY_SIZE, Buffer.byteLength(body));
         let ack: PubAck;
         try {
-          ack = await js.publish(options.subject, body, {
+          const published = js.publish(options.subject, body, {
             msgID: event.id,
             headers,
             ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
           });
+          ack = await unlessAborted(published, options.signal);
         } catch (cause) {
           throw publishFailure(cause);
         }

@@ -29,8 +29,17 @@ export interface PrivateNatsServer {
   /** Starts the server on its port and store directory, unless it is running. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops the server answering (SIGSTOP): its connections stay open, nothing is acknowledged. */
+  freeze(): void;
+  /** Ends the server at once (SIGKILL), frozen or not, as a crash would. */
+  crash(): Promise<void>;
   /** Stops the server and removes its store. */
   dispose(): Promise<void>;
+}
+
+/** Neither exited nor ended by a signal. */
+function isRunning(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
 /** A nats-server with JetStream of this test's own, on a free port, that the test can stop. */
@@ -47,10 +56,20 @@ export async function privateNatsServer(
     args.unshift("-c", file);
   }
   let child: ChildProcess | undefined;
+  async function end(signal: NodeJS.Signals): Promise<void> {
+    const running = child;
+    child = undefined;
+    if (!isRunning(running)) return;
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill(signal);
+    // A frozen server takes the signal once it runs again.
+    running.kill("SIGCONT");
+    await exited;
+  }
   const server: PrivateNatsServer = {
     url: `127.0.0.1:${port}`,
     async start() {
-      if (child !== undefined && child.exitCode === null) return;
+      if (isRunning(child)) return;
       child = spawn(TEST_NATS_SERVER_BIN, args, { stdio: "ignore" });
       const exited = new Promise<never>((_, reject) =>
         child?.once("exit", (code) => reject(new Error(`nats-server exited with ${code}`))),
@@ -62,12 +81,13 @@ export async function privateNatsServer(
       await Promise.race([listening, exited]);
     },
     async stop() {
-      const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise((resolve) => running.once("exit", resolve));
-      running.kill("SIGTERM");
-      await exited;
+      await end("SIGTERM");
+    },
+    freeze() {
+      child?.kill("SIGSTOP");
+    },
+    async crash() {
+      await end("SIGKILL");
     },
     async dispose() {
       await server.stop();

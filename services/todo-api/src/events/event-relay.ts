@@ -73,16 +73,22 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
   let js: { nc: NatsConnection; client: JetStreamClient } | undefined;
 
   // Failures are noted on the row (or the row parked) by the relay, outside the event's trace.
-  // While NATS is away the client would hold a publish until its timeout, and the batch with it,
-  // past the reconnect: the events it left would wait that long again. It fails at once instead,
-  // and the reconnect finds the relay idle and sends at once.
+  // nats.js drops what it buffered when it redials, and a reply to what it had sent is lost
+  // with the connection: such a publish could only time out, holding its batch, and the
+  // reconnect's flush behind it. So a publish fails at once while NATS is away, and one still
+  // waiting when the connection drops gives up then (Nats-Msg-Id keeps a resent event single).
   const publish: OutboxPublish = async (event, { subject }) => {
     const nc = link.connection();
-    if (nc === undefined || !link.isConnected()) {
+    const connection = link.connectionSignal();
+    if (nc === undefined || connection.aborted) {
       throw new DependencyError({ dependency: "nats", cause: NOT_CONNECTED });
     }
     if (js?.nc !== nc) js = { nc, client: jetstream(nc) };
-    return publishEvent(js.client, event, { subject, timeoutMs: publishTimeoutMs });
+    return publishEvent(js.client, event, {
+      subject,
+      timeoutMs: publishTimeoutMs,
+      signal: connection,
+    });
   };
 
   const relay = createOutboxRelay({
