@@ -88,6 +88,74 @@ describe("outbox relay", () => {
     await relay.stop();
   });
 
+  it("resume() after an outage relays what waits at once, despite the backoff, and says so", async () => {
+    const outbox = memoryOutbox([record(1)]);
+    let brokerDown = true;
+    const { publish, calls } = recordingPublish(() => brokerDown);
+    const logs = captureLogger();
+    const hour = 3_600_000;
+    const relay = createOutboxRelay({
+      source: outbox.source,
+      publish,
+      intervalMs: hour,
+      maxBackoffMs: hour,
+      logger: logs.logger,
+    });
+    relay.start();
+    await waitFor(() => calls.length === 1, "the first, failing, attempt");
+    await new Promise((resolve) => setImmediate(resolve));
+    brokerDown = false;
+    outbox.records.push(...[2, 3, 4].map((n) => record(n)));
+    relay.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([1]);
+
+    relay.resume();
+    await waitFor(() => outbox.published.size === 4, "the four published");
+    const published = (await logs.lines()).filter((l) => l.event === "outbox.relay.published");
+    expect(published).toEqual([expect.objectContaining({ published: 4 })]);
+    // The backoff is over: a commit wakes the relay again.
+    outbox.records.push(record(5));
+    relay.wake();
+    await waitFor(() => outbox.published.has("r5"), "the woken record");
+    await relay.stop();
+  });
+
+  it("stop() during a catch-up after an outage waits for the batch in flight, not the backlog", async () => {
+    const outbox = memoryOutbox(Array.from({ length: 30 }, (_, n) => record(n)));
+    let brokerDown = true;
+    let failed = 0;
+    let publishing = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const publish: OutboxPublish = async () => {
+      if (brokerDown) {
+        failed += 1;
+        throw new Error("nats unavailable");
+      }
+      publishing += 1;
+      await gate;
+    };
+    const relay = createOutboxRelay({
+      source: outbox.source,
+      publish,
+      batchSize: 10,
+      intervalMs: 3_600_000,
+    });
+    relay.start();
+    await waitFor(() => failed > 0, "the first, failing, attempt");
+    await new Promise((resolve) => setImmediate(resolve));
+    brokerDown = false;
+    relay.resume();
+    await waitFor(() => publishing > 0, "the catch-up's first batch");
+    const stopping = relay.stop();
+    release();
+    await stopping;
+    expect(outbox.published.size).toBe(10);
+  });
+
   it("publishes every record in order, batch after batch, and marks them published", async () => {
     const outbox = memoryOutbox([1, 2, 3, 4, 5].map((n) => record(n)));
     const { publish, calls } = recordingPublish();

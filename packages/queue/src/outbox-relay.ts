@@ -66,6 +66,11 @@ export interface OutboxRelay {
    * written an event. Calls while one is waiting for its turn are one.
    */
   wake(): void;
+  /**
+   * The broker is back after an outage: forgets the backoff its failures left and relays what
+   * waits now, as a wake would: reported, and cut short by stop() like any batch.
+   */
+  resume(): void;
   /** Stops polling; resolves once the batch being published is done. */
   stop(): Promise<void>;
   /** Relays until the outbox is empty or a failure; for tests and shutdown. */
@@ -215,6 +220,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (running) schedule(Math.min(intervalMs * 2 ** failures, maxBackoffMs));
   }
 
+  function wake(): void {
+    // While publishing fails the backoff decides when to try again, not every commit.
+    if (!running || wakeQueued || failures > 0) return;
+    wakeQueued = true;
+    // The batch that runs next sees every row committed before it starts: one wake will do.
+    void current.then(() => {
+      wakeQueued = false;
+      // stop() came meanwhile and awaited only the batch this wake was queued behind: no
+      // batch may start after it returned (its caller closes NATS and the database next).
+      if (!running) return;
+      return exclusive(() => running).then(report);
+    });
+  }
+
   return {
     start() {
       if (running) return;
@@ -226,18 +245,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       clearTimeout(timer);
       await current;
     },
-    wake() {
-      // While publishing fails the backoff decides when to try again, not every commit.
-      if (!running || wakeQueued || failures > 0) return;
-      wakeQueued = true;
-      // The batch that runs next sees every row committed before it starts: one wake will do.
-      void current.then(() => {
-        wakeQueued = false;
-        // stop() came meanwhile and awaited only the batch this wake was queued behind: no
-        // batch may start after it returned (its caller closes NATS and the database next).
-        if (!running) return;
-        return exclusive(() => running).then(report);
-      });
+    wake,
+    resume() {
+      failures = 0;
+      wake();
     },
     async flush() {
       const result = await exclusive(() => true);

@@ -121,7 +121,7 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
         relay.start();
       } else {
         // Back after an outage: skip the backoff it left, everything waiting can go now.
-        void relay.flush();
+        relay.resume();
       }
     },
   });
