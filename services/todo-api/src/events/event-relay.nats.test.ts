@@ -190,20 +190,27 @@ describe("event relay with a broker that comes and goes", () => {
     return result.rows[0]?.n ?? -1;
   }
 
-  test("events written while NATS is away go out as it comes back, not a timeout later", async () => {
-    const { client } = database;
+  /** A relay connected to the running server, its poll and backoff as slow as slowRetries. */
+  async function connectedRelay(): Promise<EventRelay> {
     await server.start();
-    relay = startEventRelay({
+    const started = startEventRelay({
       natsUrl: server.url,
-      client,
+      client: database.client,
       logger: captureLogger({ service: "todo-api" }).logger,
       publishTimeoutMs,
       ...slowRetries,
     });
+    relay = started;
+    await waitFor(() => started.isConnected(), "the connection", 10_000);
+    return started;
+  }
+
+  test("events written while NATS is away go out as it comes back, not a timeout later", async () => {
+    const { client } = database;
+    const connected = await connectedRelay();
     try {
-      await waitFor(() => relay?.isConnected() === true, "the connection", 10_000);
       await server.stop();
-      await waitFor(() => relay?.isConnected() === false, "the disconnection", 10_000);
+      await waitFor(() => !connected.isConnected(), "the disconnection", 10_000);
       const ids: string[] = [];
       for (let n = 0; n < 10; n++) ids.push((await storeInRequest(client, 1000 + n)).id);
       // Tried as they were written, and failed at once: no publish waits for an acknowledgement.
@@ -212,22 +219,14 @@ describe("event relay with a broker that comes and goes", () => {
       await server.start();
       await waitFor(async () => (await publishedOf(ids)) === 10, "the ten", publishTimeoutMs / 3);
     } finally {
-      await relay.stop();
+      await connected.stop();
     }
   }, 60_000);
 
   test("a publish waiting for its acknowledgement when the connection drops gives up then", async () => {
     const { client } = database;
-    await server.start();
-    relay = startEventRelay({
-      natsUrl: server.url,
-      client,
-      logger: captureLogger({ service: "todo-api" }).logger,
-      publishTimeoutMs,
-      ...slowRetries,
-    });
+    const connected = await connectedRelay();
     try {
-      await waitFor(() => relay?.isConnected() === true, "the connection", 10_000);
       // A server that stops answering, then crashes: the publish sent meanwhile is never acked.
       server.freeze();
       const { id } = await storeInRequest(client, 2000);
@@ -244,7 +243,7 @@ describe("event relay with a broker that comes and goes", () => {
       await server.start();
       await waitFor(async () => (await publishedOf([id])) === 1, "the event", publishTimeoutMs / 3);
     } finally {
-      await relay.stop();
+      await connected.stop();
     }
   }, 60_000);
 });
