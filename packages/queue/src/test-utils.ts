@@ -61,10 +61,14 @@ export async function connectNats(servers: string = TEST_NATS_URL): Promise<Nats
 }
 
 /**
- * This file's own streams (and, when asked, its durable consumer) on the shared NATS: created
- * before its tests, deleted after. `nats` answers once `beforeAll` has run.
+ * This file's own streams (and, when asked, its durable consumer) on the shared NATS, or on
+ * the server `servers()` names when read in `beforeAll`: created before its tests, deleted
+ * after. `nats` answers once `beforeAll` has run.
  */
-export function useTestStreams(consumer?: EventConsumerOptions): {
+export function useTestStreams(
+  consumer?: EventConsumerOptions,
+  servers: () => string = () => TEST_NATS_URL,
+): {
   names: EventTopology;
   nats: NatsTestContext;
 } {
@@ -75,7 +79,7 @@ export function useTestStreams(consumer?: EventConsumerOptions): {
     return context;
   };
   beforeAll(async () => {
-    context = await connectNats();
+    context = await connectNats(servers());
     await ensureEventStreams(context.jsm, names);
     if (consumer) await ensureEventConsumer(context.jsm, { ...names, ...consumer });
   });
