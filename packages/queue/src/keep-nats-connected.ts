@@ -57,9 +57,10 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
   const { drainTimeoutMs = 5000 } = options;
   const stopping = new AbortController();
   let current: NatsConnection | undefined;
-  let connected = false;
   let preparing: Promise<void> | undefined;
+  // Set while connected (not between a disconnect and its reconnect); aborted when that ends.
   let live: AbortController | undefined;
+  const connected = () => live !== undefined;
   function dropped(reason: string): void {
     live?.abort(new Error(reason));
     live = undefined;
@@ -91,11 +92,9 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
   async function watch(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
       if (status.type === "disconnect") {
-        connected = false;
         dropped("the connection to NATS dropped");
         logger.warn("nats.disconnected", {});
       } else if (status.type === "reconnect") {
-        connected = true;
         live = new AbortController();
         logger.info("nats.reconnected", {});
         void prepareOnce(nc);
@@ -129,7 +128,6 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
         return;
       }
       current = nc;
-      connected = true;
       live = new AbortController();
       attempt = 0;
       logger.info("nats.connected", {});
@@ -137,7 +135,6 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
       void watch(nc).catch(() => undefined);
       await prepareOnce(nc);
       const error = await nc.closed();
-      connected = false;
       current = undefined;
       dropped("the connection to NATS closed");
       if (!stopping.signal.aborted) logger.warn("nats.closed", { error });
@@ -147,7 +144,7 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
   const running = run();
   return {
     connection: () => current,
-    isConnected: () => connected && current !== undefined && !current.isDraining(),
+    isConnected: () => connected() && current !== undefined && !current.isDraining(),
     connectionSignal: () => live?.signal ?? NOT_CONNECTED,
     async close() {
       stopping.abort();
@@ -155,7 +152,7 @@ export function keepNatsConnected(options: KeepNatsConnectedOptions): NatsLink {
       if (nc !== undefined && !nc.isClosed()) {
         // Draining needs the server: while it is away, close at once. A server that went away
         // unnoticed makes drain() reject (or hang): closed anyway, nothing unsent is acked.
-        if (connected) {
+        if (connected()) {
           const gaveUp = sleep(drainTimeoutMs, new Error(`no drain in ${drainTimeoutMs} ms`), {
             ref: false,
           });
