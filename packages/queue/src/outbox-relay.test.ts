@@ -340,6 +340,41 @@ describe("outbox relay", () => {
     ]);
   });
 
+  it("a batch a request's commit woke logs outside that request's trace", async () => {
+    const logs = captureLogger();
+    const outbox = memoryOutbox([]);
+    let claims = 0;
+    const source = {
+      ...outbox.source,
+      claimPending: (limit: number) => {
+        claims += 1;
+        return outbox.source.claimPending(limit);
+      },
+    };
+    const { publish } = recordingPublish(() => true);
+    const relay = createOutboxRelay({
+      source,
+      publish,
+      intervalMs: 3_600_000,
+      logger: logs.logger,
+    });
+    relay.start();
+    await waitFor(() => claims === 1, "the first, empty, poll");
+    outbox.records.push(record(1));
+    // As PGlite calls the outbox's listener: in the writer's context, right after its commit.
+    trace.getTracer("test").startActiveSpan("POST /v1/todos", (span) => {
+      relay.wake();
+      span.end();
+    });
+    await waitFor(
+      async () => (await logs.lines()).some((line) => line.event === "outbox.relay.failed"),
+      "the woken batch's failure",
+    );
+    const failed = (await logs.lines()).find((line) => line.event === "outbox.relay.failed");
+    expect(failed?.traceId).toBeUndefined();
+    await relay.stop();
+  });
+
   it("a wake queued behind a batch starts nothing once stop() has come", async () => {
     const outbox = memoryOutbox([record(1)]);
     let publishing: () => void = () => {};

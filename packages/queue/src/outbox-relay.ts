@@ -1,4 +1,4 @@
-import { context } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT } from "@opentelemetry/api";
 import type { CloudEvent } from "./cloud-event.ts";
 import { errorMessage } from "./error-description.ts";
 import { PermanentEventError } from "./permanent-event-error.ts";
@@ -225,13 +225,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (!running || wakeQueued || failures > 0) return;
     wakeQueued = true;
     // The batch that runs next sees every row committed before it starts: one wake will do.
-    void current.then(() => {
-      wakeQueued = false;
-      // stop() came meanwhile and awaited only the batch this wake was queued behind: no
-      // batch may start after it returned (its caller closes NATS and the database next).
-      if (!running) return;
-      return exclusive(() => running).then(report);
-    });
+    // It is the relay's own work, not the waking commit's (PGlite calls the outbox's listener
+    // in the writer's request), so its lines carry no request's trace.
+    void context.with(ROOT_CONTEXT, () =>
+      current.then(() => {
+        wakeQueued = false;
+        // stop() came meanwhile and awaited only the batch this wake was queued behind: no
+        // batch may start after it returned (its caller closes NATS and the database next).
+        if (!running) return;
+        return exclusive(() => running).then(report);
+      }),
+    );
   }
 
   return {
