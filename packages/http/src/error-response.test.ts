@@ -1,5 +1,6 @@
 import type { ErrorCode, ProblemDetails } from "@tracemesh/errors";
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { describe, expect, test } from "vitest";
 import { toErrorResponse } from "./error-response.ts";
 import { createTestApp, expectTestAppError } from "./test-utils.ts";
@@ -132,6 +133,9 @@ describe("languages", () => {
     ["en;q=0.5, fr;q=0.9", "fr"],
     ["fr;q=0, en", "en"],
     ["de, *;q=0.5", "en"],
+    ["en;q=0, *", "fr"],
+    ["EN;q=0, fr-CA;q=0, *;q=0.1", "fr"],
+    ["en;q=0, fr;q=0, *", "en"],
     ["", "en"],
     ["EN-gb", "en"],
   ])("Accept-Language %j → %s", async (acceptLanguage, language) => {
@@ -231,6 +235,18 @@ describe("Hono's HTTPExceptions", () => {
   test("a malformed Authorization header is a 400 parameter error, not a body error", async () => {
     const response = await app.request("/bearer", { headers: { Authorization: "Basic abc" } });
     await expectTestAppError(response, { status: 400, errorCode: "REQUEST_PARAMETER_INVALID" });
+  });
+
+  test.each([
+    [408, "REQUEST_TIMEOUT"],
+    [431, "REQUEST_HEADERS_TOO_LARGE"],
+  ] as const)("an HTTPException %i keeps its status and code", async (status, errorCode) => {
+    const throwing = new Hono();
+    throwing.get("/", () => {
+      throw new HTTPException(status);
+    });
+    throwing.onError((error, c) => toErrorResponse(c, error));
+    await expectTestAppError(await throwing.request("/"), { status, errorCode });
   });
 
   test("hono/timeout's 504 is SERVICE_UNAVAILABLE with Retry-After", async () => {

@@ -12,11 +12,18 @@ function isLanguage(value: string): value is Language {
 
 /**
  * RFC 4647 lookup over ranges Hono already parsed and sorted by q: `fr-CA` falls back to `fr`,
- * `q=0` excludes a range, `*` and unknown languages leave the default.
+ * `q=0` excludes a range, `*` is the first language not excluded, and unknown languages (or
+ * every language excluded) leave the default.
  */
 function lookupLanguage(ranges: AcceptEntry[]): string {
+  const excluded = new Set(ranges.filter(({ q }) => q <= 0).map(({ type }) => type.toLowerCase()));
   for (const { type, q } of ranges) {
     if (q <= 0) continue;
+    if (type === "*") {
+      const open = LANGUAGES.find((language) => !excluded.has(language));
+      if (open !== undefined) return open;
+      continue;
+    }
     const subtags = type.toLowerCase().split("-");
     for (let length = subtags.length; length > 0; length--) {
       const candidate = subtags.slice(0, length).join("-");
