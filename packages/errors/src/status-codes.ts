@@ -7,6 +7,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   403: "FORBIDDEN",
   404: "RESOURCE_NOT_FOUND",
   405: "METHOD_NOT_ALLOWED",
+  408: "REQUEST_TIMEOUT",
   409: "RESOURCE_CONFLICT",
   412: "PRECONDITION_FAILED",
   413: "PAYLOAD_TOO_LARGE",
@@ -14,6 +15,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   422: "REQUEST_PARAMETER_INVALID",
   428: "PRECONDITION_REQUIRED",
   429: "RATE_LIMITED",
+  431: "REQUEST_HEADERS_TOO_LARGE",
   502: "SERVICE_UNAVAILABLE",
   503: "SERVICE_UNAVAILABLE",
   // hono/timeout throws 504: to clients, a deadline that ran out is an unavailable service.
