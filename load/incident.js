@@ -11,13 +11,19 @@ import http from "k6/http";
 import { awaitAlert, requireInactiveAlert, verifyAlertScenario } from "./lib/alerts.js";
 import { loadConfig } from "./lib/config.js";
 import { phaseAt, phaseNamed, schedule, totalSeconds } from "./lib/phases.js";
+import { readReplay } from "./lib/replay.js";
 import { observeResponse } from "./lib/responses.js";
 import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
 import { crudRequest, crudScenario, sessionOfVu } from "./lib/todo-traffic.js";
 
 const config = loadConfig(__ENV);
-const replay = JSON.parse(open(__ENV.REPLAY_FILE || "./replay.json")).incident;
+const replay = readReplay(open(__ENV.REPLAY_FILE || "./replay.json"), "incident", {
+  "crud.requestsPerSecond": "number",
+  "alert.name": "string",
+  "alert.service": "string",
+  "alert.firesWithinSeconds": "number",
+});
 const phases = schedule(replay.phases, config.timeScale, config.rateScale);
 const burst = phaseNamed(phases, "burst");
 const alert = { alertname: replay.alert.name, service: replay.alert.service };

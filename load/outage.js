@@ -20,13 +20,21 @@ import {
 import { clearFaults, requireChaosControls, setFault } from "./lib/chaos.js";
 import { loadConfig } from "./lib/config.js";
 import { phaseNamed, phaseWithOnsetAt, schedule, totalSeconds } from "./lib/phases.js";
+import { readReplay } from "./lib/replay.js";
 import { observeResponse } from "./lib/responses.js";
 import { loginDemoUsers, requireAnswer } from "./lib/session.js";
 import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/summary.js";
 import { crudRequest, crudScenario, sessionOfVu } from "./lib/todo-traffic.js";
 
 const config = loadConfig(__ENV, () => open("../demo-secrets/chaos-token"));
-const replay = JSON.parse(open(__ENV.REPLAY_FILE || "./replay.json")).outage;
+const replay = readReplay(open(__ENV.REPLAY_FILE || "./replay.json"), "outage", {
+  "crud.requestsPerSecond": "number",
+  "alert.name": "string",
+  "alert.service": "string",
+  "alert.dependency": "string",
+  "alert.firesWithinSeconds": "number",
+  recoversWithinSeconds: "number",
+});
 const phases = schedule(replay.phases, config.timeScale, 1);
 const down = phaseNamed(phases, "auth-down");
 const recovery = phaseNamed(phases, "recovery");

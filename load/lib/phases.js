@@ -1,6 +1,8 @@
 // The phases of a replay (load/replay.json), scaled, and which one a moment falls in.
 // k6 0.49 reads ES2017 plus modules: no `?.`, `??` or object spread in these scripts.
 
+import { REPLAY_FILE } from "./replay.js";
+
 /**
  * @typedef {object} Phase
  * @property {string} name
@@ -81,7 +83,6 @@ export function phaseWithOnsetAt(phases, elapsedMs, onsetSeconds) {
  */
 export function phaseNamed(phases, name) {
   const found = phases.find((p) => p.name === name);
-  if (!found)
-    throw new Error(`the replay (REPLAY_FILE, load/replay.json by default) has no phase "${name}"`);
+  if (!found) throw new Error(`${REPLAY_FILE} has no phase "${name}"`);
   return found;
 }

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_IN_CI, TEST_PATH } from "@tracemesh/testing";
 import { expect, test } from "vitest";
@@ -21,20 +22,58 @@ test("there are load scripts to check", () => {
   expect(scripts.sort()).toEqual(["incident.js", "outage.js", "smoke.js"]);
 });
 
+/** `k6 inspect` of a script, from the repository's root: its options, or what stopped it. */
+function inspect(script: string, env: Record<string, string> = {}) {
+  const vars = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+  return new Promise<{ ok: boolean; output: string }>((resolve) => {
+    execFile(
+      k6 ?? "k6",
+      ["inspect", ...vars, join("load", script)],
+      { cwd: join(LOAD_DIR, ".."), env: { PATH: TEST_PATH } },
+      (error, stdout, stderr) => resolve({ ok: error === null, output: `${stderr}${stdout}` }),
+    );
+  });
+}
+
 test.skipIf(!k6 && !TEST_IN_CI).each(scripts)(
   "k6 0.49 compiles %s and reads its options",
   async (script) => {
     expect(k6, "no k6 on PATH and no K6_BIN").toBeDefined();
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(
-        k6 ?? "k6",
-        ["inspect", join("load", script)],
-        { cwd: join(LOAD_DIR, ".."), env: { PATH: TEST_PATH } },
-        (error, stdout, stderr) =>
-          error ? reject(new Error(`${stderr}${stdout}`)) : resolve(stdout),
-      );
-    });
+    const { ok, output } = await inspect(script);
+    expect(ok, output).toBe(true);
     const options = JSON.parse(output) as { thresholds?: Record<string, unknown> };
     expect(Object.keys(options.thresholds ?? {})).toContain("contract_violations");
+  },
+);
+
+const replay = JSON.parse(await readFile(join(LOAD_DIR, "replay.json"), "utf8"));
+
+test.skipIf(!k6 && !TEST_IN_CI).each([
+  ["incident.js", "without its replay", { outage: replay.outage }, 'has no "incident"'],
+  [
+    "outage.js",
+    "without recoversWithinSeconds",
+    { outage: { ...replay.outage, recoversWithinSeconds: undefined } },
+    '"outage.recoversWithinSeconds" must be a positive number',
+  ],
+  [
+    "incident.js",
+    "with a phase of no length",
+    { incident: { ...replay.incident, phases: [{ name: "burst" }] } },
+    '"incident.phases[0]" needs a name and a positive number of seconds',
+  ],
+  ["outage.js", "that is not JSON", "{", "is not JSON"],
+])(
+  "k6 stops %s before the run on a REPLAY_FILE %s, saying what is wrong",
+  async (script, _file, contents, reason) => {
+    expect(k6, "no k6 on PATH and no K6_BIN").toBeDefined();
+    const file = join(await mkdtemp(join(tmpdir(), "tracemesh-replay-")), "replay.json");
+    await writeFile(file, typeof contents === "string" ? contents : JSON.stringify(contents));
+    const { ok, output } = await inspect(script, { REPLAY_FILE: file });
+    expect(ok, output).toBe(false);
+    // k6 logs the error's message in logfmt, its quotes escaped.
+    const said = output.replaceAll('\\"', '"');
+    expect(said).toContain("the replay (REPLAY_FILE, load/replay.json by default)");
+    expect(said).toContain(reason);
   },
 );
