@@ -78,7 +78,7 @@ function recordFailure(span: Span, error: unknown): void {
 }
 
 function retry(p: Processing, error: unknown): MessageOutcome {
-  const delayMs = redeliveryDelay(p.options.backoffMs, p.msg.info.deliveryCount);
+  const delayMs = redeliveryDelay(p.options.backoffMs, p.msg.info.deliveryCount, error);
   p.msg.nak(delayMs);
   p.options.logger?.warn("queue.message.retry", { ...p.fields, retryInMs: delayMs, error });
   return "retry";

@@ -39,7 +39,7 @@ describe("a failed delivery", () => {
       backoffMs,
       async handler() {
         deliveredAt.push(performance.now());
-        throw new DependencyError({ dependency: "webhook" });
+        throw new Error("the webhook is down");
       },
     });
     try {
@@ -66,5 +66,39 @@ describe("a failed delivery", () => {
     expect(third - second).toBeLessThan(2_600);
     const retries = (await logs.lines()).filter((line) => line.event === "queue.message.retry");
     expect(retries.map((line) => line.retryInMs)).toEqual([300, 2_000]);
+  });
+
+  it("of a dependency that asked for a longer wait (its Retry-After) comes back after that wait", async () => {
+    const logs = captureLogger({ service: "queue-test" });
+    const deliveredAt: number[] = [];
+    const consumer = await consumeEvents({
+      js: nats.js,
+      stream: names.stream,
+      consumer: names.consumer,
+      deadLetterSubjectPrefix: names.deadLetterSubjectPrefix,
+      logger: logs.logger,
+      maxDeliver: 3,
+      backoffMs,
+      async handler() {
+        deliveredAt.push(performance.now());
+        if (deliveredAt.length === 1) {
+          throw new DependencyError({ dependency: "webhook", retryAfterSeconds: 2 });
+        }
+      },
+    });
+    try {
+      const event = createCloudEvent({ type: "todo.created", source: "/test", data: { n: 2 } });
+      await publishEvent(nats.js, event, {
+        subject: eventSubject(event.type, names.subjectPrefix),
+      });
+      await waitFor(() => deliveredAt.length === 2, "the redelivery", 10_000);
+    } finally {
+      await consumer.stop();
+    }
+    const [first = 0, second = 0] = deliveredAt;
+    // 300 ms by the schedule; the 2 s the webhook asked for instead.
+    expect(second - first).toBeGreaterThanOrEqual(1_990);
+    const retries = (await logs.lines()).filter((line) => line.event === "queue.message.retry");
+    expect(retries.map((line) => line.retryInMs)).toEqual([2_000]);
   });
 });

@@ -11,8 +11,11 @@ export interface ReceivedRequest {
   key: string | undefined;
 }
 
-/** How the receiver answers: a status now, a status after a pause, or "hold" (never). */
-export type Answer = number | { status: number; afterMs: number } | "hold";
+/**
+ * How the receiver answers: a status now, or a status with a Retry-After or after a pause, or
+ * "hold" (never).
+ */
+export type Answer = number | { status: number; afterMs?: number; retryAfter?: string } | "hold";
 
 export interface WebhookReceiver {
   url: string;
@@ -34,12 +37,21 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   let decide: (request: ReceivedRequest) => Answer = () => 204;
   const held = new Set<ServerResponse>();
 
-  function respond(request: ReceivedRequest, res: ServerResponse, status: number): void {
+  function respond(
+    request: ReceivedRequest,
+    res: ServerResponse,
+    status: number,
+    retryAfter?: string,
+  ): void {
     // The sender hung up first (it died): nothing was acknowledged, so nothing was delivered.
     if (res.destroyed || !res.socket || res.socket.destroyed) return;
     // Counted before the answer is written: a receiver commits, then acknowledges.
     if (status >= 200 && status < 300) accepted.push(request);
-    res.writeHead(status, { "content-type": "application/json" }).end(status === 204 ? "" : "{}");
+    const headers = {
+      "content-type": "application/json",
+      ...(retryAfter && { "retry-after": retryAfter }),
+    };
+    res.writeHead(status, headers).end(status === 204 ? "" : "{}");
     for (const wake of waiters) wake();
   }
 
@@ -63,7 +75,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         return;
       }
       if (typeof answer === "number") respond(request, res, answer);
-      else setTimeout(() => respond(request, res, answer.status), answer.afterMs);
+      else
+        setTimeout(
+          () => respond(request, res, answer.status, answer.retryAfter),
+          answer.afterMs ?? 0,
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -84,6 +84,18 @@ describe("webhook sink", () => {
     },
   );
 
+  test.each([429, 503])(
+    "a %i's Retry-After is the DependencyError's, for the redelivery to wait",
+    async (status) => {
+      receiver.answer(() => ({ status, retryAfter: "20" }));
+      const failure = await sink(1)
+        .sink.deliver(notification, createDeadline(2000))
+        .catch((e) => e);
+      expect(failure).toBeInstanceOf(DependencyError);
+      expect((failure as DependencyError).retryAfterSeconds).toBe(20);
+    },
+  );
+
   test("splits NOTIFY_WEBHOOK_URL into origin and path", () => {
     expect(webhookTarget("https://hooks.example.com:8443/a/b?x=1")).toEqual({
       baseUrl: "https://hooks.example.com:8443",

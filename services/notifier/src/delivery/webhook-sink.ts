@@ -23,7 +23,8 @@ export function webhookTarget(url: string): { baseUrl: string; path: string } {
  * 5xx, a timeout or a refused connection rejects with DependencyError "webhook", and so do a
  * 3xx and a 4xx: the receiver's
  * refusal is ours to fix, never the meaning of a request that caused the delivery (an
- * Alertmanager told 401 would think its own token wrong).
+ * Alertmanager told 401 would think its own token wrong). A 429's or 503's Retry-After is the
+ * DependencyError's `retryAfterSeconds`, which the event's redelivery waits for.
  */
 export function createWebhookSink(options: WebhookSinkOptions): NotificationSink {
   const { client, path, logger } = options;
@@ -62,10 +63,13 @@ async function send(client: DependencyClient, request: DependencyRequest): Promi
     return await client.request(request);
   } catch (error) {
     if (!(error instanceof AppError) || error instanceof DependencyError) throw error;
+    // A 429's wait (the client caps it) goes with the failure: the redelivery honours it.
+    const retryAfterSeconds = Number(error.headers["Retry-After"]);
     throw new DependencyError({
       dependency: client.name,
       message: `${client.name} refused the notification: ${error.code}`,
       cause: error,
+      ...(retryAfterSeconds > 0 && { retryAfterSeconds }),
     });
   }
 }
