@@ -43,19 +43,44 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
   }, 120_000);
   afterAll(() => mesh?.stop());
 
-  async function createTodoAsAlice(title: string): Promise<void> {
+  async function aliceToken(): Promise<string> {
     const login = await fetch(`${mesh.urls.auth}/v1/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: "alice", password: "alice-demo-password" }),
     });
     const { accessToken } = (await login.json()) as { accessToken: string };
+    return accessToken;
+  }
+
+  async function createTodoAsAlice(title: string): Promise<void> {
     const created = await fetch(`${mesh.urls["todo-api"]}/v1/todos`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${await aliceToken()}`,
+      },
       body: JSON.stringify({ title }),
     });
     expect(created.status).toBe(201);
+  }
+
+  /** The titles of all of alice's todos, page after page. */
+  async function titlesOfAlice(): Promise<string[]> {
+    const authorization = `Bearer ${await aliceToken()}`;
+    const titles: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+      const page = await fetch(`${mesh.urls["todo-api"]}/v1/todos?limit=100${query}`, {
+        headers: { authorization },
+      });
+      expect(page.status).toBe(200);
+      const body = (await page.json()) as { items: { title: string }[]; nextCursor: string | null };
+      titles.push(...body.items.map((todo) => todo.title));
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    return titles;
   }
 
   test("smoke.js: every route once, in contract", async () => {
@@ -94,6 +119,8 @@ describe.skipIf(!k6)("the load scripts, run by k6 against a live mesh", () => {
     expect(summaryValue(run, "alert_fired", "rate")).toBe(1);
     expect(summaryValue(run, "recovered", "rate")).toBe(1);
     expect(run.output).toMatch(/writes back after the fault: \d+\.\d s/);
+    // The recovery probe deletes the todo that showed writes were back.
+    expect(await titlesOfAlice()).not.toContain("recovered?");
     // Held back whenever Alertmanager had it; with the phases halved it may not get there.
     expect(run.output).toMatch(
       /HttpErrorRatioHigh\{service="todo-api"\} during the fault: (held back by Alertmanager|not in Alertmanager)/,
