@@ -37,4 +37,18 @@ describe("outbox gauges", () => {
     down = false;
     expect(await collect()).toHaveLength(3);
   });
+
+  test("a reading the database does not answer in time costs the scrape these gauges, not the scrape", async () => {
+    const { meter, collect } = recordingMeter();
+    const failures: unknown[] = [];
+    observeOutboxBacklog({
+      backlog: () => new Promise<OutboxBacklog>(() => {}),
+      meter,
+      readTimeoutMs: 50,
+      onReadFailed: (error) => failures.push(error),
+    });
+
+    expect(await collect()).toEqual([]);
+    expect(String(failures[0])).toContain("not read within 50 ms");
+  });
 });

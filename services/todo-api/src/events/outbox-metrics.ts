@@ -9,13 +9,20 @@ export interface OutboxMetricsOptions {
   meter?: Meter;
   /** Told when readings start to fail: once per outage, not at every scrape. */
   onReadFailed?: (error: unknown) => void;
+  /**
+   * How long a scrape waits for the reading, well under Prometheus's scrape timeout (4 s): a
+   * stalled database must cost the scrape these gauges, not the whole scrape (which would read
+   * as todo-api down). @default 1000
+   */
+  readTimeoutMs?: number;
 }
 
 /**
  * The outbox's gauges, read from the table at each scrape: `tracemesh_outbox_pending`,
  * `tracemesh_outbox_parked` and `tracemesh_outbox_oldest_pending_age` (seconds), what the
- * OutboxEventsStuck and OutboxRowsParked alerts watch. A failed reading (the database away)
- * reports nothing that scrape rather than a stale value; the service carries on.
+ * OutboxEventsStuck and OutboxRowsParked alerts watch. A failed reading (the database away,
+ * or too slow to answer within `readTimeoutMs`) reports nothing that scrape rather than a stale
+ * value; the service carries on.
  */
 export function observeOutboxBacklog(options: OutboxMetricsOptions): void {
   const meter = options.meter ?? metrics.getMeter("@tracemesh/todo-api");
@@ -31,12 +38,16 @@ export function observeOutboxBacklog(options: OutboxMetricsOptions): void {
     description: "Age of the oldest outbox row waiting to be published; 0 when none waits.",
     unit: "s",
   });
+  const { readTimeoutMs = 1000 } = options;
   let failing = false;
   meter.addBatchObservableCallback(
     async (result) => {
       try {
         // The scrape is not a request: its query starts no trace.
-        const backlog = await withoutTracing(() => options.backlog());
+        const backlog = await withinMs(
+          readTimeoutMs,
+          withoutTracing(() => options.backlog()),
+        );
         failing = false;
         result.observe(pending, backlog.pending);
         result.observe(parked, backlog.parked);
@@ -48,4 +59,16 @@ export function observeOutboxBacklog(options: OutboxMetricsOptions): void {
     },
     [pending, parked, oldestAge],
   );
+}
+
+/** `reading`, or a rejection once `ms` have passed; the reading itself goes on, unwatched. */
+function withinMs<T>(ms: number, reading: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the outbox backlog was not read within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([reading, timeout]).finally(() => clearTimeout(timer));
 }
