@@ -21,6 +21,9 @@ export interface AlertmanagerServer {
   stop(): Promise<void>;
 }
 
+// Debian calls it prometheus-alertmanager; the upstream release, alertmanager.
+export const ALERTMANAGER_NAMES = ["alertmanager", "prometheus-alertmanager"];
+
 /** The notifier's address in observability/alertmanager/alertmanager.yml (docker compose's). */
 export const COMPOSE_NOTIFIER_ORIGIN = "http://notifier:8082";
 

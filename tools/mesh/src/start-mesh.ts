@@ -1,5 +1,9 @@
 import { join } from "node:path";
-import { type AlertmanagerServer, startAlertmanager } from "./alertmanager-server.ts";
+import {
+  ALERTMANAGER_NAMES,
+  type AlertmanagerServer,
+  startAlertmanager,
+} from "./alertmanager-server.ts";
 import type { DemoSecrets } from "./demo-secrets.ts";
 import { findProgram } from "./find-program.ts";
 import { portOrFree } from "./local-port.ts";
@@ -89,8 +93,6 @@ export interface Mesh {
 }
 
 const PROMETHEUS_NAMES = ["prometheus"];
-// Debian calls it prometheus-alertmanager; the upstream release, alertmanager.
-const ALERTMANAGER_NAMES = ["alertmanager", "prometheus-alertmanager"];
 const INSTALL_HINT =
   "install them (Debian: apt-get install prometheus prometheus-alertmanager) to see alerts fire";
 

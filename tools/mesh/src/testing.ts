@@ -3,6 +3,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, TEST_PATH } from "@tracemesh/testing";
+import {
+  ALERTMANAGER_NAMES,
+  type AlertmanagerServer,
+  startAlertmanager,
+} from "./alertmanager-server.ts";
 import { findProgram } from "./find-program.ts";
 import { type PrometheusServer, startPrometheus } from "./prometheus-server.ts";
 import { type Mesh, type MeshOptions, type MeshPorts, startMesh } from "./start-mesh.ts";
@@ -62,5 +67,26 @@ export async function startPrometheusWithout(
     port: await freePort(),
     targets: mesh.scrapeTargets.filter((target) => target.role === "service"),
     withoutRules,
+  });
+}
+
+/**
+ * The machine's Alertmanager alone, on the repository's config, for a test that posts alerts to
+ * it. Its notifier address answers nothing: notifications fail, and what it holds back does not
+ * depend on them. A test fails, never skips, without it.
+ */
+export async function startTestAlertmanager(): Promise<AlertmanagerServer> {
+  const binary = findProgram(ALERTMANAGER_NAMES, TEST_PATH);
+  if (!binary) {
+    throw new Error(
+      "alertmanager is not installed (Debian: apt-get install prometheus-alertmanager)",
+    );
+  }
+  return startAlertmanager({
+    binary,
+    dataDir: await mkdtemp(join(tmpdir(), "tracemesh-alertmanager-")),
+    port: await freePort(),
+    notifierUrl: `http://127.0.0.1:${await freePort()}`,
+    alertsToken: randomBytes(24).toString("hex"),
   });
 }
