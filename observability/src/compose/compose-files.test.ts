@@ -98,6 +98,10 @@ describe("Prometheus, Alertmanager, Grafana and Jaeger read observability/ where
     expect(repositoryPathOf(compose, prometheus, dirname(config))).toBe("observability/prometheus");
   });
 
+  test("Prometheus keeps the 30 days the SLO's error budget is counted over (its default: 15)", () => {
+    expect(flag(service("prometheus"), "--storage.tsdb.retention.time")).toBe("30d");
+  });
+
   test("Alertmanager: its config, and the notifier's token where the config's credentials_file says", () => {
     const alertmanager = service("alertmanager");
     const config = flag(alertmanager, "--config.file") ?? "";
