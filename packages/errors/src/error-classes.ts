@@ -146,7 +146,10 @@ export class RateLimitedError extends AppError {
 export interface DependencyErrorOptions extends OptionsWithoutDetails {
   /** A logical name (`database`, `auth`): never a host, port or URL. */
   dependency: string;
-  /** @default 1, when the breaker's remaining open time is unknown */
+  /**
+   * How long the dependency will not be back: its Retry-After, or its breaker's remaining open
+   * time. @default 1, when nothing says (`retryAfterKnown` is then false)
+   */
   retryAfterSeconds?: number;
   /**
    * The caller's deadline ran out before the dependency could answer, and nothing says the
@@ -160,6 +163,8 @@ export class DependencyError extends AppError {
   override name = "DependencyError";
   readonly dependency: string;
   readonly retryAfterSeconds: number;
+  /** Whether `retryAfterSeconds` was given (the dependency said), not the default. */
+  readonly retryAfterKnown: boolean;
   readonly deadlineExceeded: boolean;
   constructor(options: DependencyErrorOptions) {
     const {
@@ -177,6 +182,7 @@ export class DependencyError extends AppError {
     });
     this.dependency = dependency;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterKnown = options.retryAfterSeconds !== undefined;
     this.deadlineExceeded = deadlineExceeded;
   }
 }

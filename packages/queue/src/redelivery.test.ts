@@ -19,7 +19,9 @@ describe("redeliveryDelay", () => {
     expect(redeliveryDelay(backoffMs, 1, asking(3_600))).toBe(60_000);
     // Asking less than the schedule does not hurry it.
     expect(redeliveryDelay(backoffMs, 3, asking(20))).toBe(30_000);
-    // Any other failure: the schedule alone.
+    // A dependency that said nothing (its default of 1 s), or any other failure: the schedule.
+    const short = [200, 400];
+    expect(redeliveryDelay(short, 1, new DependencyError({ dependency: "webhook" }))).toBe(200);
     expect(redeliveryDelay(backoffMs, 1, new Error("handler failed"))).toBe(1_000);
   });
 });

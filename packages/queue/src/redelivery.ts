@@ -3,9 +3,10 @@ import { DependencyError } from "@tracemesh/errors";
 
 /**
  * The nak delay for a failed delivery: backoff[n-1], the last value once they run out; longer
- * when the failure is a dependency that said when it can be back (a DependencyError's
- * Retry-After: a webhook's 429 or 503, a breaker still open), up to the schedule's longest
- * pause. A retry before then would fail the same way and use up one of the message's deliveries.
+ * when the failure is a dependency that said when it can be back (a DependencyError whose
+ * `retryAfterKnown`: a webhook's 429 or 503 with Retry-After, a breaker still open), up to the
+ * schedule's longest pause. A retry before then would fail the same way and use up one of the
+ * message's deliveries.
  */
 export function redeliveryDelay(
   backoffMs: readonly number[],
@@ -13,9 +14,10 @@ export function redeliveryDelay(
   failure?: unknown,
 ): number {
   const scheduled = backoffMs[Math.min(deliveryCount - 1, backoffMs.length - 1)] ?? 0;
-  if (!(failure instanceof DependencyError)) return scheduled;
-  const asked = Math.min(failure.retryAfterSeconds * 1000, Math.max(0, ...backoffMs));
-  return Math.max(scheduled, asked);
+  if (!(failure instanceof DependencyError) || !failure.retryAfterKnown) return scheduled;
+  const askedMs = failure.retryAfterSeconds * 1000;
+  if (!Number.isFinite(askedMs)) return scheduled;
+  return Math.max(scheduled, Math.min(askedMs, Math.max(0, ...backoffMs)));
 }
 
 /**

@@ -39,7 +39,8 @@ describe("a failed delivery", () => {
       backoffMs,
       async handler() {
         deliveredAt.push(performance.now());
-        throw new Error("the webhook is down");
+        // Down, without saying for how long: the schedule decides.
+        throw new DependencyError({ dependency: "webhook" });
       },
     });
     try {

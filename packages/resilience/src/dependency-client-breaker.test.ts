@@ -64,6 +64,7 @@ describe("circuit breaker", () => {
     await openBreaker(c);
     const error = (await failureOf(get(c))) as DependencyError;
     expect(error.retryAfterSeconds).toBe(5);
+    expect(error.retryAfterKnown).toBe(true);
     expect(error.headers["Retry-After"]).toBe("5");
   });
 

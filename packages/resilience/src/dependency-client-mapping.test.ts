@@ -69,7 +69,9 @@ describe("failure mapping", () => {
       refused.request({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
     );
     expect(error).toBeInstanceOf(DependencyError);
+    // Nothing said how long: the default, not a wait the dependency asked for.
     expect((error as DependencyError).retryAfterSeconds).toBe(1);
+    expect((error as DependencyError).retryAfterKnown).toBe(false);
     expect((error as Error).message).not.toContain("127.0.0.1");
   });
 

@@ -174,6 +174,7 @@ describe("Retry-After", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
     expect(upstream.hits).toHaveLength(1);
     expect((error as DependencyError).retryAfterSeconds).toBe(30);
+    expect((error as DependencyError).retryAfterKnown).toBe(true);
   });
 
   test("a day-long Retry-After: no retry, and clients are told at most the cap", async () => {

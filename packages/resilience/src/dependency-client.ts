@@ -208,17 +208,25 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
     if (reason !== undefined) instruments.countRejection(reason);
     if (!isDependencyFailure(error)) return error;
     const openMs = breaker.remainingOpenMs();
-    // The breaker's wait is our own setting; an upstream's Retry-After is capped before we relay it.
+    // The breaker's wait is our own setting; an upstream's Retry-After is capped before we relay
+    // it. Neither known: DependencyError's default, and `retryAfterKnown` false.
     const retryAfterSeconds =
-      openMs === undefined
-        ? relayedRetryAfterSeconds(call.lastRetryAfterMs ?? 1_000)
-        : toRetryAfterSeconds(openMs);
+      openMs !== undefined
+        ? toRetryAfterSeconds(openMs)
+        : call.lastRetryAfterMs !== undefined
+          ? relayedRetryAfterSeconds(call.lastRetryAfterMs)
+          : undefined;
     // No time left, or cut short, with no failure of the dependency's seen: the caller's deadline.
     const deadlineExceeded =
       !call.dependencyFailed &&
       (error instanceof BudgetExhaustedError || isTaskCancelledError(error));
     const failure = () =>
-      new DependencyError({ dependency: name, retryAfterSeconds, deadlineExceeded, cause: error });
+      new DependencyError({
+        dependency: name,
+        ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+        deadlineExceeded,
+        cause: error,
+      });
     // A call refused before any attempt reached the dependency gets no stack: it would be the
     // same for each of an outage's refusals, thousands a second (docs/architecture.md).
     return reason === undefined || call.dependencyFailed ? failure() : withoutStackTrace(failure);
