@@ -12,16 +12,16 @@ function isLanguage(value: string): value is Language {
 
 /**
  * RFC 4647 lookup over ranges Hono already parsed and sorted by q: `fr-CA` falls back to `fr`,
- * `q=0` excludes a range, `*` is the first language not excluded, and unknown languages (or
- * every language excluded) leave the default.
+ * `q=0` excludes a range, `*` is the first language no other range names (RFC 9110: those have
+ * their own q), and unknown languages (or every language named elsewhere) leave the default.
  */
 function lookupLanguage(ranges: AcceptEntry[]): string {
-  const excluded = new Set(ranges.filter(({ q }) => q <= 0).map(({ type }) => type.toLowerCase()));
+  const named = new Set(ranges.map(({ type }) => type.toLowerCase()));
   for (const { type, q } of ranges) {
     if (q <= 0) continue;
     if (type === "*") {
-      const open = LANGUAGES.find((language) => !excluded.has(language));
-      if (open !== undefined) return open;
+      const unnamed = LANGUAGES.find((language) => !named.has(language));
+      if (unnamed !== undefined) return unnamed;
       continue;
     }
     const subtags = type.toLowerCase().split("-");
