@@ -52,7 +52,7 @@ async function start(config: Config): Promise<void> {
     });
     const outbox = createSqlOutboxSource(database);
     observeOutboxBacklog({
-      backlog: () => outbox.backlog(),
+      backlog: (deadline) => outbox.backlog({ deadline }),
       onReadFailed: (error) => logger.warn("outbox.backlog_unreadable", { error }),
     });
     const authorizer = createAuthorizer({

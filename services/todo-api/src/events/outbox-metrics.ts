@@ -1,18 +1,22 @@
 import { type Meter, metrics } from "@opentelemetry/api";
 import { withoutTracing } from "@tracemesh/queue";
+import { createDeadline, type Deadline } from "@tracemesh/resilience";
 import type { OutboxBacklog } from "../storage/outbox.ts";
 
 export interface OutboxMetricsOptions {
-  /** Reads the backlog; called on each collection (each Prometheus scrape). */
-  backlog: () => Promise<OutboxBacklog>;
+  /**
+   * Reads the backlog, within `deadline` (a DependencyError past it); called on each collection
+   * (each Prometheus scrape).
+   */
+  backlog: (deadline: Deadline) => Promise<OutboxBacklog>;
   /** @default the global meter provider's "@tracemesh/todo-api" meter */
   meter?: Meter;
   /** Told when readings start to fail: once per outage, not at every scrape. */
   onReadFailed?: (error: unknown) => void;
   /**
-   * How long a scrape waits for the reading, well under Prometheus's scrape timeout (4 s): a
-   * stalled database must cost the scrape these gauges, not the whole scrape (which would read
-   * as todo-api down). @default 1000
+   * The reading's deadline, well under Prometheus's scrape timeout (4 s): a stalled database
+   * must cost the scrape these gauges, not the whole scrape (which would read as todo-api
+   * down). @default 1000
    */
   readTimeoutMs?: number;
 }
@@ -42,12 +46,10 @@ export function observeOutboxBacklog(options: OutboxMetricsOptions): void {
   let failing = false;
   meter.addBatchObservableCallback(
     async (result) => {
+      const deadline = createDeadline(readTimeoutMs);
       try {
         // The scrape is not a request: its query starts no trace.
-        const backlog = await withinMs(
-          readTimeoutMs,
-          withoutTracing(() => options.backlog()),
-        );
+        const backlog = await withoutTracing(() => options.backlog(deadline));
         failing = false;
         result.observe(pending, backlog.pending);
         result.observe(parked, backlog.parked);
@@ -55,20 +57,10 @@ export function observeOutboxBacklog(options: OutboxMetricsOptions): void {
       } catch (error) {
         if (!failing) options.onReadFailed?.(error);
         failing = true;
+      } finally {
+        deadline.dispose();
       }
     },
     [pending, parked, oldestAge],
   );
-}
-
-/** `reading`, or a rejection once `ms` have passed; the reading itself goes on, unwatched. */
-function withinMs<T>(ms: number, reading: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the outbox backlog was not read within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([reading, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CloudEvent, OutboxRecord, OutboxSource } from "@tracemesh/queue";
-import type { SqlClient, SqlExecutor } from "./sql-client.ts";
+import type { SqlClient, SqlExecutor, StatementOptions } from "./sql-client.ts";
 
 export interface SqlOutboxSourceOptions {
   /**
@@ -27,7 +27,7 @@ export interface SqlOutboxSource extends OutboxSource {
   /** Deletes rows published more than `retainMs` ago; resolves to how many. */
   prunePublished(retainMs: number): Promise<number>;
   /** Counts what waits: one statement over the unpublished rows (the partial indexes). */
-  backlog(): Promise<OutboxBacklog>;
+  backlog(options?: StatementOptions): Promise<OutboxBacklog>;
 }
 
 interface OutboxRow {
@@ -174,12 +174,12 @@ export function createSqlOutboxSource(
       return result.rowCount;
     },
 
-    async backlog() {
+    async backlog(options) {
       const result = await client.query<{
         pending: number;
         parked: number;
         oldest_pending_age_seconds: number;
-      }>(BACKLOG);
+      }>(BACKLOG, [], options);
       const row = result.rows[0];
       return {
         pending: row?.pending ?? 0,
