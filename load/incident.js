@@ -18,12 +18,19 @@ import { SUMMARY_TREND_STATS, summaryOutputs, withPhaseThresholds } from "./lib/
 import { crudRequest, crudScenario, sessionOfVu } from "./lib/todo-traffic.js";
 
 const config = loadConfig(__ENV);
-const replay = readReplay(open(__ENV.REPLAY_FILE || "./replay.json"), "incident", {
-  "crud.requestsPerSecond": "number",
-  "alert.name": "string",
-  "alert.service": "string",
-  "alert.firesWithinSeconds": "number",
-});
+const replay = readReplay(
+  { text: open(__ENV.REPLAY_FILE || "./replay.json"), path: __ENV.REPLAY_FILE },
+  "incident",
+  {
+    phases: ["burst"],
+    fields: {
+      "crud.requestsPerSecond": "number",
+      "alert.name": "string",
+      "alert.service": "string",
+      "alert.firesWithinSeconds": "number",
+    },
+  },
+);
 const phases = schedule(replay.phases, config.timeScale, config.rateScale);
 const burst = phaseNamed(phases, "burst");
 const alert = { alertname: replay.alert.name, service: replay.alert.service };

@@ -1,8 +1,6 @@
 // The phases of a replay (load/replay.json), scaled, and which one a moment falls in.
 // k6 0.49 reads ES2017 plus modules: no `?.`, `??` or object spread in these scripts.
 
-import { REPLAY_FILE } from "./replay.js";
-
 /**
  * @typedef {object} Phase
  * @property {string} name
@@ -77,12 +75,12 @@ export function phaseWithOnsetAt(phases, elapsedMs, onsetSeconds) {
 }
 
 /**
- * The first phase named `name`. A replay file without it ends the run at once.
+ * The first phase named `name` (readReplay checked that there is one).
  * @param {Phase[]} phases
  * @param {string} name
  */
 export function phaseNamed(phases, name) {
   const found = phases.find((p) => p.name === name);
-  if (!found) throw new Error(`${REPLAY_FILE} has no phase "${name}"`);
+  if (!found) throw new Error(`the replay has no phase "${name}"`);
   return found;
 }

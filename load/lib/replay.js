@@ -2,8 +2,6 @@
 // what the script reads stops k6 before the run, saying what is missing, not with a TypeError
 // from deep inside the script.
 
-export const REPLAY_FILE = "the replay (REPLAY_FILE, load/replay.json by default)";
-
 /**
  * The value at a dotted path, or undefined.
  * @param {unknown} value
@@ -16,43 +14,48 @@ function at(value, path) {
 
 /**
  * The replay named `name` of a replay file, with phases that each have a name and a positive
- * length, and every field `required` names of its type.
- * @param {string} text the replay file
+ * length, the phases `needs.phases` names, and every field `needs.fields` names, of its type.
+ * @param {{ text: string, path: string | undefined }} file its text, and REPLAY_FILE (undefined:
+ *   load/replay.json)
  * @param {string} name "incident" or "outage"
- * @param {Record<string, "string" | "number">} required dotted paths the script reads, e.g.
- *   `{ "alert.firesWithinSeconds": "number" }`
+ * @param {{ phases: string[], fields: Record<string, "string" | "number"> }} needs the phases
+ *   and the dotted paths the script reads, e.g. `{ "alert.firesWithinSeconds": "number" }`
  * @returns {any}
  */
-export function readReplay(text, name, required) {
-  let file;
+export function readReplay(file, name, needs) {
+  const where = file.path ? `the replay file ${file.path} (REPLAY_FILE)` : "load/replay.json";
+  let parsed;
   try {
-    file = JSON.parse(text);
+    parsed = JSON.parse(file.text);
   } catch (error) {
-    throw new Error(
-      `${REPLAY_FILE} is not JSON: ${error instanceof Error ? error.message : error}`,
-    );
+    throw new Error(`${where} is not JSON: ${error instanceof Error ? error.message : error}`);
   }
-  const replay = at(file, name);
+  const replay = at(parsed, name);
   if (replay == null || typeof replay !== "object") {
-    throw new Error(`${REPLAY_FILE} has no "${name}"`);
+    throw new Error(`${where} has no "${name}"`);
   }
   const phases = replay.phases;
   if (!Array.isArray(phases) || phases.length === 0) {
-    throw new Error(`${REPLAY_FILE}: "${name}" has no phases`);
+    throw new Error(`${where}: "${name}" has no phases`);
   }
   phases.forEach((phase, i) => {
     if (!phase || typeof phase.name !== "string" || !(phase.seconds > 0)) {
       throw new Error(
-        `${REPLAY_FILE}: "${name}.phases[${i}]" needs a name and a positive number of seconds`,
+        `${where}: "${name}.phases[${i}]" needs a name and a positive number of seconds`,
       );
     }
   });
-  for (const path of Object.keys(required)) {
-    const type = required[path];
+  for (const needed of needs.phases) {
+    if (!phases.some((phase) => phase.name === needed)) {
+      throw new Error(`${where}: "${name}" has no phase "${needed}"`);
+    }
+  }
+  for (const path of Object.keys(needs.fields)) {
+    const type = needs.fields[path];
     const value = at(replay, path);
     if (typeof value !== type || (type === "number" && !(Number(value) > 0))) {
       const wanted = type === "number" ? "a positive number" : "a string";
-      throw new Error(`${REPLAY_FILE}: "${name}.${path}" must be ${wanted}`);
+      throw new Error(`${where}: "${name}.${path}" must be ${wanted}`);
     }
   }
   return replay;

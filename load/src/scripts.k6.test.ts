@@ -62,6 +62,12 @@ test.skipIf(!k6 && !TEST_IN_CI).each([
     { incident: { ...replay.incident, phases: [{ name: "burst" }] } },
     '"incident.phases[0]" needs a name and a positive number of seconds',
   ],
+  [
+    "outage.js",
+    "without a phase it needs",
+    { outage: { ...replay.outage, phases: [{ name: "baseline", seconds: 10 }] } },
+    '"outage" has no phase "auth-down"',
+  ],
   ["outage.js", "that is not JSON", "{", "is not JSON"],
 ])(
   "k6 stops %s before the run on a REPLAY_FILE %s, saying what is wrong",
@@ -73,7 +79,7 @@ test.skipIf(!k6 && !TEST_IN_CI).each([
     expect(ok, output).toBe(false);
     // k6 logs the error's message in logfmt, its quotes escaped.
     const said = output.replaceAll('\\"', '"');
-    expect(said).toContain("the replay (REPLAY_FILE, load/replay.json by default)");
+    expect(said).toContain(`the replay file ${file} (REPLAY_FILE)`);
     expect(said).toContain(reason);
   },
 );
