@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, TEST_PATH } from "@tracemesh/testing";
@@ -82,11 +82,19 @@ export async function startTestAlertmanager(): Promise<AlertmanagerServer> {
       "alertmanager is not installed (Debian: apt-get install prometheus-alertmanager)",
     );
   }
-  return startAlertmanager({
+  const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-alertmanager-"));
+  const server = await startAlertmanager({
     binary,
-    dataDir: await mkdtemp(join(tmpdir(), "tracemesh-alertmanager-")),
+    dataDir,
     port: await freePort(),
     notifierUrl: `http://127.0.0.1:${await freePort()}`,
     alertsToken: randomBytes(24).toString("hex"),
   });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
