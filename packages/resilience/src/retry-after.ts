@@ -10,7 +10,8 @@ const IMF_FIXDATE =
  * The longest Retry-After we pass on to our own clients, in seconds. An upstream may ask for a
  * day (by mistake or not): relayed as is, it would park every client of ours that long for one
  * bad header. A minute outlasts our breakers' and throttles' usual waits; a client that comes
- * back early costs one cheap 503. Retry decisions still use the upstream's own value.
+ * back early costs one cheap 503. The dependency client's own retries still use the upstream's
+ * value; a queue's redelivery gets the capped one, with the failure.
  */
 export const MAX_RETRY_AFTER_SECONDS = 60;
 

@@ -26,8 +26,10 @@ function declaredCode(payload: ArrayBuffer): ErrorCode | undefined {
 // Only what keeps its meaning after the hop; Allow, Location… are about the upstream.
 function relayedHeaders(response: Response): Record<string, string> {
   if (response.status === 429) {
-    const waitMs = parseRetryAfterMs(response.headers.get("retry-after")) ?? 1_000;
-    return { "Retry-After": String(relayedRetryAfterSeconds(waitMs)) };
+    // None (or none readable): nothing of the upstream's to relay; our answer gets the
+    // contract's default (error-response.ts), and a caller can tell it was not asked for.
+    const waitMs = parseRetryAfterMs(response.headers.get("retry-after"));
+    return waitMs === undefined ? {} : { "Retry-After": String(relayedRetryAfterSeconds(waitMs)) };
   }
   const challenge = response.status === 401 ? response.headers.get("www-authenticate") : null;
   return challenge === null ? {} : { "WWW-Authenticate": challenge };

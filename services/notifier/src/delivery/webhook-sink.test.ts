@@ -93,8 +93,18 @@ describe("webhook sink", () => {
         .catch((e) => e);
       expect(failure).toBeInstanceOf(DependencyError);
       expect((failure as DependencyError).retryAfterSeconds).toBe(20);
+      expect((failure as DependencyError).retryAfterKnown).toBe(true);
     },
   );
+
+  test("a 429 without Retry-After asks for no wait of its own", async () => {
+    receiver.answer(() => 429);
+    const failure = await sink(1)
+      .sink.deliver(notification, createDeadline(2000))
+      .catch((e) => e);
+    expect(failure).toBeInstanceOf(DependencyError);
+    expect((failure as DependencyError).retryAfterKnown).toBe(false);
+  });
 
   test("splits NOTIFY_WEBHOOK_URL into origin and path", () => {
     expect(webhookTarget("https://hooks.example.com:8443/a/b?x=1")).toEqual({

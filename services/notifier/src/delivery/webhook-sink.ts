@@ -63,7 +63,8 @@ async function send(client: DependencyClient, request: DependencyRequest): Promi
     return await client.request(request);
   } catch (error) {
     if (!(error instanceof AppError) || error instanceof DependencyError) throw error;
-    // A 429's wait (the client caps it) goes with the failure: the redelivery honours it.
+    // A 429's own wait (the client caps it at a minute) goes with the failure: the redelivery
+    // honours it. A 429 without one asked for nothing.
     const retryAfterSeconds = Number(error.headers["Retry-After"]);
     throw new DependencyError({
       dependency: client.name,
