@@ -50,7 +50,10 @@ export interface EventRelayOptions {
 }
 
 export interface EventRelay {
-  /** Whether NATS is reachable now: for /health/ready to report (the outbox absorbs outages). */
+  /**
+   * Whether NATS is reachable now and the relay publishing (its streams ensured once): for
+   * /health/ready to report (the outbox absorbs outages).
+   */
   isConnected(): boolean;
   /** Publishes what is pending now; for tests and shutdown. */
   flush(): Promise<OutboxFlushResult>;
@@ -138,7 +141,7 @@ export function startEventRelay(options: EventRelayOptions): EventRelay {
   pruning.unref();
 
   return {
-    isConnected: () => link.isConnected(),
+    isConnected: () => started && link.isConnected(),
     flush: () => relay.flush(),
     async stop() {
       stopping = true;
