@@ -38,7 +38,7 @@ describe("outbox gauges", () => {
     expect(await collect()).toHaveLength(3);
   });
 
-  test("a reading gets readTimeoutMs: one the database does not answer in time costs the scrape these gauges, not the scrape", async () => {
+  test("a reading gets readTimeoutMs: one the database does not answer in time costs the scrape these gauges, not the whole scrape", async () => {
     const { meter, collect } = recordingMeter();
     const failures: unknown[] = [];
     const budgets: number[] = [];

@@ -34,6 +34,8 @@ test("a backlog reading the database cannot answer ends at its deadline (a scrap
     const reading = await source.backlog({ deadline: createDeadline(300) }).catch((e) => e);
     expect(reading).toBeInstanceOf(DependencyError);
     expect((reading as DependencyError).dependency).toBe("database");
+    // PostgreSQL cancelled it (statement_timeout), not just the client that stopped waiting.
+    expect((reading as DependencyError).cause).toMatchObject({ code: "57014" });
     // At its deadline, not at the client's statement timeout (5 s).
     expect(performance.now() - started).toBeLessThan(2_000);
   } finally {
