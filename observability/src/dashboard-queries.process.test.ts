@@ -52,8 +52,9 @@ test("every panel, annotation and rule has data after a replay of each kind of t
     await setAuthChaos(mesh, { errorRate: 1, errorStatus: 500, ttlSeconds: 60 });
     await replay(2);
     // auth down: writes answer 503, reads fall back on recent decisions, and the notifier
-    // cannot look up an owner, so it redelivers.
-    await setAuthChaos(mesh, { unavailable: true, ttlSeconds: 60 });
+    // cannot look up an owner, so it redelivers: after auth's Retry-After, the fault's TTL,
+    // which is short for that to come within the test.
+    await setAuthChaos(mesh, { unavailable: true, ttlSeconds: 10 });
     await publishTodoCreated(mesh, { ownerId: "queries-test-owner", title: "never notified" });
     const bearer = { authorization: `Bearer ${accessToken}` };
     const [, reads] = await Promise.all([
