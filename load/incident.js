@@ -22,7 +22,7 @@ const replay = readReplay(
   { text: open(__ENV.REPLAY_FILE || "./replay.json"), path: __ENV.REPLAY_FILE },
   "incident",
   {
-    phases: ["burst"],
+    phases: ["baseline", "burst", "recovery"],
     fields: {
       "crud.requestsPerSecond": "number",
       "alert.name": "string",

@@ -31,7 +31,7 @@ const replay = readReplay(
   { text: open(__ENV.REPLAY_FILE || "./replay.json"), path: __ENV.REPLAY_FILE },
   "outage",
   {
-    phases: ["auth-down", "recovery"],
+    phases: ["baseline", "auth-down", "auth-slow", "recovery"],
     fields: {
       "crud.requestsPerSecond": "number",
       "alert.name": "string",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_IN_CI, TEST_PATH } from "@tracemesh/testing";
@@ -73,9 +73,12 @@ test.skipIf(!k6 && !TEST_IN_CI).each([
   "k6 stops %s before the run on a REPLAY_FILE %s, saying what is wrong",
   async (script, _file, contents, reason) => {
     expect(k6, "no k6 on PATH and no K6_BIN").toBeDefined();
-    const file = join(await mkdtemp(join(tmpdir(), "tracemesh-replay-")), "replay.json");
+    const dir = await mkdtemp(join(tmpdir(), "tracemesh-replay-"));
+    const file = join(dir, "replay.json");
     await writeFile(file, typeof contents === "string" ? contents : JSON.stringify(contents));
-    const { ok, output } = await inspect(script, { REPLAY_FILE: file });
+    const { ok, output } = await inspect(script, { REPLAY_FILE: file }).finally(() =>
+      rm(dir, { recursive: true, force: true }),
+    );
     expect(ok, output).toBe(false);
     // k6 logs the error's message in logfmt, its quotes escaped.
     const said = output.replaceAll('\\"', '"');
