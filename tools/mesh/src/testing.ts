@@ -83,18 +83,22 @@ export async function startTestAlertmanager(): Promise<AlertmanagerServer> {
     );
   }
   const dataDir = await mkdtemp(join(tmpdir(), "tracemesh-alertmanager-"));
+  const removeDataDir = () => rm(dataDir, { recursive: true, force: true });
   const server = await startAlertmanager({
     binary,
     dataDir,
     port: await freePort(),
     notifierUrl: `http://127.0.0.1:${await freePort()}`,
     alertsToken: randomBytes(24).toString("hex"),
+  }).catch(async (error: unknown) => {
+    await removeDataDir();
+    throw error;
   });
   return {
     ...server,
     async stop() {
       await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDataDir();
     },
   };
 }
