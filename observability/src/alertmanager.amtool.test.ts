@@ -90,7 +90,7 @@ describe("the Alertmanager config, checked by amtool", () => {
     expect(await readFile(ALERTMANAGER_CONFIG, "utf8")).not.toMatch(/credentials:/);
   });
 
-  test("DependencyUnavailable's first notification waits until auth's TargetDown, which inhibits it, can fire", async () => {
+  test("DependencyUnavailable's first notification waits until auth's TargetDown, which inhibits the one naming auth, can fire", async () => {
     const config = parse(await readFile(ALERTMANAGER_CONFIG, "utf8")) as {
       route: { routes: { matchers: string[]; group_wait?: string }[] };
     };
