@@ -26,6 +26,19 @@ function record(n: number, todo = `todo-${n}`): OutboxRecord {
   return { id: `r${n}`, subject: "todo.events.created", event };
 }
 
+/** `outbox`'s source, counting its claims. */
+function countingClaims(outbox: ReturnType<typeof memoryOutbox>) {
+  const counted = { claims: 0 };
+  const source: OutboxSource = {
+    ...outbox.source,
+    claimPending: (limit) => {
+      counted.claims += 1;
+      return outbox.source.claimPending(limit);
+    },
+  };
+  return { source, counted };
+}
+
 function recordingPublish(failWhen: (event: CloudEvent) => boolean = () => false) {
   const calls: number[] = [];
   const publish: OutboxPublish = async (event) => {
@@ -39,26 +52,19 @@ function recordingPublish(failWhen: (event: CloudEvent) => boolean = () => false
 describe("outbox relay", () => {
   it("a wake relays what a commit just wrote, long before the next poll; a burst of wakes is one batch", async () => {
     const outbox = memoryOutbox([1].map((n) => record(n)));
-    let claims = 0;
-    const source = {
-      ...outbox.source,
-      claimPending: (limit: number) => {
-        claims += 1;
-        return outbox.source.claimPending(limit);
-      },
-    };
+    const { source, counted } = countingClaims(outbox);
     const { publish, calls } = recordingPublish();
     // A poll an hour: only wake() can bring the later records out within the test.
     const relay = createOutboxRelay({ source, publish, intervalMs: 3_600_000 });
     relay.start();
     await waitFor(() => calls.length === 1, "the first poll");
-    const claimsBefore = claims;
+    const claimsBefore = counted.claims;
     outbox.records.push(record(2), record(3));
     for (let i = 0; i < 10; i++) relay.wake();
     await waitFor(() => calls.length === 3, "the woken batch");
     expect(calls).toEqual([1, 2, 3]);
     // One batch for the ten wakes (and its check that the outbox is empty).
-    expect(claims - claimsBefore).toBeLessThanOrEqual(2);
+    expect(counted.claims - claimsBefore).toBeLessThanOrEqual(2);
     await relay.stop();
     outbox.records.push(record(4));
     relay.wake();
@@ -343,14 +349,7 @@ describe("outbox relay", () => {
   it("a batch a request's commit woke logs outside that request's trace", async () => {
     const logs = captureLogger();
     const outbox = memoryOutbox([]);
-    let claims = 0;
-    const source = {
-      ...outbox.source,
-      claimPending: (limit: number) => {
-        claims += 1;
-        return outbox.source.claimPending(limit);
-      },
-    };
+    const { source, counted } = countingClaims(outbox);
     const { publish } = recordingPublish(() => true);
     const relay = createOutboxRelay({
       source,
@@ -359,7 +358,7 @@ describe("outbox relay", () => {
       logger: logs.logger,
     });
     relay.start();
-    await waitFor(() => claims === 1, "the first, empty, poll");
+    await waitFor(() => counted.claims === 1, "the first, empty, poll");
     outbox.records.push(record(1));
     // As PGlite calls the outbox's listener: in the writer's context, right after its commit.
     trace.getTracer("test").startActiveSpan("POST /v1/todos", (span) => {
