@@ -79,4 +79,51 @@ describe("flattenOtlpTrace", () => {
       events: [{ name: "", attributes: {} }],
     });
   });
+
+  test("reads every kind of value: an int64 past 2^53 as its digits, bytes, a kvlist, an array", () => {
+    const [span] = flattenOtlpTrace({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: TRACE_ID,
+                  spanId: "00f067aa0ba902b7",
+                  events: [
+                    {
+                      name: "retry.scheduled",
+                      attributes: [
+                        { key: "seq", value: { intValue: "9007199254740993" } },
+                        { key: "attempt", value: { intValue: 2 } },
+                        { key: "payload", value: { bytesValue: "aGk=" } },
+                        {
+                          key: "policy",
+                          value: {
+                            kvlistValue: {
+                              values: [{ key: "delayMs", value: { intValue: "500" } }],
+                            },
+                          },
+                        },
+                        { key: "codes", value: { arrayValue: { values: [{ intValue: "503" }] } } },
+                        { key: "empty", value: {} },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(span?.events[0]?.attributes).toEqual({
+      seq: "9007199254740993",
+      attempt: 2,
+      payload: "aGk=",
+      policy: { delayMs: 500 },
+      codes: [503],
+      empty: undefined,
+    });
+  });
 });

@@ -24,15 +24,26 @@ interface OtlpKeyValue {
 const SPAN_KINDS = ["UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"];
 const STATUS_CODES = ["UNSET", "OK", "ERROR"] as const;
 
+/**
+ * An OTLP/JSON AnyValue: an int64 past 2^53 stays its decimal string (a number would round it),
+ * bytes stay base64, a kvlist becomes an object; an empty value is undefined.
+ */
 function anyValue(value: Record<string, unknown> | undefined): unknown {
   if (!value) return undefined;
   if ("stringValue" in value) return value.stringValue;
   if ("boolValue" in value) return value.boolValue;
-  if ("intValue" in value) return Number(value.intValue);
+  if ("intValue" in value) {
+    const number = Number(value.intValue);
+    return Number.isSafeInteger(number) ? number : String(value.intValue);
+  }
   if ("doubleValue" in value) return Number(value.doubleValue);
+  if ("bytesValue" in value) return value.bytesValue;
   if ("arrayValue" in value) {
     const values = (value.arrayValue as { values?: Record<string, unknown>[] }).values ?? [];
     return values.map(anyValue);
+  }
+  if ("kvlistValue" in value) {
+    return toAttributes((value.kvlistValue as { values?: OtlpKeyValue[] }).values);
   }
   return undefined;
 }

@@ -140,4 +140,33 @@ describe("renderTrace", () => {
     );
     expect(lines).toHaveLength(3);
   });
+
+  test("an event's values show as they are: a kvlist as JSON, an int64 whole, none left out", () => {
+    const [span] = flattenOtlpTrace(jaegerDocument);
+    if (span === undefined) throw new Error("no span");
+    const withEvent = {
+      ...span,
+      events: [
+        {
+          name: "retry.scheduled",
+          attributes: { seq: "9007199254740993", policy: { delayMs: 500 }, attempt: 2 },
+        },
+      ],
+    };
+    const text = renderTrace([withEvent]);
+    expect(text).toContain(
+      '↳ retry.scheduled  seq=9007199254740993 policy={"delayMs":500} attempt=2',
+    );
+    expect(text).not.toContain("undefined");
+  });
+
+  test("an event whose only value is undefined is shown, not taken for a repeat of the span's", () => {
+    const [span] = flattenOtlpTrace(jaegerDocument);
+    if (span === undefined) throw new Error("no span");
+    const text = renderTrace([
+      { ...span, events: [{ name: "marker", attributes: { x: undefined } }] },
+    ]);
+    expect(text).toMatch(/↳ marker$/m);
+    expect(text).not.toContain("undefined");
+  });
 });

@@ -107,7 +107,7 @@ function renderEvents(span: TraceSpan): string[] {
     const attributes = Object.entries(event.attributes);
     if (
       attributes.length > 0 &&
-      attributes.every(([key, value]) => span.attributes[key] === value)
+      attributes.every(([key, value]) => key in span.attributes && span.attributes[key] === value)
     ) {
       continue;
     }
@@ -117,9 +117,22 @@ function renderEvents(span: TraceSpan): string[] {
   return lines;
 }
 
-/** `key=value` pairs, space-separated, as a span's line and an event's show them. */
+/**
+ * `key=value` pairs, space-separated, as a span's line and an event's show them; a key with an
+ * empty value (OTLP's unset AnyValue) is left out.
+ */
 function formatAttributes(entries: [string, unknown][]): string {
-  return entries.map(([key, value]) => `${key}=${String(value)}`).join(" ");
+  return entries
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${formatValue(value)}`)
+    .join(" ");
+}
+
+/** A kvlist (an object) as JSON; anything else as its string. */
+function formatValue(value: unknown): string {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? JSON.stringify(value)
+    : String(value);
 }
 
 function formatMs(ns: number): string {
