@@ -13,6 +13,8 @@ export function createSinkApp(store: SpanStore, options: OtlpReceiverOptions = {
   app.route("/", createOtlpReceiverRoutes(store, options));
   app.route("/", createJaegerQueryRoutes(store));
   app.route("/", createTracePageRoute(store));
-  app.notFound((c) => c.json({ error: { httpCode: 404, message: `no route ${c.req.path}` } }, 404));
+  // Not Jaeger's error body: that says "no such trace", and a query sent to a wrong path (the
+  // OTLP endpoint, say) must learn that it is no query API instead.
+  app.notFound((c) => c.text(`no route ${c.req.method} ${c.req.path}`, 404));
   return app;
 }

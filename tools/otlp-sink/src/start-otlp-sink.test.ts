@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { fetchTrace, TraceQueryError } from "@tracemesh/trace-query";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JaegerTracesResponse } from "./jaeger-query-routes.ts";
 import { type OtlpSink, startOtlpSink } from "./start-otlp-sink.ts";
@@ -68,6 +69,19 @@ describe("startOtlpSink", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as JaegerTracesResponse;
     expect(body.result.resourceSpans[0]?.scopeSpans?.[0]?.spans).toHaveLength(2);
+  });
+
+  it("a query pointed at a path that is no route of it (its OTLP endpoint, say) is told so, not 'not found'", async () => {
+    const sink = await start();
+    await exportSdkSpans(sink);
+
+    const answer = await fetchTrace(TRACE_ID, { baseUrl: `${sink.url}/v1/traces` }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(answer).toBeInstanceOf(TraceQueryError);
+    expect(String(answer)).toContain("not a Jaeger query API v3?");
+    expect(await fetchTrace(TRACE_ID, { baseUrl: sink.url })).toHaveLength(2);
   });
 
   it("bounds memory with maxTraces and forgets on clear", async () => {
