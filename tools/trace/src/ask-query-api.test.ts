@@ -115,6 +115,17 @@ describe("asking a query API for a trace", () => {
       reason: "nothing answers",
     });
   });
+
+  test("unreachable for another reason than nothing listening: says which", async () => {
+    // https:// to a plain HTTP server: something answers, not in TLS.
+    const plain = await answering(200, JSON.stringify(oneSpan));
+    const baseUrl = plain.replace("http://", "https://");
+    expect(await askQueryApi(TRACE_ID, baseUrl)).toEqual({
+      baseUrl,
+      kind: "unreachable",
+      reason: expect.stringMatching(/^unreachable: ERR_SSL_/),
+    });
+  });
 });
 
 describe("explaining a trace found nowhere", () => {

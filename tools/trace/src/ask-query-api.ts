@@ -27,9 +27,19 @@ export async function askQueryApi(traceId: string, baseUrl: string): Promise<Que
       const seconds = TRACE_QUERY_TIMEOUT_MS / 1000;
       return { baseUrl, kind: "unreachable", reason: `no answer within ${seconds} s` };
     }
-    // fetch's TypeError: refused, no such host, reset.
-    return { baseUrl, kind: "unreachable", reason: "nothing answers" };
+    return { baseUrl, kind: "unreachable", reason: whyUnreachable(error) };
   }
+}
+
+/**
+ * fetch's TypeError, by its cause: a refused connection is "nothing answers"; anything else (no
+ * such host, a TLS mismatch, a reset) says what it was, since starting a backend will not help.
+ */
+function whyUnreachable(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (cause?.code === "ECONNREFUSED") return "nothing answers";
+  const what = typeof cause?.code === "string" ? cause.code : cause?.message;
+  return typeof what === "string" ? `unreachable: ${what}` : "nothing answers";
 }
 
 /** Why `pnpm trace` found nothing, from every API it asked: a line for each thing to act on. */
