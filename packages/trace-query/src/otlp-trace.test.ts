@@ -3,6 +3,18 @@ import { flattenOtlpTrace } from "./otlp-trace.ts";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
+/** The one span of an OTLP/JSON document holding `fields` (its ids given). */
+function flattenOneSpan(fields: Record<string, unknown>) {
+  const document = {
+    resourceSpans: [
+      {
+        scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: "00f067aa0ba902b7", ...fields }] }],
+      },
+    ],
+  };
+  return flattenOtlpTrace(document)[0];
+}
+
 describe("flattenOtlpTrace", () => {
   test("reads Jaeger's answer: enum names, the service from the resource, typed attributes", () => {
     const [span] = flattenOtlpTrace({
@@ -53,23 +65,9 @@ describe("flattenOtlpTrace", () => {
   });
 
   test("reads a field left out as its default, as OTLP/JSON leaves out an empty string", () => {
-    const [span] = flattenOtlpTrace({
-      resourceSpans: [
-        {
-          scopeSpans: [
-            {
-              spans: [
-                {
-                  traceId: TRACE_ID,
-                  spanId: "00f067aa0ba902b7",
-                  attributes: [{ value: { stringValue: "no name" } }],
-                  events: [{ attributes: [] }],
-                },
-              ],
-            },
-          ],
-        },
-      ],
+    const span = flattenOneSpan({
+      attributes: [{ value: { stringValue: "no name" } }],
+      events: [{ attributes: [] }],
     });
     expect(span).toMatchObject({
       name: "",
@@ -81,38 +79,22 @@ describe("flattenOtlpTrace", () => {
   });
 
   test("reads every kind of value: an int64 past 2^53 as its digits, bytes, a kvlist, an array", () => {
-    const [span] = flattenOtlpTrace({
-      resourceSpans: [
+    const span = flattenOneSpan({
+      events: [
         {
-          scopeSpans: [
+          name: "retry.scheduled",
+          attributes: [
+            { key: "seq", value: { intValue: "9007199254740993" } },
+            { key: "attempt", value: { intValue: 2 } },
+            { key: "payload", value: { bytesValue: "aGk=" } },
             {
-              spans: [
-                {
-                  traceId: TRACE_ID,
-                  spanId: "00f067aa0ba902b7",
-                  events: [
-                    {
-                      name: "retry.scheduled",
-                      attributes: [
-                        { key: "seq", value: { intValue: "9007199254740993" } },
-                        { key: "attempt", value: { intValue: 2 } },
-                        { key: "payload", value: { bytesValue: "aGk=" } },
-                        {
-                          key: "policy",
-                          value: {
-                            kvlistValue: {
-                              values: [{ key: "delayMs", value: { intValue: "500" } }],
-                            },
-                          },
-                        },
-                        { key: "codes", value: { arrayValue: { values: [{ intValue: "503" }] } } },
-                        { key: "empty", value: {} },
-                      ],
-                    },
-                  ],
-                },
-              ],
+              key: "policy",
+              value: {
+                kvlistValue: { values: [{ key: "delayMs", value: { intValue: "500" } }] },
+              },
             },
+            { key: "codes", value: { arrayValue: { values: [{ intValue: "503" }] } } },
+            { key: "empty", value: {} },
           ],
         },
       ],
