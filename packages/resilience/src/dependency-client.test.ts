@@ -145,4 +145,25 @@ describe("deadlines", () => {
     expect(upstream.hits.length).toBeGreaterThan(1);
     expect(upstream.hits.length).toBeLessThan(100);
   });
+
+  test("a retry whose wait ran long (a busy event loop) ends with the dependency's failure, not our budget", async () => {
+    upstream.behave((hit, res) => {
+      reply(500, {})(hit, res);
+      // The process stalls during the retry's 100 ms wait, past the time the next attempt needed.
+      setTimeout(() => {
+        const until = performance.now() + 1_700;
+        while (performance.now() < until) {}
+      }, 20);
+    });
+    const error = await failureOf(
+      client({
+        retry: { maxAttempts: 2, initialDelayMs: 100, maxDelayMs: 100 },
+        minBudgetMs: 1_500,
+      }).request({ method: "GET", path: "/", deadline: createDeadline(3_000) }),
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(upstream.hits).toHaveLength(1);
+    expect((error as DependencyError).cause).toBeInstanceOf(UpstreamFailure);
+    expect((error as DependencyError).deadlineExceeded).toBe(false);
+  });
 });

@@ -109,8 +109,11 @@ function jsonReader<T>(usable: ((body: unknown) => T | undefined) | undefined): 
 
 interface CallState {
   lastRetryAfterMs: number | undefined;
-  /** An attempt failed because of the dependency: whatever ends the call, it is to blame. */
-  dependencyFailed: boolean;
+  /**
+   * The last attempt's failure of the dependency's: once one failed so, whatever ends the call,
+   * the dependency is to blame.
+   */
+  lastFailure: UpstreamFailure | undefined;
 }
 
 /**
@@ -172,7 +175,10 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       ({ signal: totalSignal }) =>
         callRetry.execute(({ signal: retrySignal }) => {
           const leftMs = remainingMs();
-          if (leftMs < minBudgetMs) throw new BudgetExhaustedError(name, leftMs);
+          // The retry only waits when the next attempt fits; a wait that ran long (a busy event
+          // loop) ends the call with what the dependency did, not with our budget.
+          if (leftMs < minBudgetMs)
+            throw call.lastFailure ?? new BudgetExhaustedError(name, leftMs);
           const attempt = ({ signal }: { signal: AbortSignal }) =>
             runAttempt({
               ...prepared,
@@ -189,7 +195,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
               metrics: instruments,
             }).catch((error: unknown) => {
               if (error instanceof UpstreamFailure) {
-                call.dependencyFailed = true;
+                call.lastFailure = error;
                 if (error.retryAfterMs !== undefined) call.lastRetryAfterMs = error.retryAfterMs;
               }
               throw error;
@@ -218,7 +224,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
           : undefined;
     // No time left, or cut short, with no failure of the dependency's seen: the caller's deadline.
     const deadlineExceeded =
-      !call.dependencyFailed &&
+      call.lastFailure === undefined &&
       (error instanceof BudgetExhaustedError || isTaskCancelledError(error));
     const failure = () =>
       new DependencyError({
@@ -229,7 +235,9 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
       });
     // A call refused before any attempt reached the dependency gets no stack: it would be the
     // same for each of an outage's refusals, thousands a second (docs/architecture.md).
-    return reason === undefined || call.dependencyFailed ? failure() : withoutStackTrace(failure);
+    return reason === undefined || call.lastFailure !== undefined
+      ? failure()
+      : withoutStackTrace(failure);
   }
 
   /** One call through the policies: the upstream's answer, its body read, or the failure. */
@@ -239,7 +247,7 @@ export function createDependencyClient(options: DependencyClientOptions): Depend
   ): Promise<BufferedAnswer> {
     const call: CallState = {
       lastRetryAfterMs: undefined,
-      dependencyFailed: false,
+      lastFailure: undefined,
     };
     // Queued calls run when another call frees a slot, in that call's context: bind them to
     // the caller's, so each attempt's client span is a child of the caller's span.
