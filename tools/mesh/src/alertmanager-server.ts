@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { answersOk, startBackgroundProgram } from "./background-program.ts";
+import { findProgram } from "./find-program.ts";
 import { OBSERVABILITY_DIR } from "./repo-paths.ts";
 
 export interface StartAlertmanagerOptions {
@@ -21,8 +22,14 @@ export interface AlertmanagerServer {
   stop(): Promise<void>;
 }
 
-// Debian calls it prometheus-alertmanager; the upstream release, alertmanager.
-export const ALERTMANAGER_NAMES = ["alertmanager", "prometheus-alertmanager"];
+/**
+ * The machine's alertmanager binary in `searchPath` (a PATH) or the system's folders; undefined
+ * when none is installed. Debian calls it prometheus-alertmanager; the upstream release,
+ * alertmanager.
+ */
+export function findAlertmanager(searchPath: string): string | undefined {
+  return findProgram(["alertmanager", "prometheus-alertmanager"], searchPath);
+}
 
 /** The notifier's address in observability/alertmanager/alertmanager.yml (docker compose's). */
 export const COMPOSE_NOTIFIER_ORIGIN = "http://notifier:8082";

@@ -1,6 +1,7 @@
 import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { answersOk, startBackgroundProgram } from "./background-program.ts";
+import { findProgram } from "./find-program.ts";
 import { OBSERVABILITY_DIR } from "./repo-paths.ts";
 
 /** What Prometheus scrapes: a service's metrics port, Alertmanager, or itself. */
@@ -14,7 +15,7 @@ export interface ScrapeTarget {
 }
 
 export interface StartPrometheusOptions {
-  /** The prometheus binary (findProgram). */
+  /** The prometheus binary (findPrometheus). */
   binary: string;
   /** Its config links, target file, TSDB and log go here. */
   dataDir: string;
@@ -41,6 +42,11 @@ const PROMETHEUS_DIR = join(OBSERVABILITY_DIR, "prometheus");
  * The file_sd target file of a local run, in the shape of targets/compose.yml: 127.0.0.1
  * addresses where compose has service names.
  */
+/** The machine's prometheus binary in `searchPath` (a PATH) or the system's folders. */
+export function findPrometheus(searchPath: string): string | undefined {
+  return findProgram(["prometheus"], searchPath);
+}
+
 export function localTargetFile(targets: ScrapeTarget[]): string {
   const groups = targets.map(({ role, service, address }) => ({
     targets: [address],

@@ -1,16 +1,11 @@
 import { join } from "node:path";
-import {
-  ALERTMANAGER_NAMES,
-  type AlertmanagerServer,
-  startAlertmanager,
-} from "./alertmanager-server.ts";
+import type { AlertmanagerServer } from "./alertmanager-server.ts";
 import type { DemoSecrets } from "./demo-secrets.ts";
-import { findProgram } from "./find-program.ts";
-import { portOrFree } from "./local-port.ts";
 import { type NatsBackend, openNats } from "./nats-server.ts";
-import { type PrometheusServer, type ScrapeTarget, startPrometheus } from "./prometheus-server.ts";
+import type { PrometheusServer, ScrapeTarget } from "./prometheus-server.ts";
 import { assertServicePortsFree } from "./service-ports.ts";
 import { type ServiceProcess, startServiceProcess } from "./service-process.ts";
+import { startAlerting } from "./start-alerting.ts";
 import { openTraceBackend, type TraceBackend } from "./trace-backend.ts";
 
 export interface MeshPorts {
@@ -91,10 +86,6 @@ export interface Mesh {
   /** Services first (they drain NATS before a private server goes), then the rest. */
   stop(): Promise<void>;
 }
-
-const PROMETHEUS_NAMES = ["prometheus"];
-const INSTALL_HINT =
-  "install them (Debian: apt-get install prometheus prometheus-alertmanager) to see alerts fire";
 
 /**
  * Starts what `pnpm demo`, the load scripts and the end-to-end tests run against: the trace
@@ -239,63 +230,4 @@ async function startServices(
     result.status === "fulfilled" ? result.value : undefined,
   );
   return { auth, "todo-api": todoApi, notifier };
-}
-
-interface Alerting {
-  prometheus: PrometheusServer | undefined;
-  alertmanager: AlertmanagerServer | undefined;
-  note: string | undefined;
-  targets: ScrapeTarget[];
-}
-
-async function startAlerting(
-  options: MeshOptions,
-  notifierUrl: string,
-  notifierRunning: boolean,
-): Promise<Alerting> {
-  const { alerting = "when-installed", ports, dataDir, searchPath } = options;
-  const none = (note: string): Alerting => {
-    if (alerting === "required") throw new Error(`Prometheus and Alertmanager: ${note}`);
-    return { prometheus: undefined, alertmanager: undefined, note, targets: [] };
-  };
-  if (alerting === "off") return none("not started (off)");
-  if (!notifierRunning) return none("not started: alerts go to the notifier, which needs NATS");
-  const prometheusBinary = findProgram(PROMETHEUS_NAMES, searchPath);
-  const alertmanagerBinary = findProgram(ALERTMANAGER_NAMES, searchPath);
-  if (!prometheusBinary || !alertmanagerBinary) {
-    const missing = [
-      prometheusBinary ? "" : "prometheus",
-      alertmanagerBinary ? "" : "alertmanager",
-    ];
-    return none(`${missing.filter(Boolean).join(" and ")} not installed: ${INSTALL_HINT}`);
-  }
-  const alertmanagerPort = await portOrFree(ports.alertmanager);
-  const alertmanager = await startAlertmanager({
-    binary: alertmanagerBinary,
-    dataDir: join(dataDir, "alertmanager"),
-    port: alertmanagerPort,
-    notifierUrl,
-    alertsToken: options.secrets.alertsToken,
-  });
-  const prometheusPort = await portOrFree(ports.prometheus);
-  const targets: ScrapeTarget[] = [
-    { role: "service", service: "auth", address: `127.0.0.1:${ports.authMetrics}` },
-    { role: "service", service: "todo-api", address: `127.0.0.1:${ports.todoApiMetrics}` },
-    { role: "service", service: "notifier", address: `127.0.0.1:${ports.notifierMetrics}` },
-    { role: "alertmanager", service: "alertmanager", address: `127.0.0.1:${alertmanagerPort}` },
-    { role: "prometheus", service: "prometheus", address: `127.0.0.1:${prometheusPort}` },
-  ];
-  try {
-    const prometheus = await startPrometheus({
-      binary: prometheusBinary,
-      dataDir: join(dataDir, "prometheus"),
-      port: prometheusPort,
-      targets,
-      withoutRules: options.withoutRules,
-    });
-    return { prometheus, alertmanager, note: undefined, targets };
-  } catch (error) {
-    await alertmanager.stop();
-    throw error;
-  }
 }

@@ -4,12 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, TEST_PATH } from "@tracemesh/testing";
 import {
-  ALERTMANAGER_NAMES,
   type AlertmanagerServer,
+  findAlertmanager,
   startAlertmanager,
 } from "./alertmanager-server.ts";
-import { findProgram } from "./find-program.ts";
-import { type PrometheusServer, startPrometheus } from "./prometheus-server.ts";
+import { findPrometheus, type PrometheusServer, startPrometheus } from "./prometheus-server.ts";
 import { type Mesh, type MeshOptions, type MeshPorts, startMesh } from "./start-mesh.ts";
 
 /** Free ports for every part of a mesh: tests run in parallel, and beside a running demo. */
@@ -59,7 +58,7 @@ export async function startPrometheusWithout(
   mesh: Mesh,
   withoutRules: string[],
 ): Promise<PrometheusServer> {
-  const binary = findProgram(["prometheus"], TEST_PATH);
+  const binary = findPrometheus(TEST_PATH);
   if (!binary) throw new Error("prometheus is not installed");
   return startPrometheus({
     binary,
@@ -76,7 +75,7 @@ export async function startPrometheusWithout(
  * depend on them. A test fails, never skips, without it.
  */
 export async function startTestAlertmanager(): Promise<AlertmanagerServer> {
-  const binary = findProgram(ALERTMANAGER_NAMES, TEST_PATH);
+  const binary = findAlertmanager(TEST_PATH);
   if (!binary) {
     throw new Error(
       "alertmanager is not installed (Debian: apt-get install prometheus-alertmanager)",
